@@ -1,0 +1,108 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError } from '../../src/config/config.error';
+import { DEV_API_KEY, loadConfig, readEnvironment, sha256 } from '../../src/config/load-config';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, 'a bad configuration throws ConfigError');
+    return error.problems.map((p) => p.variable);
+  }
+  assert.fail('configuration was accepted');
+}
+
+const validKeys = JSON.stringify([{ name: 'recsys', key: 'k'.repeat(24), scopes: ['features:read'] }]);
+
+describe('configuration', () => {
+  it('defaults to the embedded profile with embedded adapters under ./data', () => {
+    const config = loadConfig({});
+    assert.equal(config.profile, 'embedded');
+    assert.deepEqual(config.adapters, { lake: 'duckdb', store: 'embedded', bus: 'embedded', cache: 'memory' });
+    assert.equal(config.lakeRoot, path.resolve('data/lake'));
+    assert.equal(config.storeDir, path.resolve('data/store'));
+    assert.equal(config.http.port, 3000);
+  });
+
+  it('gives the embedded profile a development key without pii:read when no keys are configured', () => {
+    const config = loadConfig({});
+    assert.equal(config.usingDevKey, true);
+    assert.equal(config.apiKeys[0]?.sha256, sha256(DEV_API_KEY));
+    assert.ok(!config.apiKeys[0]?.scopes.includes('pii:read'));
+  });
+
+  it('moves every adapter to the production engines in the production profile', () => {
+    const config = loadConfig({ C360_PROFILE: 'production', C360_API_KEYS: validKeys, C360_ATHENA_OUTPUT_LOCATION: 's3://results/c360/' });
+    assert.deepEqual(config.adapters, { lake: 'athena', store: 'cassandra', bus: 'kafka', cache: 'redis' });
+    assert.equal(config.usingDevKey, false);
+  });
+
+  it('lets one adapter be overridden on its own', () => {
+    const config = loadConfig({ C360_ONLINE_STORE: 'cassandra', C360_CASSANDRA_CONTACT_POINTS: '10.0.0.1:9042,10.0.0.2' });
+    assert.equal(config.adapters.store, 'cassandra');
+    assert.equal(config.adapters.lake, 'duckdb');
+    assert.deepEqual(config.cassandra.contactPoints, ['10.0.0.1:9042', '10.0.0.2']);
+  });
+
+  it('names the variable and what it expects when a value is bad', () => {
+    try {
+      loadConfig({ C360_PORT: 'eighty' });
+      assert.fail('accepted a non-numeric port');
+    } catch (error) {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /C360_PORT: must be an integer between 1 and 65535 \(got "eighty"\)/);
+    }
+  });
+
+  it('reports every bad variable at once', () => {
+    assert.deepEqual(problemsOf({ C360_PROFILE: 'cloud', C360_PORT: '70000', C360_CACHE: 'memcached' }).sort(), [
+      'C360_CACHE',
+      'C360_PORT',
+      'C360_PROFILE',
+    ]);
+  });
+
+  it('requires API keys and an Athena output location in production', () => {
+    assert.deepEqual(problemsOf({ C360_PROFILE: 'production' }).sort(), ['C360_API_KEYS', 'C360_ATHENA_OUTPUT_LOCATION']);
+  });
+
+  it('rejects keys with unknown scopes and never echoes a key back', () => {
+    const secret = 'super-secret-key-1234567890';
+    try {
+      loadConfig({ C360_API_KEYS: JSON.stringify([{ name: 'x', key: secret, scopes: ['everything'] }]) });
+      assert.fail('accepted an unknown scope');
+    } catch (error) {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /C360_API_KEYS: .*unknown scope "everything"/);
+      assert.ok(!error.message.includes(secret));
+    }
+  });
+
+  it('rejects API keys that are not JSON', () => {
+    assert.deepEqual(problemsOf({ C360_API_KEYS: 'recsys=abc' }), ['C360_API_KEYS']);
+  });
+
+  it('hides sensitive values in errors', () => {
+    try {
+      loadConfig({ C360_REDIS_URL: 'http://user:password@redis' });
+      assert.fail('accepted an http URL for redis');
+    } catch (error) {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /C360_REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL \(got \(hidden\)\)/);
+      assert.ok(!error.message.includes('password'));
+    }
+  });
+
+  it('reads .env beneath the real environment', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'c360-env-'));
+    writeFileSync(path.join(dir, '.env'), 'C360_PORT=4000\nC360_HOST=0.0.0.0\n');
+    const env = readEnvironment({ C360_PORT: '5000' }, dir);
+    const config = loadConfig(env);
+    assert.equal(config.http.port, 5000);
+    assert.equal(config.http.host, '0.0.0.0');
+  });
+});
