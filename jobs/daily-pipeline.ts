@@ -1,0 +1,20 @@
+import type { AppConfig } from '../src/config/app-config';
+import type { PipelineStep } from '../src/jobs/pipeline';
+import { featuresMaterializeStep } from './features-materialize.step';
+import { funnelsMetricsStep } from './funnels-metrics.step';
+import { lakeProcessStep } from './lake-process.step';
+
+export interface DailyPipelineOptions {
+  lookbackDays?: number;
+}
+
+/** Every step of the daily batch run. Later domains add theirs here (identity, features, segments, funnels). */
+export function dailyPipeline(config: AppConfig, options: DailyPipelineOptions = {}): PipelineStep[] {
+  return [
+    lakeProcessStep(config, options.lookbackDays),
+    // Depends on lake.process until identity.stitch exists; then drop the last argument.
+    funnelsMetricsStep(config, options.lookbackDays, 'lake.process'),
+    // Depends on lake.process until identity.stitch exists; then drop the last argument.
+    featuresMaterializeStep(config, 'lake.process'),
+  ];
+}

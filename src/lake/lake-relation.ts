@@ -1,0 +1,17 @@
+import type { LakeEngine } from './lake-engine.port';
+import type { LakeLayout, Zone } from './lake-layout';
+
+/** SQL string literal with single quotes doubled; for paths, never for user input. */
+export function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/**
+ * How a zone's table is named in SQL: DuckDB reads the Parquet files of the local lake directly,
+ * Athena reads the Glue table `<zone>_<table>` over the same S3 layout.
+ */
+export function lakeRelation(engine: Pick<LakeEngine, 'dialect'>, layout: LakeLayout, zone: Zone, table: string): string {
+  if (engine.dialect === 'athena') return `"${zone}_${table.replaceAll('"', '')}"`;
+  const glob = `${layout.zone(zone)}/${table}/*/*.parquet`;
+  return `read_parquet(${sqlString(glob)}, hive_partitioning = true, union_by_name = true)`;
+}

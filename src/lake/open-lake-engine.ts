@@ -1,0 +1,14 @@
+import type { AppConfig } from '../config/app-config';
+import { AthenaLakeEngine } from './athena/athena-lake-engine';
+import { DuckDbLakeEngine } from './duckdb/duckdb-lake-engine';
+import type { LakeEngine } from './lake-engine.port';
+
+/** The lake engine the configuration selects. */
+export async function openLakeEngine(config: AppConfig): Promise<LakeEngine> {
+  switch (config.adapters.lake) {
+    case 'duckdb':
+      return DuckDbLakeEngine.open({ lakeRoot: config.lakeRoot, memoryLimit: config.duckdb.memoryLimit, threads: config.duckdb.threads });
+    case 'athena':
+      return AthenaLakeEngine.create(config.athena);
+  }
+}

@@ -1,0 +1,51 @@
+/** A feature value as the online store keeps it; lists are for things like cart contents. */
+export type FeatureScalar = number | string | boolean | null | readonly string[];
+
+/** One entity's new feature values, all observed at `eventTime` (epoch milliseconds). */
+export interface FeatureRow {
+  entityKey: string;
+  eventTime: number;
+  features: Readonly<Record<string, FeatureScalar>>;
+}
+
+/** A stored value with the event time that produced it. */
+export interface StoredFeature {
+  value: FeatureScalar;
+  eventTime: number;
+}
+
+/** entityKey → feature name → stored value; absent features are simply missing. */
+export type FeatureReadResult = Map<string, Map<string, StoredFeature>>;
+
+/**
+ * Features served online, one partition per entity (Feast's `online_write_batch` / `online_read`).
+ * Writes are last-write-wins by event time per (entity, feature): a late batch never overwrites a
+ * newer streamed value. On equal event times the greater serialized value wins, as Cassandra does,
+ * so every adapter settles ties the same way.
+ */
+export interface OnlineStore {
+  /** Writes rows; each value is kept only if its event time is newer than the stored one. */
+  writeBatch(rows: readonly FeatureRow[]): Promise<void>;
+  /** Reads the named features of each entity (all features when `featureNames` is undefined). */
+  read(entityKeys: readonly string[], featureNames?: readonly string[]): Promise<FeatureReadResult>;
+  /** Removes an entity's partition entirely (erasure). */
+  deleteEntities(entityKeys: readonly string[]): Promise<void>;
+  /** Finishes in-flight writes and releases connections. */
+  close(): Promise<void>;
+}
+
+/** The one serialization every adapter stores, so values and tie-breaks agree across engines. */
+export function encodeFeatureValue(value: FeatureScalar): string {
+  return JSON.stringify(value);
+}
+
+export function decodeFeatureValue(text: string): FeatureScalar {
+  return JSON.parse(text) as FeatureScalar;
+}
+
+/** Whether `candidate` replaces `current` under last-write-wins with Cassandra's tie-break. */
+export function newerThan(candidate: { eventTime: number; encoded: string }, current: { eventTime: number; encoded: string } | undefined): boolean {
+  if (!current) return true;
+  if (candidate.eventTime !== current.eventTime) return candidate.eventTime > current.eventTime;
+  return Buffer.compare(Buffer.from(candidate.encoded), Buffer.from(current.encoded)) > 0;
+}
