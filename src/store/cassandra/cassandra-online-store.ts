@@ -1,0 +1,168 @@
+import { types, type Client } from 'cassandra-driver';
+import { InFlight } from '../in-flight';
+import { decodeFeatureValue, encodeFeatureValue, type FeatureReadResult, type FeatureRow, type OnlineStore, type StoredFeature } from '../online-store.port';
+import { assertStorableRows, storableNames } from '../online-store.validation';
+import { CONSISTENCY, createCassandraClient, type CassandraConfig, type CassandraStoreOptions } from './cassandra-client';
+import { CASSANDRA_MIGRATIONS } from './cassandra-migrations';
+import { mapBounded } from './map-bounded';
+import { assertKeyspaceName, migrate } from './migrate';
+
+// Statements per unlogged batch. Batches hold one partition only, which Cassandra applies as one
+// mutation and exempts from its batch size warnings; the cap keeps each mutation moderate.
+const STATEMENTS_PER_BATCH = 100;
+// Rows per page when an entity has very many features; paging is transparent to read().
+const FETCH_SIZE = 1000;
+
+interface Statements {
+  write: string;
+  readAll: string;
+  readSome: string;
+  erase: string;
+  writeTimes: string;
+}
+
+function statementsFor(keyspace: string): Statements {
+  const table = `${keyspace}.features`;
+  return {
+    // UPDATE writes just the value cell (no row marker), so a row exists exactly while it has a
+    // value. The explicit timestamp makes Cassandra's reconciliation the last-write-wins rule and
+    // makes the write idempotent, hence safe to retry.
+    write: `UPDATE ${table} USING TIMESTAMP ? SET value = ? WHERE entity_key = ? AND feature = ?`,
+    readAll: `SELECT feature, value, WRITETIME(value) AS written_at FROM ${table} WHERE entity_key = ?`,
+    readSome: `SELECT feature, value, WRITETIME(value) AS written_at FROM ${table} WHERE entity_key = ? AND feature IN ?`,
+    erase: `DELETE FROM ${table} USING TIMESTAMP ? WHERE entity_key = ?`,
+    writeTimes: `SELECT WRITETIME(value) AS written_at FROM ${table} WHERE entity_key = ?`,
+  };
+}
+
+/** Event time in epoch ms → Cassandra write timestamp in µs. */
+function micros(eventTimeMs: number): types.Long {
+  return types.Long.fromNumber(eventTimeMs).multiply(1000);
+}
+
+function storedFeature(row: types.Row): [string, StoredFeature] | undefined {
+  const feature: unknown = row.get('feature');
+  const value: unknown = row.get('value');
+  const writtenAt: unknown = row.get('written_at');
+  if (typeof feature !== 'string' || typeof value !== 'string' || !(writtenAt instanceof types.Long)) return undefined;
+  return [feature, { value: decodeFeatureValue(value), eventTime: Math.floor(writtenAt.toNumber() / 1000) }];
+}
+
+/**
+ * The production online store (Feast's Cassandra store, without its read-before-write): one
+ * partition per entity, one cell per feature written with the event time as its timestamp, so a late
+ * batch never overwrites a newer streamed value, whichever lands last, with no coordination.
+ *
+ * deleteEntities writes a partition tombstone stamped with the erasure time (or the newest stored
+ * event time, if later), so data with older event times written afterwards stays invisible (until
+ * gc_grace_seconds, 10 days by default, purges the tombstone).
+ */
+export class CassandraOnlineStore implements OnlineStore {
+  private readonly inFlight = new InFlight('cassandra online store');
+  private closed?: Promise<void>;
+
+  private constructor(
+    private readonly client: Client,
+    private readonly statements: Statements,
+    private readonly settings: { concurrency: number; read: types.consistencies; write: types.consistencies; now: () => number },
+  ) {}
+
+  /** Connects, creates the keyspace if needed and applies pending schema migrations. */
+  static async connect(config: CassandraConfig, options: CassandraStoreOptions = {}): Promise<CassandraOnlineStore> {
+    assertKeyspaceName(config.keyspace);
+    const client = createCassandraClient(config, options);
+    try {
+      await client.connect();
+      await migrate(client, config.keyspace, CASSANDRA_MIGRATIONS, {
+        replication: options.replication ?? { class: 'SimpleStrategy', replicationFactor: 1 },
+        localDataCenter: config.localDataCenter,
+        schemaTimeoutMs: options.schemaTimeoutMs ?? 120_000,
+      });
+    } catch (error) {
+      await client.shutdown();
+      throw error;
+    }
+    return new CassandraOnlineStore(client, statementsFor(config.keyspace), {
+      concurrency: options.concurrency ?? 64,
+      read: CONSISTENCY[options.readConsistency ?? 'LOCAL_QUORUM'],
+      write: CONSISTENCY[options.writeConsistency ?? 'LOCAL_QUORUM'],
+      now: options.now ?? Date.now,
+    });
+  }
+
+  writeBatch(rows: readonly FeatureRow[]): Promise<void> {
+    return this.inFlight.run(async () => {
+      assertStorableRows(rows);
+      const byEntity = new Map<string, unknown[][]>();
+      for (const row of rows) {
+        const params = byEntity.get(row.entityKey) ?? [];
+        for (const [feature, value] of Object.entries(row.features)) params.push([micros(row.eventTime), encodeFeatureValue(value), row.entityKey, feature]);
+        if (params.length > 0) byEntity.set(row.entityKey, params);
+      }
+      await mapBounded([...byEntity.values()], this.settings.concurrency, (params) => this.writePartition(params));
+    });
+  }
+
+  private async writePartition(params: unknown[][]): Promise<void> {
+    const options = { prepare: true, isIdempotent: true, consistency: this.settings.write };
+    for (let start = 0; start < params.length; start += STATEMENTS_PER_BATCH) {
+      const chunk = params.slice(start, start + STATEMENTS_PER_BATCH);
+      if (chunk.length === 1) await this.client.execute(this.statements.write, chunk[0], options);
+      // Unlogged: a single-partition batch is already atomic, the batch log would only add latency.
+      else await this.client.batch(chunk.map((each) => ({ query: this.statements.write, params: each })), { ...options, logged: false });
+    }
+  }
+
+  read(entityKeys: readonly string[], featureNames?: readonly string[]): Promise<FeatureReadResult> {
+    return this.inFlight.run(async () => {
+      const names = featureNames === undefined ? undefined : storableNames(featureNames);
+      const result: FeatureReadResult = new Map();
+      if (names?.length === 0) return result;
+      const keys = storableNames(entityKeys);
+      const partitions = await mapBounded(keys, this.settings.concurrency, (entityKey) => this.readPartition(entityKey, names));
+      keys.forEach((entityKey, index) => {
+        if (partitions[index].size > 0) result.set(entityKey, partitions[index]);
+      });
+      return result;
+    });
+  }
+
+  private async readPartition(entityKey: string, names: readonly string[] | undefined): Promise<Map<string, StoredFeature>> {
+    const [query, params] = names === undefined ? [this.statements.readAll, [entityKey]] : [this.statements.readSome, [entityKey, names]];
+    const rows = await this.client.execute(query, params, { prepare: true, isIdempotent: true, consistency: this.settings.read, fetchSize: FETCH_SIZE });
+    const features = new Map<string, StoredFeature>();
+    // Async iteration fetches further pages when a partition exceeds one.
+    for await (const row of rows) {
+      const stored = storedFeature(row);
+      if (stored) features.set(stored[0], stored[1]);
+    }
+    return features;
+  }
+
+  deleteEntities(entityKeys: readonly string[]): Promise<void> {
+    return this.inFlight.run(async () => {
+      const erasedAt = micros(this.settings.now());
+      await mapBounded(storableNames(entityKeys), this.settings.concurrency, (entityKey) => this.erase(entityKey, erasedAt));
+    });
+  }
+
+  private async erase(entityKey: string, erasedAt: types.Long): Promise<void> {
+    // The tombstone must cover every stored cell, including ones stamped in the future by a skewed
+    // client clock, so it is stamped at the later of now and the newest write. Stamped at the end of
+    // that millisecond, it hides every write with an event time up to and including it, exactly as
+    // the embedded store does.
+    let timestamp = erasedAt;
+    const written = await this.client.execute(this.statements.writeTimes, [entityKey], { prepare: true, isIdempotent: true, consistency: this.settings.read, fetchSize: FETCH_SIZE });
+    for await (const row of written) {
+      const writtenAt: unknown = row.get('written_at');
+      if (writtenAt instanceof types.Long && writtenAt.greaterThan(timestamp)) timestamp = writtenAt;
+    }
+    timestamp = timestamp.divide(1000).multiply(1000).add(999);
+    await this.client.execute(this.statements.erase, [timestamp, entityKey], { prepare: true, isIdempotent: true, consistency: this.settings.write });
+  }
+
+  close(): Promise<void> {
+    this.closed ??= this.inFlight.drain().then(() => this.client.shutdown());
+    return this.closed;
+  }
+}
