@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { LakeEngine, LakeRow, LakeValue } from '../lake-engine.port';
+import { DuckDbQueryError } from './duckdb-query.error';
+import { toDuckDbParameter, toLakeRows } from './duckdb-values';
+
+export interface DuckDbLakeEngineOptions {
+  /** The local lake folder; relative file paths in SQL resolve against it. */
+  lakeRoot: string;
+  /** DuckDB `memory_limit`, e.g. `4GB`. The machine is shared, so the default is 4GB, not DuckDB's 80% of RAM. */
+  memoryLimit?: string;
+  /** Worker threads; defaults to the cores available to this process. */
+  threads?: number;
+  /** Where DuckDB spills when a query outgrows memory; defaults to a private folder under the OS temp dir, removed on close. */
+  tempDirectory?: string;
+  /** Connections opened for concurrent callers; each statement runs on one. */
+  maxConnections?: number;
+}
+
+const DEFAULT_MEMORY_LIMIT = '4GB';
+const DEFAULT_MAX_CONNECTIONS = 4;
+
+/**
+ * The embedded lake engine: an in-memory DuckDB reading and writing the lake folder's files.
+ * Statements run on a small pool of connections so a slow query does not block a health check;
+ * tables created with CREATE TABLE live in the shared in-memory catalog and are visible to all.
+ */
+export class DuckDbLakeEngine implements LakeEngine {
+  readonly dialect = 'duckdb' as const;
+  private readonly idle: DuckDBConnection[] = [];
+  private readonly waiting: Array<(connection: DuckDBConnection) => void> = [];
+  private readonly running = new Set<Promise<unknown>>();
+  private opened = 1;
+  private closed = false;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    first: DuckDBConnection,
+    private readonly maxConnections: number,
+    private readonly ownedTempDirectory: string | undefined,
+  ) {
+    this.idle.push(first);
+  }
+
+  static async open(options: DuckDbLakeEngineOptions): Promise<DuckDbLakeEngine> {
+    const ownedTempDirectory = options.tempDirectory ? undefined : mkdtempSync(path.join(os.tmpdir(), 'c360-duckdb-'));
+    const threads = options.threads ?? os.availableParallelism();
+    try {
+      const instance = await DuckDBInstance.create(':memory:', {
+        // Never download extensions: a missing one (httpfs for s3://, say) must fail loudly, not fetch code at run time.
+        autoinstall_known_extensions: 'false',
+        // Statically linked extensions (parquet, json, icu) still load on first use.
+        autoload_known_extensions: 'true',
+        memory_limit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
+        threads: String(threads),
+        temp_directory: options.tempDirectory ?? ownedTempDirectory ?? '',
+        file_search_path: path.resolve(options.lakeRoot),
+      });
+      const first = await instance.connect();
+      // Every lake time is UTC; a TIMESTAMPTZ must never shift with the host's zone. Needs ICU, hence after connect.
+      await first.run("SET GLOBAL TimeZone = 'UTC'");
+      return new DuckDbLakeEngine(instance, first, options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, ownedTempDirectory);
+    } catch (error) {
+      if (ownedTempDirectory) rmSync(ownedTempDirectory, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  async query(sql: string, params: readonly LakeValue[] = []): Promise<LakeRow[]> {
+    return this.withConnection(sql, async (connection) => {
+      const reader = await this.run(connection, sql, params);
+      return toLakeRows(reader.deduplicatedColumnNames(), reader.columnTypes(), reader.getRows());
+    });
+  }
+
+  async execute(sql: string, params: readonly LakeValue[] = []): Promise<void> {
+    await this.withConnection(sql, async (connection) => {
+      await this.run(connection, sql, params);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled([...this.running]);
+    for (const connection of this.idle.splice(0)) connection.closeSync();
+    this.instance.closeSync();
+    if (this.ownedTempDirectory) rmSync(this.ownedTempDirectory, { recursive: true, force: true });
+  }
+
+  private async run(connection: DuckDBConnection, sql: string, params: readonly LakeValue[]) {
+    if (params.length === 0) return connection.runAndReadAll(sql);
+    const bound = params.map(toDuckDbParameter);
+    return connection.runAndReadAll(
+      sql,
+      bound.map((parameter) => parameter.value),
+      bound.map((parameter) => parameter.type),
+    );
+  }
+
+  private async withConnection<T>(sql: string, work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (this.closed) throw new DuckDbQueryError(sql, new Error('the lake engine is closed'));
+    const task = (async () => {
+      const connection = await this.acquire();
+      try {
+        return await work(connection);
+      } catch (error) {
+        throw new DuckDbQueryError(sql, error);
+      } finally {
+        this.release(connection);
+      }
+    })();
+    this.running.add(task);
+    try {
+      return await task;
+    } finally {
+      this.running.delete(task);
+    }
+  }
+
+  private async acquire(): Promise<DuckDBConnection> {
+    const connection = this.idle.pop();
+    if (connection) return connection;
+    if (this.opened < this.maxConnections) {
+      this.opened++;
+      try {
+        return await this.instance.connect();
+      } catch (error) {
+        this.opened--;
+        throw error;
+      }
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(connection: DuckDBConnection): void {
+    const next = this.waiting.shift();
+    if (next) next(connection);
+    else this.idle.push(connection);
+  }
+}
