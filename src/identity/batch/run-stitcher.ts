@@ -1,0 +1,86 @@
+import { assignCustomers } from '../graph/assign-customers';
+import { LinkOutcome, type TypeRoles } from '../graph/constrained-union-find';
+import { stitchGraph, type StitchGraph } from '../graph/stitch-graph';
+import { readIntegerCsv, writeIntegerCsv } from './integer-csv';
+
+export interface StitcherFiles {
+  nodes: string;
+  edges: string;
+  separations: string;
+  assigned: string;
+  refused: string;
+  merges: string;
+}
+
+export interface StitcherSizes {
+  nodes: number;
+  edges: number;
+  separationRows: number;
+  previousCustomers: number;
+}
+
+export interface StitcherResult {
+  newCustomers: number;
+  keptCustomers: number;
+  mergedCustomers: number;
+  /** Refused links by type code (CAPPED), separated links and indirect ones. */
+  cappedByType: Map<number, number>;
+  separated: number;
+  indirect: number;
+  ms: { load: number; stitch: number; write: number };
+}
+
+/**
+ * The in-process half of a batch stitch: reads the graph the lake engine numbered, links it with
+ * the rules, gives every node its customer and writes the answer back as integer files.
+ */
+export function runStitcher(files: StitcherFiles, sizes: StitcherSizes, roles: TypeRoles): StitcherResult {
+  const started = performance.now();
+  const [typeCode, inLake, previousOf, freshIdTaken] = readIntegerCsv(files.nodes, 4, sizes.nodes);
+  const [edgeA, edgeB] = readIntegerCsv(files.edges, 2, sizes.edges);
+  const [separationNodes, separationTokens] = readIntegerCsv(files.separations, 2, sizes.separationRows);
+  const separations = new Map<number, number[]>();
+  separationNodes.forEach((node, index) => separations.set(node, [...(separations.get(node) ?? []), separationTokens[index]]));
+  const graph: StitchGraph = {
+    nodeCount: sizes.nodes,
+    typeOf: Uint8Array.from(typeCode),
+    roles,
+    inLake: Uint8Array.from(inLake),
+    previousOf,
+    previousCount: sizes.previousCustomers,
+    edgeCount: sizes.edges,
+    edgeA,
+    edgeB,
+    separations,
+  };
+  const loaded = performance.now();
+
+  const components = stitchGraph(graph);
+  const assignment = assignCustomers(graph, components, Uint8Array.from(freshIdTaken));
+  const stitched = performance.now();
+
+  const nodeIds = new Int32Array(sizes.nodes).map((_, index) => index);
+  writeIntegerCsv(files.assigned, [nodeIds, assignment.finalPrevious, assignment.finalSeed, assignment.finalAttempt]);
+  writeIntegerCsv(files.refused, [components.refusedEdges, components.refusedOutcomes, components.refusedTypes]);
+  const merges = assignment.merges;
+  const mergeCount = merges.length / 3;
+  writeIntegerCsv(files.merges, [0, 1, 2].map((offset) => Int32Array.from({ length: mergeCount }, (_, index) => merges[3 * index + offset])));
+
+  const cappedByType = new Map<number, number>();
+  let separated = 0;
+  let indirect = 0;
+  components.refusedOutcomes.forEach((outcome, index) => {
+    if (outcome === LinkOutcome.SEPARATED) separated++;
+    else if (outcome === LinkOutcome.INDIRECT) indirect++;
+    else cappedByType.set(components.refusedTypes[index], (cappedByType.get(components.refusedTypes[index]) ?? 0) + 1);
+  });
+  return {
+    newCustomers: assignment.newCustomers,
+    keptCustomers: assignment.keptCustomers,
+    mergedCustomers: mergeCount,
+    cappedByType,
+    separated,
+    indirect,
+    ms: { load: loaded - started, stitch: stitched - loaded, write: performance.now() - stitched },
+  };
+}

@@ -1,0 +1,182 @@
+import { mkdirSync, renameSync } from 'node:fs';
+import * as path from 'node:path';
+import { LakeCatalog } from '../../lake/lake-catalog';
+import type { LakeEngine } from '../../lake/lake-engine.port';
+import type { LakeLayout } from '../../lake/lake-layout';
+import { lakeRelation } from '../../lake/lake-relation';
+import { DomainError } from '../../shared/domain-error';
+import { silentLogger, type Logger } from '../../shared/logger.port';
+import { identityTableFile, type IdentityTable } from '../identity-tables';
+import type { IdentityStore } from '../identity-store.port';
+import { typeRoles } from '../graph/type-roles';
+import { CompiledRules, DEFAULT_RULES, type IdentityRules } from '../rules/identity-rules';
+import { GraphTables } from './graph-tables.sql';
+import { OutputTables } from './output-tables.sql';
+import { exportPreviousState } from './previous-state';
+import { RECORD_SOURCES, recordsSelectSql } from './record-identifiers.sql';
+import { runStitcher } from './run-stitcher';
+import { withStitchWorkspace, type StitchWorkspace } from './stitch-workspace';
+import { syncStore, type StoreSyncSummary } from './store-sync';
+
+export interface StitchLakeOptions {
+  /** Where the previous assignment comes from and the result goes; without one, every customer is new and nothing is stored. */
+  store?: IdentityStore;
+  rules?: IdentityRules;
+  logger?: Logger;
+  now?: () => number;
+}
+
+export interface StitchSummary {
+  records: number;
+  identifiers: number;
+  edges: number;
+  customers: number;
+  newCustomers: number;
+  keptCustomers: number;
+  mergedCustomers: number;
+  refusedLinks: { capped: Record<string, number>; indirect: number; separated: number };
+  blockedValues: number;
+  malformedValues: number;
+  store: StoreSyncSummary | null;
+  ms: Record<string, number>;
+}
+
+const EMPTY_RECORDS = `SELECT NULL::VARCHAR AS source, NULL::VARCHAR AS record_id, NULL::BIGINT AS t,
+  []::STRUCT(type VARCHAR, raw VARCHAR, value VARCHAR)[] AS ids WHERE false`;
+
+async function count(engine: LakeEngine, sql: string): Promise<number> {
+  const [row] = await engine.query(sql);
+  return Number(Object.values(row ?? {})[0] ?? 0);
+}
+
+/** Writes a Parquet file next to its final place, then renames it in: readers never see half a file. */
+async function writeTable(engine: LakeEngine, layout: LakeLayout, table: IdentityTable, sql: (file: string) => string): Promise<void> {
+  const file = identityTableFile(layout, table);
+  mkdirSync(path.dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}.partial`;
+  await engine.execute(sql(partial));
+  renameSync(partial, file);
+}
+
+/**
+ * Batch identity stitching: the processed zone's records → identity graph → customers, written to
+ * the identity zone (identity_map, identity_edges, identity_blocked) and, with a store, synced to
+ * the identity store. Edges are extracted and numbered by the lake engine; linking runs in process
+ * on integer arrays (see ConstrainedUnionFind); customer ids continue from the store's previous
+ * assignment (see assignCustomers). Runs on the DuckDB lake engine, which reads the local lake.
+ */
+export async function stitchLake(engine: LakeEngine, layout: LakeLayout, options: StitchLakeOptions = {}): Promise<StitchSummary> {
+  if (engine.dialect !== 'duckdb') throw new DomainError('UNAVAILABLE', 'identity stitching runs on the DuckDB lake engine (C360_LAKE_ENGINE=duckdb)');
+  const rules = new CompiledRules(options.rules ?? DEFAULT_RULES);
+  const logger = options.logger ?? silentLogger;
+  const now = options.now ?? Date.now;
+  return withStitchWorkspace(engine, layout, (workspace) => stitchInWorkspace(engine, layout, workspace, rules, options.store, logger, now));
+}
+
+async function stitchInWorkspace(
+  engine: LakeEngine,
+  layout: LakeLayout,
+  workspace: StitchWorkspace,
+  rules: CompiledRules,
+  store: IdentityStore | undefined,
+  logger: Logger,
+  now: () => number,
+): Promise<StitchSummary> {
+  const ms: Record<string, number> = {};
+  let phase = performance.now();
+  const lap = (name: string) => {
+    const at = performance.now();
+    ms[name] = Math.round(at - phase);
+    phase = at;
+  };
+  const tables = new GraphTables(workspace.schema, rules);
+
+  const previous = await exportPreviousState(store, workspace.path());
+  for (const sql of tables.loadPreviousSql(previous)) await engine.execute(sql);
+  lap('previousState');
+
+  const present = new Set(new LakeCatalog(engine, layout).tableNames());
+  const selects = RECORD_SOURCES.filter((source) => present.has(source.table)).map((source) =>
+    recordsSelectSql(source, lakeRelation(engine, layout, 'processed', source.table), rules),
+  );
+  await engine.execute(tables.recordsSql(selects.length > 0 ? selects : [EMPTY_RECORDS]));
+  await engine.execute(tables.blockedSql());
+  const knownTypes = (await engine.query(tables.knownTypesSql())).map((row) => String(row.id_type));
+  // Type codes in rank order; the union-find keeps one counter per code.
+  const typeNames = [...knownTypes].sort((a, b) => rules.compare({ type: a, value: '' }, { type: b, value: '' }));
+  const typeCodes = new Map(typeNames.map((type, code) => [type, code]));
+  if (typeNames.length > 255) throw new DomainError('BAD_USER_INPUT', `identity stitching supports up to 255 identifier types, found ${typeNames.length}`);
+  lap('records');
+
+  if (typeNames.length === 0) logger.warn('identity.stitch: the lake and the store hold no identifiers; writing an empty identity map');
+  const anyPrevious = previous.customerCount + previous.assignmentCount > 0;
+  for (const { sql, params } of tables.nodesSql(typeNames.length > 0 ? typeNames : ['user_id'], typeCodes, anyPrevious, rules.rules.idSalt)) await engine.execute(sql, params);
+  await engine.execute(tables.edgesSql());
+  const files = {
+    nodes: workspace.path('nodes.csv'),
+    edges: workspace.path('edges.csv'),
+    separations: workspace.path('separations.csv'),
+    assigned: workspace.path('assigned.csv'),
+    refused: workspace.path('refused.csv'),
+    merges: workspace.path('merges.csv'),
+  };
+  await engine.execute(tables.nodesExportSql(files.nodes));
+  await engine.execute(tables.edgesExportSql(files.edges));
+  await engine.execute(tables.separationsExportSql(files.separations));
+  const sizes = {
+    nodes: await count(engine, `SELECT count(*) FROM ${tables.table('nodes')}`),
+    edges: await count(engine, `SELECT count(*) FROM ${tables.table('edges')}`),
+    separationRows: await count(engine, `SELECT count(*) FROM ${tables.table('separation_sides')} AS s JOIN ${tables.table('nodes')} AS n USING (id_type, id_value)`),
+    previousCustomers: await count(engine, `SELECT count(*) FROM ${tables.table('previous_numbered')}`),
+  };
+  lap('graph');
+
+  const stitched = runStitcher(files, sizes, typeRoles(typeNames, rules));
+  Object.assign(ms, { stitchLoad: Math.round(stitched.ms.load), stitchLink: Math.round(stitched.ms.stitch), stitchWrite: Math.round(stitched.ms.write) });
+  phase = performance.now();
+
+  for (const { sql, params } of tables.finalSql(files, rules.rules.idSalt)) await engine.execute(sql, params);
+  if ((await count(engine, tables.duplicateIdsSql())) > 0) {
+    throw new Error('identity.stitch: two customers would share an id (a hash collision); nothing was written');
+  }
+  const outputs = new OutputTables(tables, typeNames);
+  await writeTable(engine, layout, 'identity_map', (file) => outputs.identityMapSql(file));
+  await writeTable(engine, layout, 'identity_edges', (file) => outputs.edgesSql(file, typeNames));
+  await writeTable(engine, layout, 'identity_blocked', (file) => outputs.blockedSql(file));
+  const [totals] = await engine.query(outputs.summarySql());
+  lap('lakeOutputs');
+
+  let storeSummary: StoreSyncSummary | null = null;
+  if (store) {
+    const changes = {
+      changedAssignments: workspace.path('changed-assignments.jsonl'),
+      droppedAssignments: workspace.path('dropped-assignments.jsonl'),
+      touchedCustomers: workspace.path('touched-customers.jsonl'),
+      merges: workspace.path('merges.jsonl'),
+    };
+    await engine.execute(outputs.changedAssignmentsSql(changes.changedAssignments));
+    await engine.execute(outputs.droppedAssignmentsSql(changes.droppedAssignments));
+    await engine.execute(outputs.touchedCustomersSql(changes.touchedCustomers));
+    await engine.execute(outputs.mergesSql(changes.merges));
+    storeSummary = await syncStore(store, changes, now());
+    lap('store');
+  }
+
+  const capped = Object.fromEntries([...stitched.cappedByType].map(([code, refused]) => [typeNames[code] ?? String(code), refused]));
+  const summary: StitchSummary = {
+    records: Number(totals?.records ?? 0),
+    identifiers: Number(totals?.identifiers ?? 0),
+    edges: sizes.edges,
+    customers: Number(totals?.customers ?? 0),
+    newCustomers: stitched.newCustomers,
+    keptCustomers: stitched.keptCustomers,
+    mergedCustomers: stitched.mergedCustomers,
+    refusedLinks: { capped, indirect: stitched.indirect, separated: stitched.separated },
+    blockedValues: Number(totals?.blocked_values ?? 0),
+    malformedValues: Number(totals?.malformed_values ?? 0),
+    store: storeSummary,
+    ms,
+  };
+  logger.info('identity.stitch: done', { records: summary.records, identifiers: summary.identifiers, edges: summary.edges, customers: summary.customers, merged: summary.mergedCustomers });
+  return summary;
+}

@@ -1,0 +1,199 @@
+import { types, type Client } from 'cassandra-driver';
+import { CONSISTENCY, createCassandraClient, type CassandraConfig, type CassandraStoreOptions } from '../../store/cassandra/cassandra-client';
+import { mapBounded } from '../../store/cassandra/map-bounded';
+import { assertKeyspaceName, migrate } from '../../store/cassandra/migrate';
+import { InFlight } from '../../store/in-flight';
+import { identifierKey, type Identifier } from '../identifier';
+import {
+  IdentityConflictError,
+  type Assignment,
+  type IdentityChanges,
+  type IdentityStore,
+  type MergeRecord,
+  type Separation,
+  type StoredCustomer,
+} from '../identity-store.port';
+import { decodeCustomer, decodeMerge, decodeSeparation } from '../stored-records';
+import { IDENTITY_MIGRATIONS } from './identity-migrations';
+
+const DEFAULT_PAGE = 5_000;
+
+function statementsFor(keyspace: string) {
+  return {
+    lookup: `SELECT customer_id FROM ${keyspace}.identity_assignments WHERE id_type = ? AND id_value = ?`,
+    assign: `INSERT INTO ${keyspace}.identity_assignments (id_type, id_value, customer_id) VALUES (?, ?, ?)`,
+    unassign: `DELETE FROM ${keyspace}.identity_assignments WHERE id_type = ? AND id_value = ?`,
+    scanAssignments: `SELECT id_type, id_value, customer_id FROM ${keyspace}.identity_assignments`,
+    customer: `SELECT record FROM ${keyspace}.identity_customers WHERE customer_id = ?`,
+    putCustomer: `INSERT INTO ${keyspace}.identity_customers (customer_id, record) VALUES (?, ?)`,
+    removeCustomer: `DELETE FROM ${keyspace}.identity_customers WHERE customer_id = ?`,
+    scanCustomers: `SELECT record FROM ${keyspace}.identity_customers`,
+    merge: `SELECT record FROM ${keyspace}.identity_merges WHERE merge_id = ?`,
+    putMerge: `INSERT INTO ${keyspace}.identity_merges (merge_id, record) VALUES (?, ?)`,
+    mergesOf: `SELECT merge_id FROM ${keyspace}.identity_customer_merges WHERE customer_id = ?`,
+    indexMerge: `INSERT INTO ${keyspace}.identity_customer_merges (customer_id, at, merge_id, other_customer_id) VALUES (?, ?, ?, ?)`,
+    separations: `SELECT record FROM ${keyspace}.identity_separations`,
+    putSeparation: `INSERT INTO ${keyspace}.identity_separations (separation_id, record) VALUES (?, ?)`,
+  };
+}
+
+type Statements = ReturnType<typeof statementsFor>;
+
+function parse(text: unknown): unknown {
+  return typeof text === 'string' ? JSON.parse(text) : undefined;
+}
+
+/**
+ * The production identity store on Cassandra, beside the online store in the same keyspace. Every
+ * write is a whole-row overwrite, so replaying a change is harmless and statements are marked
+ * idempotent (retried once by the shared retry policy). A change touches many partitions and
+ * Cassandra has no multi-partition transactions: apply() is not atomic, and `expected` is checked
+ * by reading first (best effort). The daily batch stitch rewrites any assignment a crash left half
+ * done, since it recomputes the graph from the lake.
+ */
+export class CassandraIdentityStore implements IdentityStore {
+  private readonly inFlight = new InFlight('cassandra identity store');
+  private closed?: Promise<void>;
+
+  private constructor(
+    private readonly client: Client,
+    private readonly statements: Statements,
+    private readonly settings: { concurrency: number; read: types.consistencies; write: types.consistencies },
+  ) {}
+
+  /** Connects, creates the keyspace if needed and applies the identity migrations. */
+  static async connect(config: CassandraConfig, options: CassandraStoreOptions = {}): Promise<CassandraIdentityStore> {
+    assertKeyspaceName(config.keyspace);
+    const client = createCassandraClient(config, options);
+    try {
+      await client.connect();
+      await migrate(client, config.keyspace, IDENTITY_MIGRATIONS, {
+        replication: options.replication ?? { class: 'SimpleStrategy', replicationFactor: 1 },
+        localDataCenter: config.localDataCenter,
+        schemaTimeoutMs: options.schemaTimeoutMs ?? 120_000,
+      });
+    } catch (error) {
+      await client.shutdown();
+      throw error;
+    }
+    return new CassandraIdentityStore(client, statementsFor(config.keyspace), {
+      concurrency: options.concurrency ?? 64,
+      read: CONSISTENCY[options.readConsistency ?? 'LOCAL_QUORUM'],
+      write: CONSISTENCY[options.writeConsistency ?? 'LOCAL_QUORUM'],
+    });
+  }
+
+  private read(query: string, params: unknown[]): Promise<types.ResultSet> {
+    return this.client.execute(query, params, { prepare: true, isIdempotent: true, consistency: this.settings.read });
+  }
+
+  private write(query: string, params: unknown[]): Promise<types.ResultSet> {
+    return this.client.execute(query, params, { prepare: true, isIdempotent: true, consistency: this.settings.write });
+  }
+
+  lookup(identifiers: readonly Identifier[]): Promise<Map<string, string>> {
+    return this.inFlight.run(async () => {
+      const found = new Map<string, string>();
+      const results = await mapBounded(identifiers, this.settings.concurrency, (identifier) => this.read(this.statements.lookup, [identifier.type, identifier.value]));
+      identifiers.forEach((identifier, index) => {
+        const customerId: unknown = results[index].first()?.get('customer_id');
+        if (typeof customerId === 'string') found.set(identifierKey(identifier), customerId);
+      });
+      return found;
+    });
+  }
+
+  customers(customerIds: readonly string[]): Promise<Map<string, StoredCustomer>> {
+    return this.inFlight.run(async () => {
+      const unique = [...new Set(customerIds)];
+      const results = await mapBounded(unique, this.settings.concurrency, (customerId) => this.read(this.statements.customer, [customerId]));
+      const found = new Map<string, StoredCustomer>();
+      unique.forEach((customerId, index) => {
+        const record = decodeCustomer(parse(results[index].first()?.get('record')));
+        if (record) found.set(customerId, record);
+      });
+      return found;
+    });
+  }
+
+  mergesOf(customerId: string): Promise<MergeRecord[]> {
+    return this.inFlight.run(async () => {
+      const index = await this.read(this.statements.mergesOf, [customerId]);
+      const ids = index.rows.map((row) => String(row.get('merge_id')));
+      const records = await mapBounded(ids, this.settings.concurrency, (mergeId) => this.readMerge(mergeId));
+      return records.filter((record): record is MergeRecord => record !== undefined);
+    });
+  }
+
+  merge(mergeId: string): Promise<MergeRecord | undefined> {
+    return this.inFlight.run(() => this.readMerge(mergeId));
+  }
+
+  private async readMerge(mergeId: string): Promise<MergeRecord | undefined> {
+    return decodeMerge(parse((await this.read(this.statements.merge, [mergeId])).first()?.get('record')));
+  }
+
+  separations(): Promise<Separation[]> {
+    return this.inFlight.run(async () => {
+      const records: Separation[] = [];
+      for await (const row of await this.client.execute(this.statements.separations, [], { prepare: true, isIdempotent: true, consistency: this.settings.read, fetchSize: DEFAULT_PAGE })) {
+        const record = decodeSeparation(parse(row.get('record')));
+        if (record) records.push(record);
+      }
+      return records;
+    });
+  }
+
+  apply(changes: IdentityChanges): Promise<void> {
+    return this.inFlight.run(async () => {
+      await this.checkExpected(changes.expected ?? []);
+      const limit = this.settings.concurrency;
+      // Assignments before customer records: a reader who finds an identifier's customer then finds the customer.
+      await mapBounded(changes.unassign, limit, (identifier) => this.write(this.statements.unassign, [identifier.type, identifier.value]));
+      await mapBounded(changes.assign, limit, ({ identifier, customerId }) => this.write(this.statements.assign, [identifier.type, identifier.value, customerId]));
+      await mapBounded(changes.customers, limit, (customer) => this.write(this.statements.putCustomer, [customer.customerId, JSON.stringify(customer)]));
+      await mapBounded(changes.removeCustomers, limit, (customerId) => this.write(this.statements.removeCustomer, [customerId]));
+      await mapBounded(changes.merges, limit, async (merge) => {
+        await this.write(this.statements.putMerge, [merge.mergeId, JSON.stringify(merge)]);
+        await this.write(this.statements.indexMerge, [merge.into, new Date(merge.at), merge.mergeId, merge.from]);
+        await this.write(this.statements.indexMerge, [merge.from, new Date(merge.at), merge.mergeId, merge.into]);
+      });
+      await mapBounded(changes.separations, limit, (separation) => this.write(this.statements.putSeparation, [separation.separationId, JSON.stringify(separation)]));
+    });
+  }
+
+  private async checkExpected(expected: NonNullable<IdentityChanges['expected']>): Promise<void> {
+    if (expected.length === 0) return;
+    const results = await mapBounded(expected, this.settings.concurrency, ({ identifier }) => this.read(this.statements.lookup, [identifier.type, identifier.value]));
+    expected.forEach(({ identifier, customerId }, index) => {
+      const current: unknown = results[index].first()?.get('customer_id') ?? null;
+      if (current !== customerId) throw new IdentityConflictError(identifier);
+    });
+  }
+
+  private async *pages(query: string, pageSize: number): AsyncIterable<types.Row[]> {
+    let pageState: string | undefined;
+    do {
+      const result = await this.client.execute(query, [], { prepare: true, isIdempotent: true, consistency: this.settings.read, fetchSize: pageSize, pageState });
+      if (result.rows.length > 0) yield result.rows;
+      pageState = result.pageState ?? undefined;
+    } while (pageState);
+  }
+
+  async *scanAssignments(pageSize = DEFAULT_PAGE): AsyncIterable<Assignment[]> {
+    for await (const rows of this.pages(this.statements.scanAssignments, pageSize)) {
+      yield rows.map((row) => ({ identifier: { type: String(row.get('id_type')), value: String(row.get('id_value')) }, customerId: String(row.get('customer_id')) }));
+    }
+  }
+
+  async *scanCustomers(pageSize = DEFAULT_PAGE): AsyncIterable<StoredCustomer[]> {
+    for await (const rows of this.pages(this.statements.scanCustomers, pageSize)) {
+      yield rows.map((row) => decodeCustomer(parse(row.get('record')))).filter((record): record is StoredCustomer => record !== undefined);
+    }
+  }
+
+  close(): Promise<void> {
+    this.closed ??= this.inFlight.drain().then(() => this.client.shutdown());
+    return this.closed;
+  }
+}

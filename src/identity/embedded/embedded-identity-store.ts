@@ -1,0 +1,185 @@
+import { open, type Database, type RootDatabase } from 'lmdb';
+import { InFlight } from '../../store/in-flight';
+import { identifierKey, type Identifier } from '../identifier';
+import {
+  IdentityConflictError,
+  type Assignment,
+  type IdentityChanges,
+  type IdentityStore,
+  type MergeRecord,
+  type Separation,
+  type StoredCustomer,
+} from '../identity-store.port';
+import { decodeCustomer, decodeMerge, decodeSeparation } from '../stored-records';
+
+type IdentifierKey = [string, string];
+type MergeIndexKey = [string, number, string];
+
+// Same trick as the embedded online store: in LMDB's key encoding this sorts after every
+// [customer, time, mergeId] of one customer and before the next customer.
+const AFTER_LAST = new Uint8Array([0xff]);
+// Changes per write transaction. Stream changes are far smaller and stay atomic; a batch load
+// (millions of assignments) is split, since one LMDB transaction may only dirty so many pages.
+const WRITES_PER_TRANSACTION = 20_000;
+const DEFAULT_PAGE = 5_000;
+
+function takeChunk(writes: Iterator<() => void>): Array<() => void> {
+  const chunk: Array<() => void> = [];
+  while (chunk.length < WRITES_PER_TRANSACTION) {
+    const next = writes.next();
+    if (next.done) break;
+    chunk.push(next.value);
+  }
+  return chunk;
+}
+
+/**
+ * The identity store of the embedded profile: LMDB named databases in their own environment
+ * (`<storeDir>/identity`), so it never competes with the feature store's map size. JSON values keep
+ * records readable by any process without msgpack's shared structures. Like the embedded online
+ * store, many processes may read while one writes.
+ */
+export class EmbeddedIdentityStore implements IdentityStore {
+  private readonly inFlight = new InFlight('embedded identity store');
+  private closed?: Promise<void>;
+
+  private constructor(
+    private readonly root: RootDatabase,
+    private readonly assignments: Database<string, IdentifierKey>,
+    private readonly customerRecords: Database<unknown, string>,
+    private readonly mergeRecords: Database<unknown, string>,
+    private readonly mergeIndex: Database<string, MergeIndexKey>,
+    private readonly separationRecords: Database<unknown, string>,
+  ) {}
+
+  /** Opens (creating if needed) the store whose LMDB files live in `dir`. */
+  static async open(dir: string): Promise<EmbeddedIdentityStore> {
+    const root = open(dir, { maxDbs: 16 });
+    try {
+      return new EmbeddedIdentityStore(
+        root,
+        root.openDB<string, IdentifierKey>({ name: 'identity_assignments', encoding: 'string' }),
+        root.openDB<unknown, string>({ name: 'identity_customers', encoding: 'json' }),
+        root.openDB<unknown, string>({ name: 'identity_merges', encoding: 'json' }),
+        root.openDB<string, MergeIndexKey>({ name: 'identity_customer_merges', encoding: 'string' }),
+        root.openDB<unknown, string>({ name: 'identity_separations', encoding: 'json' }),
+      );
+    } catch (error) {
+      await root.close();
+      throw error;
+    }
+  }
+
+  lookup(identifiers: readonly Identifier[]): Promise<Map<string, string>> {
+    return this.inFlight.run(async () => {
+      const found = new Map<string, string>();
+      for (const identifier of identifiers) {
+        const customerId = this.assignments.get([identifier.type, identifier.value]);
+        if (customerId !== undefined) found.set(identifierKey(identifier), customerId);
+      }
+      return found;
+    });
+  }
+
+  customers(customerIds: readonly string[]): Promise<Map<string, StoredCustomer>> {
+    return this.inFlight.run(async () => {
+      const found = new Map<string, StoredCustomer>();
+      for (const customerId of customerIds) {
+        const record = decodeCustomer(this.customerRecords.get(customerId));
+        if (record) found.set(customerId, record);
+      }
+      return found;
+    });
+  }
+
+  mergesOf(customerId: string): Promise<MergeRecord[]> {
+    return this.inFlight.run(async () => {
+      const records: MergeRecord[] = [];
+      for (const { key } of this.mergeIndex.getRange({ start: [customerId], end: [customerId, AFTER_LAST] as unknown as MergeIndexKey })) {
+        const record = decodeMerge(this.mergeRecords.get(key[2]));
+        if (record) records.push(record);
+      }
+      return records;
+    });
+  }
+
+  merge(mergeId: string): Promise<MergeRecord | undefined> {
+    return this.inFlight.run(async () => decodeMerge(this.mergeRecords.get(mergeId)));
+  }
+
+  separations(): Promise<Separation[]> {
+    return this.inFlight.run(async () => {
+      const records: Separation[] = [];
+      for (const { value } of this.separationRecords.getRange({})) {
+        const record = decodeSeparation(value);
+        if (record) records.push(record);
+      }
+      return records;
+    });
+  }
+
+  apply(changes: IdentityChanges): Promise<void> {
+    return this.inFlight.run(async () => {
+      const writes = this.writesOf(changes);
+      let first = true;
+      for (let chunk = takeChunk(writes); first || chunk.length > 0; chunk = takeChunk(writes)) {
+        const checkExpected = first;
+        first = false;
+        await this.root.transaction(() => {
+          // Checked inside the first write transaction: no other writer can interleave with it.
+          if (checkExpected) this.checkExpected(changes.expected ?? []);
+          for (const write of chunk) write();
+        });
+      }
+    });
+  }
+
+  private *writesOf(changes: IdentityChanges): Generator<() => void> {
+    for (const identifier of changes.unassign) yield () => void this.assignments.remove([identifier.type, identifier.value]);
+    for (const { identifier, customerId } of changes.assign) yield () => void this.assignments.put([identifier.type, identifier.value], customerId);
+    for (const customerId of changes.removeCustomers) yield () => void this.customerRecords.remove(customerId);
+    for (const customer of changes.customers) yield () => void this.customerRecords.put(customer.customerId, customer);
+    for (const merge of changes.merges) {
+      yield () => void this.mergeRecords.put(merge.mergeId, merge);
+      yield () => void this.mergeIndex.put([merge.into, merge.at, merge.mergeId], merge.from);
+      yield () => void this.mergeIndex.put([merge.from, merge.at, merge.mergeId], merge.into);
+    }
+    for (const separation of changes.separations) yield () => void this.separationRecords.put(separation.separationId, separation);
+  }
+
+  private checkExpected(expected: NonNullable<IdentityChanges['expected']>): void {
+    for (const { identifier, customerId } of expected) {
+      if ((this.assignments.get([identifier.type, identifier.value]) ?? null) !== customerId) throw new IdentityConflictError(identifier);
+    }
+  }
+
+  async *scanAssignments(pageSize = DEFAULT_PAGE): AsyncIterable<Assignment[]> {
+    let page: Assignment[] = [];
+    for (const { key, value } of this.assignments.getRange({})) {
+      page.push({ identifier: { type: key[0], value: key[1] }, customerId: value });
+      if (page.length >= pageSize) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length > 0) yield page;
+  }
+
+  async *scanCustomers(pageSize = DEFAULT_PAGE): AsyncIterable<StoredCustomer[]> {
+    let page: StoredCustomer[] = [];
+    for (const { value } of this.customerRecords.getRange({})) {
+      const record = decodeCustomer(value);
+      if (record) page.push(record);
+      if (page.length >= pageSize) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length > 0) yield page;
+  }
+
+  close(): Promise<void> {
+    this.closed ??= this.inFlight.drain().then(() => this.root.close());
+    return this.closed;
+  }
+}

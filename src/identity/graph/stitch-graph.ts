@@ -1,0 +1,74 @@
+import { ConstrainedUnionFind, LinkOutcome, type TypeRoles } from './constrained-union-find';
+import { GrowableInt32 } from './growable-int32';
+
+/**
+ * The identity graph as batch stitching hands it over: nodes are numbered in seed order (first seen,
+ * then type priority, then value), edges come in the order they are applied (first seen, then the
+ * record, then the type priority within the record), as integer arrays.
+ */
+export interface StitchGraph {
+  nodeCount: number;
+  /** Type code of each node; its cap and role are roles.caps[code] and roles.personal[code]. */
+  typeOf: Uint8Array;
+  roles: TypeRoles;
+  /** Whether the node was seen in the lake (false: known only from the identity store, see assign-customers). */
+  inLake: Uint8Array;
+  /** The previous customer of each node, numbered oldest first; -1 for identifiers new to this run. */
+  previousOf: Int32Array;
+  previousCount: number;
+  edgeCount: number;
+  edgeA: Int32Array;
+  edgeB: Int32Array;
+  /** node → separation tokens (2·separation + side) of un-merges it takes part in. */
+  separations: ReadonlyMap<number, readonly number[]>;
+}
+
+export interface StitchedComponents {
+  /** The component (root node) of every node. */
+  rootOf: Int32Array;
+  /** Refused links: edge index, outcome (CAPPED, SEPARATED or INDIRECT) and, for CAPPED, the type code that hit its cap. */
+  refusedEdges: Int32Array;
+  refusedOutcomes: Uint8Array;
+  refusedTypes: Int16Array;
+  /** Previous customers joined by a link: [edge index, older, younger] triples, in link order. */
+  previousJoins: Int32Array;
+}
+
+/**
+ * Applies every link in order with the rules of ConstrainedUnionFind. While linking, it notes each
+ * link that joins identifiers of two different previous customers (each component remembers its
+ * oldest previous customer), which is where a merge of existing customers comes from.
+ */
+export function stitchGraph(graph: StitchGraph): StitchedComponents {
+  const unionFind = new ConstrainedUnionFind(graph.nodeCount, graph.typeOf, graph.roles, graph.separations);
+  const oldestPrevious = new Int32Array(graph.nodeCount);
+  for (let node = 0; node < graph.nodeCount; node++) oldestPrevious[node] = graph.inLake[node] === 1 ? graph.previousOf[node] : -1;
+  const refusedEdges = new GrowableInt32();
+  const refusedOutcomes: number[] = [];
+  const refusedTypes: number[] = [];
+  const previousJoins = new GrowableInt32();
+  let edge = 0;
+  const onJoin = (kept: number, absorbed: number) => {
+    const a = oldestPrevious[kept];
+    const b = oldestPrevious[absorbed];
+    if (a >= 0 && b >= 0 && a !== b) previousJoins.push(edge, Math.min(a, b), Math.max(a, b));
+    oldestPrevious[kept] = a < 0 ? b : b < 0 ? a : Math.min(a, b);
+  };
+  for (; edge < graph.edgeCount; edge++) {
+    const outcome = unionFind.link(graph.edgeA[edge], graph.edgeB[edge], onJoin);
+    if (outcome !== LinkOutcome.LINKED && outcome !== LinkOutcome.ALREADY_LINKED) {
+      refusedEdges.push(edge);
+      refusedOutcomes.push(outcome);
+      refusedTypes.push(outcome === LinkOutcome.CAPPED ? unionFind.refusedType : -1);
+    }
+  }
+  const rootOf = new Int32Array(graph.nodeCount);
+  for (let node = 0; node < graph.nodeCount; node++) rootOf[node] = unionFind.find(node);
+  return {
+    rootOf,
+    refusedEdges: refusedEdges.toArray(),
+    refusedOutcomes: Uint8Array.from(refusedOutcomes),
+    refusedTypes: Int16Array.from(refusedTypes),
+    previousJoins: previousJoins.toArray(),
+  };
+}

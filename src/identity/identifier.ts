@@ -1,0 +1,34 @@
+/** The identifier types the lake's records carry; deployments may add others (any lower-case name). */
+export const BUILT_IN_TYPES = ['user_id', 'email', 'phone', 'device_id', 'anonymous_id'] as const;
+
+/** Account ids: the strongest key. A customer never holds two of them, whatever the configuration. */
+export const USER_ID = 'user_id';
+
+/** Types whose values are personal data: masked without `pii:read`, never logged. */
+export const PII_TYPES: ReadonlySet<string> = new Set(['email', 'phone']);
+
+const TYPE_NAME = /^[a-z][a-z0-9_]{0,31}$/;
+
+/** A typed identifier, e.g. `{ type: 'email', value: 'jane@example.com' }` (values normalized once stored). */
+export interface Identifier {
+  type: string;
+  value: string;
+}
+
+export function isIdentifierType(type: string): boolean {
+  return TYPE_NAME.test(type);
+}
+
+/** One string per identifier, for maps and sets; the type never holds a colon, so this is unambiguous. */
+export function identifierKey(identifier: Identifier): string {
+  return `${identifier.type}:${identifier.value}`;
+}
+
+export function parseIdentifierKey(key: string): Identifier {
+  const colon = key.indexOf(':');
+  return { type: key.slice(0, colon), value: key.slice(colon + 1) };
+}
+
+export function sameIdentifier(a: Identifier, b: Identifier): boolean {
+  return a.type === b.type && a.value === b.value;
+}
