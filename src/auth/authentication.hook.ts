@@ -9,7 +9,8 @@ declare module 'fastify' {
 }
 
 /** Paths that authenticate differently (collector write keys) or not at all (health probes). */
-const OPEN_PREFIXES = ['/health/', '/v1/'];
+// /charts/ pages hold only markup and a script; their data comes from /graphql with a key.
+const OPEN_PREFIXES = ['/health/', '/v1/', '/charts/'];
 
 /**
  * Authentication at the HTTP edge: a request without a valid API key gets 401 before any
