@@ -1,0 +1,137 @@
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createServer } from '../src/app/server';
+import { loadConfig } from '../src/config/load-config';
+import { campaignFunnelSpec } from '../src/funnels/campaign/campaign-funnels';
+import { CampaignMetricsJob, shiftDay } from '../src/funnels/campaign/campaign-metrics.job';
+import { CampaignMetricsStore } from '../src/funnels/campaign/campaign-metrics-store';
+import type { FunnelSpec } from '../src/funnels/funnel-definition';
+import { LakeFunnelRunner } from '../src/funnels/lake-funnel-runner';
+import { DuckDbLakeEngine } from '../src/lake/duckdb/duckdb-lake-engine';
+import { LakeLayout } from '../src/lake/lake-layout';
+import { lakeRelation } from '../src/lake/lake-relation';
+import { JsonLogger } from '../src/observability/json-logger';
+import { silentLogger } from '../src/shared/logger.port';
+import { EmbeddedOnlineStore } from '../src/store/embedded/embedded-online-store';
+import { synthesizeBenchLake } from './funnels-lake';
+
+// Usage: npm run build && node dist/bench/funnels.bench.js
+//   C360_BENCH_DIR (default $TMPDIR/c360-bench-funnels) keeps the synthesized lake between runs;
+//   C360_BENCH_EVENTS (default 10000000), C360_BENCH_REQUESTS (default 2000).
+
+const DAY = 86_400_000;
+const KEY = 'bench-key-0123456789abcdef';
+const dir = process.env.C360_BENCH_DIR ?? path.join(os.tmpdir(), 'c360-bench-funnels');
+const events = Number(process.env.C360_BENCH_EVENTS ?? 10_000_000);
+const requests = Number(process.env.C360_BENCH_REQUESTS ?? 2000);
+const shape = { events, customers: Math.round(events / 10), days: 30, toDay: '2026-03-30' };
+const from = shiftDay(shape.toDay, -(shape.days - 1));
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+function summary(samples: number[]): { min: number; p50: number; p95: number; p99: number; max: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const round = (value: number) => Math.round(value * 100) / 100;
+  return { min: round(sorted[0] ?? 0), p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted[sorted.length - 1] ?? 0) };
+}
+
+async function timeAdHoc(runner: LakeFunnelRunner, label: string, spec: FunnelSpec, runs = 5): Promise<void> {
+  await runner.run(spec); // warm: file metadata and the identity map's pages
+  const samples: number[] = [];
+  let result = '';
+  for (let run = 0; run < runs; run++) {
+    const started = performance.now();
+    const groups = await runner.run(spec);
+    samples.push(performance.now() - started);
+    result = groups[0]?.steps.map((step) => step.customers).join(' → ') ?? '';
+  }
+  console.log(JSON.stringify({ bench: 'ad hoc', label, ms: summary(samples), firstGroup: result, groups: runs }));
+}
+
+function post(agent: http.Agent, port: number, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}`, 'content-length': Buffer.byteLength(body) } },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+async function main(): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const lakeRoot = path.join(dir, 'lake');
+  const layout = new LakeLayout(lakeRoot);
+  mkdirSync(lakeRoot, { recursive: true });
+  const engine = await DuckDbLakeEngine.open({ lakeRoot });
+  const synthStarted = performance.now();
+  await synthesizeBenchLake(engine, layout, shape);
+  const [count] = await engine.query(`SELECT count(*) AS n FROM ${lakeRelation(engine, layout, 'processed', 'clickstream')}`);
+  console.log(JSON.stringify({ bench: 'lake', events: Number(count?.n), customers: shape.customers, days: shape.days, cores: os.availableParallelism(), synthesizeMs: Math.round(performance.now() - synthStarted) }));
+
+  const runner = new LakeFunnelRunner(engine, layout);
+  const campaign = (breakdown?: FunnelSpec['breakdown']): FunnelSpec => ({
+    ...campaignFunnelSpec('click_through', { promotionId: 'promo_3' }, { from, to: shape.toDay, windowMs: 7 * DAY, breakdown }),
+    unit: 'customers',
+  });
+  await timeAdHoc(runner, 'campaign funnel, 1 promotion, 30 days, 7d window', campaign());
+  await timeAdHoc(runner, 'campaign funnel, breakdown platform', campaign('platform'));
+  await timeAdHoc(runner, 'campaign funnel, breakdown vertical', campaign('vertical'));
+  await timeAdHoc(runner, '4 event steps (viewed → added → checkout → viewed again), 30 days, 1d window', {
+    steps: ['Product Viewed', 'Product Added', 'Checkout Started', 'Product Viewed'].map((event) => ({ kind: 'event' as const, name: event, event, filters: [] })),
+    from,
+    to: shape.toDay,
+    windowMs: DAY,
+    unit: 'customers',
+  });
+
+  const home = path.join(dir, 'home');
+  const config = loadConfig({ C360_HOME: home, C360_LAKE: lakeRoot, C360_STREAM_CONSUME: 'false', C360_LOG_LEVEL: 'error', C360_API_KEYS: JSON.stringify([{ name: 'bench', key: KEY, scopes: ['funnels:read'] }]) });
+  const store = await EmbeddedOnlineStore.open(config.storeDir);
+  const jobStarted = performance.now();
+  const job = await new CampaignMetricsJob(engine, layout, new CampaignMetricsStore(store), silentLogger).run({ date: shape.toDay, lookbackDays: shape.days - 1 });
+  console.log(JSON.stringify({ bench: 'batch job', days: shape.days, promotionDays: job.promotionDays, ms: Math.round(performance.now() - jobStarted) }));
+  await store.close();
+  await engine.close();
+
+  const app = await createServer(config, new JsonLogger('error', {}));
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  for (const [label, days] of [['7-day range', 7], ['30-day range', 30]] as const) {
+    const body = JSON.stringify({
+      query: 'query($p: String!, $from: String!, $to: String!) { campaignFunnel(promotionId: $p, from: $from, to: $to) { source steps { name customers conversionFromPrevious medianSecondsFromPrevious } revenue viewThrough { steps { customers } } } }',
+      variables: { p: 'promo_3', from: shiftDay(shape.toDay, -(days - 1)), to: shape.toDay },
+    });
+    for (let warm = 0; warm < 50; warm++) await post(agent, port, body);
+    const first = await post(agent, port, body);
+    if (!first.text.includes('"precomputed"')) throw new Error(`expected a precomputed answer, got ${first.status} ${first.text.slice(0, 300)}`);
+    const samples: number[] = [];
+    for (let index = 0; index < requests; index++) {
+      const started = performance.now();
+      const answer = await post(agent, port, body);
+      samples.push(performance.now() - started);
+      if (answer.status !== 200) throw new Error(`status ${answer.status}`);
+    }
+    console.log(JSON.stringify({ bench: 'precomputed API (GraphQL over loopback, keep-alive, sequential)', label, requests, ms: summary(samples) }));
+  }
+  agent.destroy();
+  await app.close();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
