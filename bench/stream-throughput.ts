@@ -1,0 +1,199 @@
+// Sustained events/s through collector → Kafka → consumer → Cassandra, and the time from an event's
+// acceptance (the collector's 200) to its effect being readable from the online store the API
+// serves from. Usage (after `C360_DIST=dist-stream npm test -- stream/` or any tsc build):
+//   node dist-stream/bench/stream-throughput.js [--seconds 60] [--concurrency 8] [--batch 250] [--customers 20000]
+//     [--rate N]            offer N events/s instead of as many as the collector takes (latency at a sustainable load)
+//     [--collector-only]    no consumer: the collector's own ceiling (HTTP → raw zone → Kafka)
+//   C360_BENCH_ALL_PROBES=1 prints every probe latency; C360_BENCH_LOG_LEVEL=info shows the children's logs.
+// Needs scripts/services' Kafka (9092) and Cassandra (9042). Creates and then removes its own
+// topics, consumer group and keyspace.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import { loadConfig } from '../src/config/load-config';
+import { customerEntityKey } from '../src/features/feature-definition';
+import { createCassandraClient } from '../src/store/cassandra/cassandra-client';
+import { openOnlineStore } from '../src/store/open-online-store';
+import { KafkaLagProbe } from '../src/stream/kafka/kafka-lag-probe';
+import { eventTopics } from '../src/stream/stream-config';
+import { eventText } from './stream-support/bench-events';
+
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '60' },
+    concurrency: { type: 'string', default: '8' },
+    batch: { type: 'string', default: '250' },
+    customers: { type: 'string', default: '20000' },
+    'collector-only': { type: 'boolean', default: false },
+    rate: { type: 'string', default: '0' },
+  },
+});
+const COLLECTOR_ONLY = args['collector-only'];
+const RATE = Number(args.rate);
+const SECONDS = Number(args.seconds);
+const CONCURRENCY = Number(args.concurrency);
+const BATCH = Number(args.batch);
+const CUSTOMERS = Number(args.customers);
+const WRITE_KEY = 'bench-write-key-0123456789';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function main(): Promise<void> {
+  const run = `bench${randomBytes(3).toString('hex')}`;
+  const home = mkdtempSync(path.join(tmpdir(), 'c360-bench-'));
+  const port = await freePort();
+  const env: Record<string, string> = {
+    C360_HOME: home,
+    C360_EVENT_BUS: 'kafka',
+    C360_ONLINE_STORE: 'cassandra',
+    C360_CASSANDRA_KEYSPACE: `c360_${run}`,
+    C360_WRITE_KEYS: JSON.stringify([{ name: 'bench', key: WRITE_KEY }]),
+    C360_STREAM_TOPIC: `${run}-events`,
+    C360_DEAD_LETTER_TOPIC: `${run}-dead-letters`,
+    C360_STREAM_GROUP: `${run}-features`,
+    C360_STREAM_PARTITIONS: '4',
+    C360_STREAM_CONSUME: 'false',
+    C360_PORT: String(port),
+    C360_LOG_LEVEL: process.env.C360_BENCH_LOG_LEVEL ?? 'warn',
+    C360_COLLECTOR_MAX_REQUEST_BYTES: String(2 * 1024 * 1024),
+  };
+  const config = loadConfig(env);
+  const children: ChildProcess[] = [];
+  const startChild = (...command: string[]) => {
+    const child = spawn(process.execPath, [path.join(__dirname, 'stream-support', 'cli-child.js'), ...command], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+    children.push(child);
+    return child;
+  };
+  const store = await openOnlineStore(config);
+  const probe = KafkaLagProbe.create(config.kafka, config.stream.group, eventTopics(config.stream.topics));
+  try {
+    startChild('serve');
+    if (!COLLECTOR_ONLY) startChild('stream', 'consume');
+    const url = `http://127.0.0.1:${port}`;
+    const authorization = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
+    const post = (body: string) => fetch(`${url}/v1/batch`, { method: 'POST', body, headers: { authorization, 'content-type': 'application/json' } });
+
+    // Ready: the API answers and the consumer has joined (a probe event becomes visible).
+    for (;;) {
+      const ok = await fetch(`${url}/health/live`).then((r) => r.ok, () => false);
+      if (ok) break;
+      await sleep(200);
+    }
+    let n = 0;
+    const probeLatencies: number[] = [];
+    const probeOnce = async (id: string, deadlineMs: number): Promise<number | undefined> => {
+      const body = `{"batch":[{"type":"track","event":"Order Completed","userId":"${id}","messageId":"${id}","properties":{"revenue":1}}]}`;
+      const response = await post(body);
+      const accepted = performance.now();
+      if (response.status !== 200) throw new Error(`probe refused: ${response.status}`);
+      for (;;) {
+        const read = await store.read([customerEntityKey(id)], ['orders_30d']);
+        if (read.get(customerEntityKey(id))?.get('orders_30d')?.value === 1) return performance.now() - accepted;
+        if (performance.now() - accepted > deadlineMs) return undefined;
+        await sleep(5);
+      }
+    };
+    if (!COLLECTOR_ONLY && (await probeOnce(`probe-${run}-warmup`, 120_000)) === undefined) throw new Error('the consumer never applied the warm-up event');
+    process.stderr.write(`warm; loading ${SECONDS}s with ${CONCURRENCY} clients × ${BATCH}-event batches over ${CUSTOMERS} customers\n`);
+
+    const started = performance.now();
+    const stopAt = started + SECONDS * 1000;
+    let accepted = 0;
+    let refused = 0;
+    // Paced: each client sends one batch per interval, so the clients together offer RATE events/s.
+    const interval = RATE > 0 ? (BATCH * CONCURRENCY * 1000) / RATE : 0;
+    const worker = async (index: number) => {
+      let due = started + (interval * index) / CONCURRENCY;
+      while (performance.now() < stopAt) {
+        if (interval > 0) {
+          await sleep(Math.max(0, due - performance.now()));
+          due += interval;
+        }
+        const now = Date.now();
+        const events: string[] = [];
+        for (let i = 0; i < BATCH; i++) events.push(eventText(run, n++, CUSTOMERS, now));
+        const response = await post(`{"batch":[${events.join(',')}]}`);
+        await response.arrayBuffer();
+        if (response.status === 200) accepted += BATCH;
+        else refused += BATCH;
+      }
+    };
+    const prober = async () => {
+      let i = 0;
+      while (performance.now() < stopAt) {
+        const latency = await probeOnce(`probe-${run}-${i++}`, 30_000);
+        // A probe not visible within 30 s counts as 30 s (JSON has no Infinity).
+        probeLatencies.push(latency ?? 30_000);
+        await sleep(200);
+      }
+    };
+    const progress = setInterval(() => process.stderr.write(`  ${Math.round((performance.now() - started) / 1000)}s accepted ${accepted}\n`), 10_000);
+    await Promise.all([...Array.from({ length: CONCURRENCY }, (_, index) => worker(index)), ...(COLLECTOR_ONLY ? [] : [prober()])]);
+    clearInterval(progress);
+    const loadEnded = performance.now();
+    // Drained: every accepted event's effect is stored (the group's lag is back to 0).
+    let drained = loadEnded;
+    while (!COLLECTOR_ONLY) {
+      const lag = (await probe.lag()).reduce((sum, p) => sum + p.lag, 0);
+      drained = performance.now();
+      if (lag === 0) break;
+      await sleep(100);
+    }
+    const sorted = [...probeLatencies].sort((a, b) => a - b);
+    const result = {
+      seconds: SECONDS,
+      concurrency: CONCURRENCY,
+      batch: BATCH,
+      offeredRate: RATE > 0 ? RATE : 'as fast as accepted',
+      customers: CUSTOMERS,
+      accepted,
+      refused,
+      mode: COLLECTOR_ONLY ? 'collector only (no consumer)' : 'collector → Kafka → consumer → Cassandra',
+      collectorEventsPerSecond: Math.round(accepted / ((loadEnded - started) / 1000)),
+      endToEndEventsPerSecond: Math.round(accepted / ((drained - started) / 1000)),
+      drainSecondsAfterLoad: Math.round((drained - loadEnded) / 100) / 10,
+      probes: sorted.length,
+      probeLatenciesMs: process.env.C360_BENCH_ALL_PROBES ? sorted.map(Math.round) : undefined,
+      acceptToVisibleMs: { p50: Math.round(percentile(sorted, 50)), p95: Math.round(percentile(sorted, 95)), p99: Math.round(percentile(sorted, 99)), max: Math.round(sorted[sorted.length - 1]) },
+    };
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
+    await probe.close();
+    await store.close();
+    const client = createCassandraClient(config.cassandra);
+    await client.execute(`DROP KEYSPACE IF EXISTS c360_${run}`, [], { readTimeout: 120_000 }).catch(() => undefined);
+    await client.shutdown();
+    const admin = new Kafka({ brokers: [...config.kafka.brokers], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    await admin.deleteGroups([config.stream.group]).catch(() => undefined);
+    await admin.deleteTopics({ topics: (await admin.listTopics()).filter((topic) => topic.startsWith(run)) }).catch(() => undefined);
+    await admin.disconnect();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,133 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { customerEntityKey } from '../../src/features/feature-definition';
+import { EmbeddedOnlineStore } from '../../src/store/embedded/embedded-online-store';
+import type { ClickstreamEvent } from '../../src/stream/clickstream-event';
+import { FeatureProjector } from '../../src/stream/features/feature-projector';
+import { UserIdAnchoredIdentity } from '../../src/stream/identity/user-id-anchored-identity';
+
+const END_OF = (day: string) => Date.parse(`${day}T23:59:59.999Z`);
+
+function event(messageId: string, time: string, fields: Partial<ClickstreamEvent>): ClickstreamEvent {
+  return { type: 'track', messageId, timestamp: time, receivedAt: time, ...fields };
+}
+const order = (id: string, time: string, userId: string, revenue: number) => event(id, time, { userId, event: 'Order Completed', properties: { revenue } });
+
+describe('feature projector: exactly-once effects, batch base + stream, identity merges', () => {
+  let dir: string;
+  let store: EmbeddedOnlineStore;
+  let projector: FeatureProjector;
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'c360-projector-'));
+    store = await EmbeddedOnlineStore.open(dir);
+    // No cache: these cases write batch values straight to the store between batches.
+    projector = new FeatureProjector(store, new UserIdAnchoredIdentity(store), { cacheTtlMs: 0 });
+  });
+  after(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function served(customerId: string): Promise<Record<string, unknown>> {
+    const read = await store.read([customerEntityKey(customerId)]);
+    return Object.fromEntries([...(read.get(customerEntityKey(customerId)) ?? new Map())].map(([name, stored]) => [name, stored.value]));
+  }
+
+  it('counts a redelivered or duplicated message once, with or without the customer cache', async () => {
+    const cached = new FeatureProjector(store, new UserIdAnchoredIdentity(store));
+    const copies = [order('c-1', '2024-03-02T10:00:00Z', 'cached-user', 4), order('c-2', '2024-03-02T11:00:00Z', 'cached-user', 6)];
+    await cached.apply(copies);
+    await cached.apply([copies[1], copies[0], copies[1]]);
+    assert.equal((await served('cached-user')).orders_30d, 2);
+    assert.equal((await served('cached-user')).gmv_30d, 10);
+
+    const events = [order('o-1', '2024-03-01T10:00:00Z', 'dup-user', 10), order('o-2', '2024-03-01T11:00:00Z', 'dup-user', 5)];
+    await projector.apply(events);
+    await projector.apply(events);
+    await projector.apply([events[1], order('o-1', '2024-03-01T10:00:00Z', 'dup-user', 10)]);
+    const values = await served('dup-user');
+    assert.equal(values.orders_30d, 2);
+    assert.equal(values.gmv_30d, 15);
+  });
+
+  it('applies events after the batch watermark on top of the batch value; replaying covered events changes nothing', async () => {
+    // The batch for 2024-04-10 wrote its values as of the end of that day.
+    await store.writeBatch([{ entityKey: customerEntityKey('batch-user'), eventTime: END_OF('2024-04-10'), features: { orders_30d: 4, gmv_30d: 400, banner_clicks_30d: 2, banner_views_30d: 9, cart_products: ['sku-a'] } }]);
+    await projector.apply([
+      order('after-1', '2024-04-11T09:00:00Z', 'batch-user', 25),
+      event('after-2', '2024-04-11T09:30:00Z', { userId: 'batch-user', event: 'Product Added', properties: { product_id: 'sku-b' } }),
+    ]);
+    let values = await served('batch-user');
+    assert.equal(values.orders_30d, 5);
+    assert.equal(values.gmv_30d, 425);
+    assert.deepEqual(values.cart_products, ['sku-b'], 'the order emptied the batch cart, then sku-b was added');
+    // Events at or before the watermark are already in the batch value.
+    await projector.apply([order('before-1', '2024-04-10T08:00:00Z', 'batch-user', 99), order('before-2', '2024-04-02T08:00:00Z', 'batch-user', 1)]);
+    values = await served('batch-user');
+    assert.equal(values.orders_30d, 5);
+    assert.equal(values.gmv_30d, 425);
+    assert.equal(values.banner_views_30d, 9);
+  });
+
+  it('takes a newer batch value as the new base (the next daily run)', async () => {
+    await store.writeBatch([{ entityKey: customerEntityKey('batch-user'), eventTime: END_OF('2024-04-11'), features: { orders_30d: 7, gmv_30d: 700 } }]);
+    await projector.apply([order('after-3', '2024-04-12T10:00:00Z', 'batch-user', 1)]);
+    const values = await served('batch-user');
+    assert.equal(values.orders_30d, 8);
+    assert.equal(values.gmv_30d, 701);
+  });
+
+  it('rolls 30-day windows by day, dropping what the batch counted on days that expired', async () => {
+    await projector.apply([order('w-1', '2024-01-01T10:00:00Z', 'window-user', 10)]);
+    await store.writeBatch([{ entityKey: customerEntityKey('window-user'), eventTime: END_OF('2024-01-20'), features: { orders_30d: 3, gmv_30d: 30 } }]);
+    await projector.apply([order('w-2', '2024-01-31T10:00:00Z', 'window-user', 5)]);
+    // Window (Jan 2 – Jan 31): the batch's 3 orders minus Jan 1's (seen by the stream) plus Jan 31's.
+    let values = await served('window-user');
+    assert.equal(values.orders_30d, 3);
+    assert.equal(values.gmv_30d, 25);
+    await projector.apply([order('w-3', '2024-03-15T10:00:00Z', 'window-user', 7)]);
+    values = await served('window-user');
+    assert.equal(values.orders_30d, 1, 'a window with nothing but the new order');
+    assert.equal(values.gmv_30d, 7);
+  });
+
+  it('merges the anonymous profile into the account on identify, once', async () => {
+    const anonymous = [
+      event('m-1', '2024-05-01T10:00:00Z', { anonymousId: 'anon-9', event: 'Promotion Clicked', properties: { promotion_id: 'p-1' } }),
+      event('m-2', '2024-05-01T10:01:00Z', { anonymousId: 'anon-9', event: 'Product Added', properties: { product_id: 'sku-9' } }),
+    ];
+    await projector.apply(anonymous);
+    const identify: ClickstreamEvent = { type: 'identify', messageId: 'm-3', userId: 'user-9', anonymousId: 'anon-9', timestamp: '2024-05-01T10:02:00Z', receivedAt: '2024-05-01T10:02:00Z' };
+    const later = event('m-4', '2024-05-01T10:03:00Z', { anonymousId: 'anon-9', event: 'Promotion Clicked', properties: { promotion_id: 'p-2' } });
+    await projector.apply([identify, later]);
+    await projector.apply([identify, later]);
+    const values = await served('user-9');
+    assert.equal(values.banner_clicks_30d, 2);
+    assert.equal(values.last_banner_clicked, 'p-2');
+    assert.deepEqual(values.cart_products, ['sku-9']);
+  });
+
+  it('carries point features set earlier in the same batch over a merge', async () => {
+    await projector.apply([
+      event('s-1', '2024-05-02T10:00:00Z', { anonymousId: 'anon-same', event: 'Promotion Clicked', properties: { promotion_id: 'p-same' } }),
+      { type: 'identify', messageId: 's-2', userId: 'user-same', anonymousId: 'anon-same', timestamp: '2024-05-02T10:01:00Z', receivedAt: '2024-05-02T10:01:00Z' },
+    ]);
+    const values = await served('user-same');
+    assert.equal(values.last_banner_clicked, 'p-same');
+    assert.equal(values.banner_clicks_30d, 1);
+  });
+
+  it('ignores a counted event older than the retained days, without touching the day that shares its slot', async () => {
+    await projector.apply([order('r-1', '2024-07-10T10:00:00Z', 'retained-user', 5), order('r-2', '2024-07-16T10:00:00Z', 'retained-user', 7)]);
+    // 70 days before 2024-07-16 falls on the ring slot of 2024-07-10 (the ring has 64 slots).
+    await projector.apply([order('r-old', '2024-05-07T10:00:00Z', 'retained-user', 100)]);
+    await projector.apply([order('r-3', '2024-07-16T11:00:00Z', 'retained-user', 1)]);
+    const values = await served('retained-user');
+    assert.equal(values.orders_30d, 3);
+    assert.equal(values.gmv_30d, 13);
+  });
+});
