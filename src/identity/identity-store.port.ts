@@ -56,8 +56,10 @@ export interface Assignment {
 }
 
 /**
- * One atomic (embedded) or idempotent (Cassandra) unit of change. `expected` lets the embedded
- * store refuse a change planned on assignments another writer has since changed.
+ * One atomic (embedded) or idempotent (Cassandra) unit of change. Removals apply before writes, so
+ * an identifier or customer in both ends up written. `expected` and `expectedCustomers` make it
+ * optimistic: the change is refused, whole, when an assignment or a customer record it was planned
+ * on has changed since it was read (a customer by its `updatedAt`; null: must not exist yet).
  */
 export interface IdentityChanges {
   assign: readonly Assignment[];
@@ -67,6 +69,7 @@ export interface IdentityChanges {
   merges: readonly MergeRecord[];
   separations: readonly Separation[];
   expected?: ReadonlyArray<{ identifier: Identifier; customerId: string | null }>;
+  expectedCustomers?: ReadonlyArray<{ customerId: string; updatedAt: number | null }>;
 }
 
 /** The identity graph's persistent state: identifier → customer, customer → identifiers, merges. */
@@ -75,13 +78,13 @@ export interface IdentityStore {
   lookup(identifiers: readonly Identifier[]): Promise<Map<string, string>>;
   /** The customers found, active or merged away, keyed by id. */
   customers(customerIds: readonly string[]): Promise<Map<string, StoredCustomer>>;
-  /** Merges the customer took part in (either side), oldest first. */
+  /** Merges the customer took part in (either side), oldest first, each once. */
   mergesOf(customerId: string): Promise<MergeRecord[]>;
   /** One merge by id, or undefined. */
   merge(mergeId: string): Promise<MergeRecord | undefined>;
   /** Every separation (un-merges are rare, so this stays small). */
   separations(): Promise<Separation[]>;
-  /** Applies the changes; throws IdentityConflictError when `expected` no longer holds. */
+  /** Applies the changes; throws IdentityConflictError (and applies nothing) when an expectation no longer holds. */
   apply(changes: IdentityChanges): Promise<void>;
   /** Every assignment, in pages of at most `pageSize`. */
   scanAssignments(pageSize?: number): AsyncIterable<Assignment[]>;
@@ -91,10 +94,11 @@ export interface IdentityStore {
   close(): Promise<void>;
 }
 
-/** Another writer changed an assignment between planning and applying; plan again. */
+/** Another writer changed an assignment or a customer between planning and applying; plan again. */
 export class IdentityConflictError extends Error {
-  constructor(readonly identifier: Identifier) {
-    super(`identity store: the assignment of a ${identifier.type} changed concurrently; plan the change again`);
+  constructor(readonly conflict: { identifier: Identifier } | { customerId: string }) {
+    // The identifier's type only: its value may be personal data, and messages end up in logs.
+    super(`identity store: ${'identifier' in conflict ? `the assignment of a ${conflict.identifier.type}` : `customer ${conflict.customerId}`} changed concurrently; plan the change again`);
     this.name = 'IdentityConflictError';
   }
 }

@@ -47,9 +47,10 @@ function parse(text: unknown): unknown {
  * The production identity store on Cassandra, beside the online store in the same keyspace. Every
  * write is a whole-row overwrite, so replaying a change is harmless and statements are marked
  * idempotent (retried once by the shared retry policy). A change touches many partitions and
- * Cassandra has no multi-partition transactions: apply() is not atomic, and `expected` is checked
- * by reading first (best effort). The daily batch stitch rewrites any assignment a crash left half
- * done, since it recomputes the graph from the lake.
+ * Cassandra has no multi-partition transactions: apply() is not atomic, and expectations are
+ * checked by reading first (best effort: a writer in another process can still slip in between).
+ * The daily batch stitch rewrites any assignment a crash left half done, since it recomputes the
+ * graph from the lake.
  */
 export class CassandraIdentityStore implements IdentityStore {
   private readonly inFlight = new InFlight('cassandra identity store');
@@ -119,7 +120,8 @@ export class CassandraIdentityStore implements IdentityStore {
   mergesOf(customerId: string): Promise<MergeRecord[]> {
     return this.inFlight.run(async () => {
       const index = await this.read(this.statements.mergesOf, [customerId]);
-      const ids = index.rows.map((row) => String(row.get('merge_id')));
+      // A merge rewritten with another time (re-recorded by a later run) has two index rows.
+      const ids = [...new Set(index.rows.map((row) => String(row.get('merge_id'))))];
       const records = await mapBounded(ids, this.settings.concurrency, (mergeId) => this.readMerge(mergeId));
       return records.filter((record): record is MergeRecord => record !== undefined);
     });
@@ -146,13 +148,13 @@ export class CassandraIdentityStore implements IdentityStore {
 
   apply(changes: IdentityChanges): Promise<void> {
     return this.inFlight.run(async () => {
-      await this.checkExpected(changes.expected ?? []);
+      await this.checkExpected(changes);
       const limit = this.settings.concurrency;
       // Assignments before customer records: a reader who finds an identifier's customer then finds the customer.
       await mapBounded(changes.unassign, limit, (identifier) => this.write(this.statements.unassign, [identifier.type, identifier.value]));
       await mapBounded(changes.assign, limit, ({ identifier, customerId }) => this.write(this.statements.assign, [identifier.type, identifier.value, customerId]));
-      await mapBounded(changes.customers, limit, (customer) => this.write(this.statements.putCustomer, [customer.customerId, JSON.stringify(customer)]));
       await mapBounded(changes.removeCustomers, limit, (customerId) => this.write(this.statements.removeCustomer, [customerId]));
+      await mapBounded(changes.customers, limit, (customer) => this.write(this.statements.putCustomer, [customer.customerId, JSON.stringify(customer)]));
       await mapBounded(changes.merges, limit, async (merge) => {
         await this.write(this.statements.putMerge, [merge.mergeId, JSON.stringify(merge)]);
         await this.write(this.statements.indexMerge, [merge.into, new Date(merge.at), merge.mergeId, merge.from]);
@@ -162,12 +164,21 @@ export class CassandraIdentityStore implements IdentityStore {
     });
   }
 
-  private async checkExpected(expected: NonNullable<IdentityChanges['expected']>): Promise<void> {
-    if (expected.length === 0) return;
-    const results = await mapBounded(expected, this.settings.concurrency, ({ identifier }) => this.read(this.statements.lookup, [identifier.type, identifier.value]));
+  private async checkExpected(changes: IdentityChanges): Promise<void> {
+    const expected = changes.expected ?? [];
+    const expectedCustomers = changes.expectedCustomers ?? [];
+    if (expected.length + expectedCustomers.length === 0) return;
+    const [assignments, customers] = await Promise.all([
+      mapBounded(expected, this.settings.concurrency, ({ identifier }) => this.read(this.statements.lookup, [identifier.type, identifier.value])),
+      mapBounded(expectedCustomers, this.settings.concurrency, ({ customerId }) => this.read(this.statements.customer, [customerId])),
+    ]);
     expected.forEach(({ identifier, customerId }, index) => {
-      const current: unknown = results[index].first()?.get('customer_id') ?? null;
-      if (current !== customerId) throw new IdentityConflictError(identifier);
+      const current: unknown = assignments[index].first()?.get('customer_id') ?? null;
+      if (current !== customerId) throw new IdentityConflictError({ identifier });
+    });
+    expectedCustomers.forEach(({ customerId, updatedAt }, index) => {
+      const current = decodeCustomer(parse(customers[index].first()?.get('record')))?.updatedAt ?? null;
+      if (current !== updatedAt) throw new IdentityConflictError({ customerId });
     });
   }
 

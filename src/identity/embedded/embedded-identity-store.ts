@@ -94,12 +94,14 @@ export class EmbeddedIdentityStore implements IdentityStore {
 
   mergesOf(customerId: string): Promise<MergeRecord[]> {
     return this.inFlight.run(async () => {
-      const records: MergeRecord[] = [];
+      const records = new Map<string, MergeRecord>();
       for (const { key } of this.mergeIndex.getRange({ start: [customerId], end: [customerId, AFTER_LAST] as unknown as MergeIndexKey })) {
+        // A merge rewritten with another time (re-recorded by a later run) has two index entries.
+        if (records.has(key[2])) continue;
         const record = decodeMerge(this.mergeRecords.get(key[2]));
-        if (record) records.push(record);
+        if (record) records.set(key[2], record);
       }
-      return records;
+      return [...records.values()];
     });
   }
 
@@ -127,7 +129,7 @@ export class EmbeddedIdentityStore implements IdentityStore {
         first = false;
         await this.root.transaction(() => {
           // Checked inside the first write transaction: no other writer can interleave with it.
-          if (checkExpected) this.checkExpected(changes.expected ?? []);
+          if (checkExpected) this.checkExpected(changes);
           for (const write of chunk) write();
         });
       }
@@ -147,9 +149,12 @@ export class EmbeddedIdentityStore implements IdentityStore {
     for (const separation of changes.separations) yield () => void this.separationRecords.put(separation.separationId, separation);
   }
 
-  private checkExpected(expected: NonNullable<IdentityChanges['expected']>): void {
-    for (const { identifier, customerId } of expected) {
-      if ((this.assignments.get([identifier.type, identifier.value]) ?? null) !== customerId) throw new IdentityConflictError(identifier);
+  private checkExpected(changes: IdentityChanges): void {
+    for (const { identifier, customerId } of changes.expected ?? []) {
+      if ((this.assignments.get([identifier.type, identifier.value]) ?? null) !== customerId) throw new IdentityConflictError({ identifier });
+    }
+    for (const { customerId, updatedAt } of changes.expectedCustomers ?? []) {
+      if ((decodeCustomer(this.customerRecords.get(customerId))?.updatedAt ?? null) !== updatedAt) throw new IdentityConflictError({ customerId });
     }
   }
 
