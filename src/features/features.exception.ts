@@ -6,6 +6,7 @@ export enum FeaturesExceptionCode {
   NO_FEATURES_PARTITION = 'NO_FEATURES_PARTITION',
   NO_IDENTITY_MAP = 'NO_IDENTITY_MAP',
   BAD_ENTITIES_FILE = 'BAD_ENTITIES_FILE',
+  RERUN_LIMIT = 'RERUN_LIMIT',
 }
 
 const CLIENT_CODES: Readonly<Record<FeaturesExceptionCode, DomainError['code']>> = {
@@ -14,6 +15,7 @@ const CLIENT_CODES: Readonly<Record<FeaturesExceptionCode, DomainError['code']>>
   [FeaturesExceptionCode.NO_FEATURES_PARTITION]: 'NOT_FOUND',
   [FeaturesExceptionCode.NO_IDENTITY_MAP]: 'UNAVAILABLE',
   [FeaturesExceptionCode.BAD_ENTITIES_FILE]: 'BAD_USER_INPUT',
+  [FeaturesExceptionCode.RERUN_LIMIT]: 'CONFLICT',
 };
 
 /** A features-domain failure a caller can act on; the message is safe to show (names, never values). */

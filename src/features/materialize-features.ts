@@ -11,6 +11,7 @@ import { FEATURES } from './feature-registry';
 import { FeaturesException, FeaturesExceptionCode } from './features.exception';
 import { featurePartitionDir, featurePartitionFile } from './offline/feature-partitions';
 import { loadOnline } from './offline/online-load';
+import { claimRunVersion } from './offline/run-version';
 import { asOf } from './sql/as-of';
 import { featureDialectOf } from './sql/feature-dialect';
 import { featureSources, identityMapFile } from './sql/feature-sources';
@@ -41,6 +42,8 @@ export interface MaterializeSummary {
   /** Entity rows written to the online store (each with every feature). */
   rowsWritten: number;
   eventTimestamp: string;
+  /** This run's write version: a re-run of the same day gets a higher one and replaces its values. */
+  runVersion: number;
   partition: string;
   ms: number;
   queryMs: number;
@@ -53,7 +56,8 @@ const DEFAULT_CHUNK = 5_000;
  * Materializes the registry's features as of the end of D: the feature SQL runs on the lake
  * engine and writes `features/customer_features/dt=D/data.parquet` (staged, then swapped in by
  * rename, so readers never see half a partition and a rerun replaces D's), then the partition is
- * bulk-loaded into the online store with event time = end of D.
+ * bulk-loaded into the online store with event time = end of D and a run version one above the
+ * day's previous run, so a corrected re-run replaces the day's values (never a newer one).
  */
 export async function materializeFeatures(request: MaterializeRequest, deps: MaterializeDeps): Promise<MaterializeSummary> {
   const { engine, layout, store, logger } = deps;
@@ -83,10 +87,11 @@ export async function materializeFeatures(request: MaterializeRequest, deps: Mat
   logger.info('features.materialize: partition written', { date: when.day, customers, features: features.length, ms: queryMs });
 
   const loadStarted = Date.now();
+  const runVersion = await claimRunVersion(store, when.day, when.eventTimeMs);
   const rowsWritten = await loadOnline(
     engine,
     store,
-    { file: featurePartitionFile(layout, when.day), features, eventTimeMs: when.eventTimeMs, chunkSize: deps.chunkSize ?? DEFAULT_CHUNK },
+    { file: featurePartitionFile(layout, when.day), features, eventTimeMs: when.eventTimeMs, version: runVersion, chunkSize: deps.chunkSize ?? DEFAULT_CHUNK },
     logger,
   );
   const summary: MaterializeSummary = {
@@ -95,6 +100,7 @@ export async function materializeFeatures(request: MaterializeRequest, deps: Mat
     features: features.length,
     rowsWritten,
     eventTimestamp: new Date(when.eventTimeMs).toISOString(),
+    runVersion,
     partition: featurePartitionFile(layout, when.day),
     ms: Date.now() - started,
     queryMs,

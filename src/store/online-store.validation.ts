@@ -1,5 +1,5 @@
 import { DomainError } from '../shared/domain-error';
-import type { FeatureRow, FeatureScalar } from './online-store.port';
+import { MAX_WRITE_VERSION, type FeatureRow, type FeatureScalar } from './online-store.port';
 
 /**
  * Limits every adapter enforces, so a row one engine accepts the other accepts too. LMDB keys
@@ -43,6 +43,10 @@ export function assertStorableRows(rows: readonly FeatureRow[]): void {
     // Integer milliseconds map exactly onto Cassandra's microsecond write timestamps.
     if (!Number.isSafeInteger(row.eventTime) || row.eventTime < 0) {
       throw invalid(`row ${index}: eventTime must be epoch milliseconds (a non-negative integer)`, { row: index });
+    }
+    // The version is the sub-millisecond part of Cassandra's write timestamp, so it must fit in it.
+    if (row.version !== undefined && !(Number.isInteger(row.version) && row.version >= 0 && row.version <= MAX_WRITE_VERSION)) {
+      throw invalid(`row ${index}: version must be an integer from 0 to ${MAX_WRITE_VERSION}`, { row: index });
     }
     for (const [feature, value] of Object.entries(row.features)) {
       if (!isStorableName(feature)) {

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { DomainError } from '../../src/shared/domain-error';
-import type { FeatureReadResult, FeatureRow, FeatureScalar, OnlineStore } from '../../src/store/online-store.port';
+import { MAX_WRITE_VERSION, type FeatureReadResult, type FeatureRow, type FeatureScalar, type OnlineStore } from '../../src/store/online-store.port';
 
 /** One adapter instance under test, on a location of its own or shared with unique entity keys. */
 export interface OnlineStoreHarness {
@@ -103,6 +103,38 @@ export function describeOnlineStoreContract(name: string, open: () => Promise<On
       assert.deepEqual(await readOne('u2'), expected);
     });
 
+    it('settles equal event times by the higher write version first, whatever the order of writes', async () => {
+      const write = (value: FeatureScalar, version?: number, entity = 'u1') => store.writeBatch([{ entityKey: key(entity), eventTime: T0, version, features: { f: value } }]);
+      await write('zzz', 1);
+      await write('aaa', 2);
+      assert.deepEqual(await readOne('u1'), { f: ['aaa', T0] }, 'a corrected run replaces the value even when it serializes smaller');
+      await write('zzzz', 1);
+      await write('zzzzz');
+      assert.deepEqual(await readOne('u1'), { f: ['aaa', T0] }, 'an older run landing late never rolls the correction back');
+      await write('bbb', 2);
+      assert.deepEqual(await readOne('u1'), { f: ['bbb', T0] }, 'equal versions fall back to the greater serialized value');
+      await write('a', MAX_WRITE_VERSION);
+      assert.deepEqual(await readOne('u1'), { f: ['a', T0] }, 'the highest version reads back at its event time in milliseconds');
+      // Inside one batch, in both orders.
+      await store.writeBatch([
+        { entityKey: key('u2'), eventTime: T0, version: 3, features: { f: 'three' } },
+        { entityKey: key('u2'), eventTime: T0, version: 7, features: { f: 'seven' } },
+        { entityKey: key('u3'), eventTime: T0, version: 7, features: { f: 'seven' } },
+        { entityKey: key('u3'), eventTime: T0, version: 3, features: { f: 'three' } },
+      ]);
+      assert.deepEqual(await readOne('u2'), { f: ['seven', T0] });
+      assert.deepEqual(await readOne('u3'), { f: ['seven', T0] });
+    });
+
+    it('lets a newer event time win whatever the versions (a re-run batch never rolls back a newer streamed value)', async () => {
+      await store.writeBatch([{ entityKey: key('u1'), eventTime: T0, version: 1, features: { batch: 'run 1', streamed: 'run 1' } }]);
+      await store.writeBatch([{ entityKey: key('u1'), eventTime: T0 + 1, features: { streamed: 'stream' } }]);
+      await store.writeBatch([{ entityKey: key('u1'), eventTime: T0, version: MAX_WRITE_VERSION, features: { batch: 'run 2', streamed: 'run 2' } }]);
+      assert.deepEqual(await readOne('u1'), { batch: ['run 2', T0], streamed: ['stream', T0 + 1] });
+      await store.writeBatch([{ entityKey: key('u1'), eventTime: T0 + 1, version: 0, features: { batch: 'next day' } }]);
+      assert.deepEqual(await readOne('u1'), { batch: ['next day', T0 + 1], streamed: ['stream', T0 + 1] });
+    });
+
     it('applies last-write-wins to each feature on its own', async () => {
       await store.writeBatch([{ entityKey: key('u1'), eventTime: T0 + HOUR, features: { f1: 'new', f2: 'old' } }]);
       await store.writeBatch([{ entityKey: key('u1'), eventTime: T0, features: { f1: 'stale' } }]);
@@ -138,6 +170,16 @@ export function describeOnlineStoreContract(name: string, open: () => Promise<On
       assert.deepEqual(plain(await store.read([key('u1')])), {}, 'nothing up to the newest erased value comes back');
       await store.writeBatch([{ entityKey: key('u1'), eventTime: skewed + 1, features: { b: 4 } }]);
       assert.deepEqual(await readOne('u1'), { b: [4, skewed + 1] });
+    });
+
+    it('erases every version of the newest erased millisecond', async () => {
+      const skewed = Date.now() + 2 * DAY;
+      await store.writeBatch([{ entityKey: key('u1'), eventTime: skewed, version: 5, features: { a: 1 } }]);
+      await store.deleteEntities([key('u1')]);
+      await store.writeBatch([{ entityKey: key('u1'), eventTime: skewed, version: MAX_WRITE_VERSION, features: { a: 2 } }]);
+      assert.deepEqual(plain(await store.read([key('u1')])), {}, 'a higher version of the erased millisecond stays erased');
+      await store.writeBatch([{ entityKey: key('u1'), eventTime: skewed + 1, features: { a: 3 } }]);
+      assert.deepEqual(await readOne('u1'), { a: [3, skewed + 1] });
     });
 
     it('reads many entities in one call', async () => {
@@ -182,6 +224,9 @@ export function describeOnlineStoreContract(name: string, open: () => Promise<On
         { entityKey: key('u1'), eventTime: T0, features: { a: Number.NaN } },
         { entityKey: key('u1'), eventTime: T0, features: { '': 1 } },
         { entityKey: `${key('u1')}\u0000x`, eventTime: T0, features: { a: 1 } },
+        { entityKey: key('u1'), eventTime: T0, version: MAX_WRITE_VERSION + 1, features: { a: 1 } },
+        { entityKey: key('u1'), eventTime: T0, version: -1, features: { a: 1 } },
+        { entityKey: key('u1'), eventTime: T0, version: 1.5, features: { a: 1 } },
       ];
       for (const row of bad) {
         await assert.rejects(store.writeBatch([good, row]), (error: unknown) => error instanceof DomainError && error.code === 'BAD_USER_INPUT');

@@ -12,6 +12,8 @@ export interface OnlineLoadOptions {
   features: readonly FeatureDefinition[];
   /** Event time of every value, epoch ms (the end of the as-of day). */
   eventTimeMs: number;
+  /** Write version of this run (claimRunVersion): outranks earlier runs of the same day. */
+  version: number;
   /** Customers per chunk: bounds memory, and a chunk is one writeBatch. */
   chunkSize: number;
 }
@@ -19,8 +21,8 @@ export interface OnlineLoadOptions {
 /**
  * Bulk-loads a materialized partition into the online store, chunk by chunk. Chunks are read by
  * key range (customer_id > the last one loaded), which the sorted file's row-group statistics
- * answer without rescanning, unlike OFFSET. Re-loading is harmless: equal event times and equal
- * values change nothing under last-write-wins, and newer streamed values are kept.
+ * answer without rescanning, unlike OFFSET. Every value carries the run's version, so a re-run of
+ * the day replaces the earlier run's values, and values with a newer event time are kept.
  */
 export async function loadOnline(engine: LakeEngine, store: OnlineStore, options: OnlineLoadOptions, logger: Logger): Promise<number> {
   const columns = [ENTITY_COLUMN, ...options.features.map((feature) => feature.name)].join(', ');
@@ -43,7 +45,12 @@ export async function loadOnline(engine: LakeEngine, store: OnlineStore, options
     next = rows.length < options.chunkSize ? Promise.resolve([]) : readChunk(customerIdOf(last));
     try {
       await store.writeBatch(
-        rows.map((row) => ({ entityKey: customerEntityKey(customerIdOf(row)), eventTime: options.eventTimeMs, features: servedFeatures(row, options.features) })),
+        rows.map((row) => ({
+          entityKey: customerEntityKey(customerIdOf(row)),
+          eventTime: options.eventTimeMs,
+          version: options.version,
+          features: servedFeatures(row, options.features),
+        })),
       );
     } catch (error) {
       // Settle the read in flight, so its failure (the engine closing, say) is not an unhandled rejection.

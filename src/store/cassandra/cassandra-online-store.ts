@@ -35,9 +35,13 @@ function statementsFor(keyspace: string): Statements {
   };
 }
 
-/** Event time in epoch ms → Cassandra write timestamp in µs. */
-function micros(eventTimeMs: number): types.Long {
-  return types.Long.fromNumber(eventTimeMs).multiply(1000);
+/**
+ * Event time in epoch ms → Cassandra write timestamp in µs, the write version (< 1000) as its
+ * sub-millisecond part: cell reconciliation then orders by event time, then version, then value,
+ * the port's rule, and reads recover the event time by dropping the microseconds.
+ */
+function micros(eventTimeMs: number, version = 0): types.Long {
+  return types.Long.fromNumber(eventTimeMs).multiply(1000).add(version);
 }
 
 function storedFeature(row: types.Row): [string, StoredFeature] | undefined {
@@ -45,7 +49,7 @@ function storedFeature(row: types.Row): [string, StoredFeature] | undefined {
   const value: unknown = row.get('value');
   const writtenAt: unknown = row.get('written_at');
   if (typeof feature !== 'string' || typeof value !== 'string' || !(writtenAt instanceof types.Long)) return undefined;
-  return [feature, { value: decodeFeatureValue(value), eventTime: Math.floor(writtenAt.toNumber() / 1000) }];
+  return [feature, { value: decodeFeatureValue(value), eventTime: writtenAt.divide(1000).toNumber() }];
 }
 
 /**
@@ -96,7 +100,7 @@ export class CassandraOnlineStore implements OnlineStore {
       const byEntity = new Map<string, unknown[][]>();
       for (const row of rows) {
         const params = byEntity.get(row.entityKey) ?? [];
-        for (const [feature, value] of Object.entries(row.features)) params.push([micros(row.eventTime), encodeFeatureValue(value), row.entityKey, feature]);
+        for (const [feature, value] of Object.entries(row.features)) params.push([micros(row.eventTime, row.version), encodeFeatureValue(value), row.entityKey, feature]);
         if (params.length > 0) byEntity.set(row.entityKey, params);
       }
       await mapBounded([...byEntity.values()], this.settings.concurrency, (params) => this.writePartition(params));
@@ -149,8 +153,8 @@ export class CassandraOnlineStore implements OnlineStore {
   private async erase(entityKey: string, erasedAt: types.Long): Promise<void> {
     // The tombstone must cover every stored cell, including ones stamped in the future by a skewed
     // client clock, so it is stamped at the later of now and the newest write. Stamped at the end of
-    // that millisecond, it hides every write with an event time up to and including it, exactly as
-    // the embedded store does.
+    // that millisecond (version 999; a tombstone wins a timestamp tie), it hides every write with an
+    // event time up to and including it, whatever its version, exactly as the embedded store does.
     let timestamp = erasedAt;
     const written = await this.client.execute(this.statements.writeTimes, [entityKey], { prepare: true, isIdempotent: true, consistency: this.settings.read, fetchSize: FETCH_SIZE });
     for await (const row of written) {

@@ -1,12 +1,15 @@
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { InFlight } from '../in-flight';
-import { decodeFeatureValue, encodeFeatureValue, newerThan, type FeatureReadResult, type FeatureRow, type OnlineStore, type StoredFeature } from '../online-store.port';
+import { decodeFeatureValue, encodeFeatureValue, newerThan, type FeatureReadResult, type FeatureRow, type OnlineStore, type StoredFeature, type VersionedValue } from '../online-store.port';
 import { assertStorableRows, storableNames } from '../online-store.validation';
 
 /** `[entityKey, feature]`: LMDB keeps keys ordered, so one entity's features are one range. */
 type FeatureKey = [string, string];
-/** `[eventTime, encoded value]`: an array, so msgpack needs no shared record structures across processes. */
-type StoredTuple = [number, string];
+/**
+ * `[eventTime, encoded value, version]`, the version left out when 0 (and in stores written before
+ * versions existed): an array, so msgpack needs no shared record structures across processes.
+ */
+type StoredTuple = [number, string] | [number, string, number];
 
 // In LMDB's ordered key encoding array elements are joined by a 0 byte and no name byte is 0xff,
 // so [entity, 0xff] sorts after every [entity, feature] and before any other entity.
@@ -20,9 +23,13 @@ export interface EmbeddedOnlineStoreOptions {
   now?: () => number;
 }
 
-function storedTuple(raw: unknown): { eventTime: number; encoded: string } | undefined {
+function storedTuple(raw: unknown): VersionedValue | undefined {
   if (!Array.isArray(raw) || typeof raw[0] !== 'number' || typeof raw[1] !== 'string') return undefined;
-  return { eventTime: raw[0], encoded: raw[1] };
+  return { eventTime: raw[0], encoded: raw[1], version: typeof raw[2] === 'number' ? raw[2] : 0 };
+}
+
+function tupleOf(value: VersionedValue): StoredTuple {
+  return value.version === 0 ? [value.eventTime, value.encoded] : [value.eventTime, value.encoded, value.version];
 }
 
 function storedFeature(raw: unknown): StoredFeature | undefined {
@@ -83,10 +90,8 @@ export class EmbeddedOnlineStore implements OnlineStore {
       if (erasedAt !== undefined && row.eventTime <= erasedAt) continue;
       for (const [feature, value] of Object.entries(row.features)) {
         const key: FeatureKey = [row.entityKey, feature];
-        const candidate = { eventTime: row.eventTime, encoded: encodeFeatureValue(value) };
-        if (newerThan(candidate, storedTuple(this.features.get(key)))) {
-          this.features.put(key, [candidate.eventTime, candidate.encoded]);
-        }
+        const candidate: VersionedValue = { eventTime: row.eventTime, version: row.version ?? 0, encoded: encodeFeatureValue(value) };
+        if (newerThan(candidate, storedTuple(this.features.get(key)))) this.features.put(key, tupleOf(candidate));
       }
     }
   }
