@@ -4,6 +4,7 @@ import { registerServeCommand } from '../app/serve.command';
 import { registerConfigCommands } from '../config/config.command';
 import { registerFeaturesCommands } from '../features/features.command';
 import { registerFunnelCommand } from '../funnels/funnel.command';
+import { registerIdentityCommands } from '../identity/identity.command';
 import { registerJobsCommands } from '../jobs/jobs.command';
 import { registerLakeCommands } from '../lake/lake.command';
 import { registerStreamCommands } from '../stream/stream.command';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ writeOut: (text) => process.stdout.write(text), writeErr: (text) => process.stderr.write(text) });
   registerLakeCommands(program);
+  registerIdentityCommands(program);
   registerJobsCommands(program);
   registerConfigCommands(program);
   registerServeCommand(program);

@@ -111,10 +111,15 @@ export class RecordLake {
     return this.engine;
   }
 
+  /** Processes everything written so far, as `c360 lake process` does. */
+  async process(): Promise<void> {
+    await processLake(this.layout, await this.lake(), {}, silentLogger);
+  }
+
   /** Processes everything written so far and stitches it. */
   async stitch(options: StitchLakeOptions = {}): Promise<{ summary: StitchSummary; map: IdentityMap }> {
     const engine = await this.lake();
-    await processLake(this.layout, engine, {}, silentLogger);
+    await this.process();
     const summary = await stitchLake(engine, this.layout, options);
     return { summary, map: await readIdentityMap(engine, this.layout) };
   }

@@ -1,0 +1,55 @@
+import * as path from 'node:path';
+import type { AppConfig } from '../../config/app-config';
+import type { LakeEngine } from '../../lake/lake-engine.port';
+import { LakeLayout } from '../../lake/lake-layout';
+import { openLakeEngine } from '../../lake/open-lake-engine';
+import type { Logger } from '../../shared/logger.port';
+import { CassandraIdentityStore } from '../cassandra/cassandra-identity-store';
+import { EmbeddedIdentityStore } from '../embedded/embedded-identity-store';
+import type { IdentityStore } from '../identity-store.port';
+
+/** The identity store beside the configured online store: `<storeDir>/identity` (LMDB) or the Cassandra keyspace. */
+export async function openIdentityStore(config: AppConfig, logger?: Logger): Promise<IdentityStore> {
+  switch (config.adapters.store) {
+    case 'embedded':
+      return EmbeddedIdentityStore.open(path.join(config.storeDir, 'identity'));
+    case 'cassandra':
+      return CassandraIdentityStore.connect(config.cassandra, { logger });
+  }
+}
+
+export interface OpenedIdentityLake {
+  engine: LakeEngine;
+  layout: LakeLayout;
+  close(): Promise<void>;
+}
+
+export interface OpenedIdentityDeps extends OpenedIdentityLake {
+  store: IdentityStore;
+}
+
+/** The lake alone, for commands that only read the identity zone (audit). */
+export async function openIdentityLake(config: AppConfig): Promise<OpenedIdentityLake> {
+  const engine = await openLakeEngine(config);
+  return { engine, layout: new LakeLayout(config.lakeRoot), close: () => engine.close() };
+}
+
+/** The lake engine and the identity store, for stitching (CLI and the daily job). */
+export async function openIdentityDeps(config: AppConfig, logger: Logger): Promise<OpenedIdentityDeps> {
+  const engine = await openLakeEngine(config);
+  let store: IdentityStore;
+  try {
+    store = await openIdentityStore(config, logger);
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+  return {
+    engine,
+    store,
+    layout: new LakeLayout(config.lakeRoot),
+    async close() {
+      await Promise.allSettled([store.close(), engine.close()]);
+    },
+  };
+}
