@@ -2,6 +2,7 @@ import type { AppConfig } from '../src/config/app-config';
 import type { PipelineStep } from '../src/jobs/pipeline';
 import { featuresMaterializeStep } from './features-materialize.step';
 import { funnelsMetricsStep } from './funnels-metrics.step';
+import { identityStitchStep } from './identity-stitch.step';
 import { lakeProcessStep } from './lake-process.step';
 
 export interface DailyPipelineOptions {
@@ -12,9 +13,9 @@ export interface DailyPipelineOptions {
 export function dailyPipeline(config: AppConfig, options: DailyPipelineOptions = {}): PipelineStep[] {
   return [
     lakeProcessStep(config, options.lookbackDays),
-    // Depends on lake.process until identity.stitch exists; then drop the last argument.
-    funnelsMetricsStep(config, options.lookbackDays, 'lake.process'),
-    // Depends on lake.process until identity.stitch exists; then drop the last argument.
-    featuresMaterializeStep(config, 'lake.process'),
+    identityStitchStep(config),
+    // Both join events and orders to stitched customers: they depend on identity.stitch (their default).
+    funnelsMetricsStep(config, options.lookbackDays),
+    featuresMaterializeStep(config),
   ];
 }
