@@ -6,7 +6,8 @@
 //
 // Usage, after a tsc build (e.g. `C360_DIST=dist-serving npm test -- features/serving`):
 //   node dist-serving/bench/features-serving.bench.js [--store embedded|cassandra|both] [--requests 2000]
-//     [--cold-requests 200] [--seconds 5] [--concurrency 8] [--profile DIR]
+//     [--cold-requests 200] [--seconds 5] [--concurrency 8] [--apis REST,GraphQL,GraphQL+name] [--shapes 1,100]
+//     [--profile DIR]
 // `cassandra` is the production pairing: Cassandra (127.0.0.1:9042) with Redis (127.0.0.1:6379) as
 // the cache; it creates and drops its own keyspace and Redis key prefix. --profile runs the API
 // under `node --cpu-prof` and leaves the profiles in DIR (summarize them with
@@ -34,9 +35,14 @@ const { values: args } = parseArgs({
     'cold-requests': { type: 'string', default: '200' },
     seconds: { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '8' },
+    apis: { type: 'string', default: 'REST,GraphQL,GraphQL+name' },
+    shapes: { type: 'string', default: '1,100' },
     profile: { type: 'string' },
   },
 });
+// Narrowing the cases keeps a profile about one path (e.g. --apis GraphQL --shapes 100).
+const APIS = new Set(args.apis.split(','));
+const SHAPES = args.shapes.split(',').map(Number);
 const REQUESTS = Number(args.requests);
 const COLD_REQUESTS = Number(args['cold-requests']);
 const SECONDS = Number(args.seconds);
@@ -46,7 +52,10 @@ const HOT_CUSTOMERS = 1000;
 const FEATURES: readonly FeatureDefinition[] = new FeatureRegistry().all().slice(0, 50);
 const NAMES = FEATURES.map((feature) => feature.name);
 const REFS = FEATURES.map((feature) => `${feature.view}:${feature.name}`);
-const GRAPHQL = 'query($ids: [ID!]!, $names: [String!]!) { features(entityIds: $ids, names: $names) { entityId features { name status value eventTime } } }';
+// The same information as Feast's answer (value, status and event time of each requested feature,
+// in the order asked), and the same with each value's name repeated, as a client might also ask.
+const GRAPHQL = 'query($ids: [ID!]!, $names: [String!]!) { features(entityIds: $ids, names: $names) { entityId features { status value eventTime } } }';
+const GRAPHQL_NAMED = 'query($ids: [ID!]!, $names: [String!]!) { features(entityIds: $ids, names: $names) { entityId features { name status value eventTime } } }';
 
 /** A small seeded generator, so every run asks for the same customers. */
 function random(seed: number): () => number {
@@ -113,6 +122,7 @@ function stopServer(child: ChildProcess): Promise<void> {
 
 const restBody = (ids: readonly string[]) => JSON.stringify({ features: REFS, entities: { customer_id: ids } });
 const graphqlBody = (ids: readonly string[]) => JSON.stringify({ query: GRAPHQL, variables: { ids, names: NAMES } });
+const graphqlNamedBody = (ids: readonly string[]) => JSON.stringify({ query: GRAPHQL_NAMED, variables: { ids, names: NAMES } });
 
 function checkRest(entities: number): (text: string) => void {
   return (text) => {
@@ -150,7 +160,7 @@ async function runProfile(kind: 'embedded' | 'cassandra'): Promise<void> {
   const clients: LoadClient[] = [];
   try {
     const hot = Array.from({ length: HOT_CUSTOMERS }, (_, i) => `hot${i}`);
-    const cold = Array.from({ length: COLD_REQUESTS * 2 * 101 }, (_, i) => `cold${i}`);
+    const cold = Array.from({ length: COLD_REQUESTS * 3 * 101 }, (_, i) => `cold${i}`);
     const seeded = performance.now();
     await seed(store, [...hot, ...cold]);
     report({ bench: 'seed', store: kind, customers: hot.length + cold.length, features: FEATURES.length, ms: Math.round(performance.now() - seeded), cores: availableParallelism() });
@@ -158,7 +168,7 @@ async function runProfile(kind: 'embedded' | 'cassandra'): Promise<void> {
     // The store adapter alone, same rows, same process layout as a service reading it directly.
     const pick = random(1);
     const hotIds = (count: number) => Array.from({ length: count }, () => hot[Math.floor(pick() * hot.length)] as string);
-    for (const entities of [1, 100]) {
+    for (const entities of SHAPES) {
       const samples: number[] = [];
       for (let i = 0; i < 100; i++) await store.read(hotIds(entities).map(customerEntityKey), NAMES);
       for (let i = 0; i < REQUESTS; i++) {
@@ -186,13 +196,15 @@ async function runProfile(kind: 'embedded' | 'cassandra'): Promise<void> {
     const cases = [
       { api: 'REST', path: '/get-online-features', body: restBody, check: checkRest },
       { api: 'GraphQL', path: '/graphql', body: graphqlBody, check: checkGraphql },
-    ];
-    for (const entities of [1, 100]) {
+      { api: 'GraphQL+name', path: '/graphql', body: graphqlNamedBody, check: checkGraphql },
+    ].filter((each) => APIS.has(each.api));
+    for (const entities of SHAPES) {
       for (const each of cases) {
         const hotBody = () => each.body(hotIds(entities));
-        for (let i = 0; i < 200; i++) await client.post(each.path, hotBody());
+        let responseBytes = 0;
+        for (let i = 0; i < 200; i++) responseBytes = Buffer.byteLength((await client.post(each.path, hotBody())).text);
         const latency = await sequentialLatency(client, each.path, hotBody, REQUESTS, each.check(entities));
-        report({ bench: 'API, cached', store: kind, api: each.api, shape: `${entities}x50`, sequential: latency });
+        report({ bench: 'API, cached', store: kind, api: each.api, shape: `${entities}x50`, responseBytes, sequential: latency });
         const load = await throughput(pool, each.path, hotBody, CONCURRENCY, SECONDS);
         report({ bench: 'API, cached, throughput', store: kind, api: each.api, shape: `${entities}x50`, concurrency: CONCURRENCY, ...load });
         const coldLatency = await sequentialLatency(client, each.path, () => each.body(coldIds(entities)), COLD_REQUESTS, each.check(entities));

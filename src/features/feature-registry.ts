@@ -21,6 +21,8 @@ const NAME = /^[a-z][a-z0-9_]*$/;
  */
 export class FeatureRegistry {
   private readonly byName: ReadonlyMap<string, FeatureDefinition>;
+  /** Names and `view:name` references alike: lookups on the serving path are one map read. */
+  private readonly byRef: ReadonlyMap<string, FeatureDefinition>;
   private readonly services: ReadonlyMap<string, FeatureService>;
 
   constructor(features: readonly FeatureDefinition[] = FEATURES, services: readonly FeatureService[] = FEATURE_SERVICES) {
@@ -31,6 +33,7 @@ export class FeatureRegistry {
       byName.set(feature.name, feature);
     }
     this.byName = byName;
+    this.byRef = new Map([...byName, ...[...byName.values()].map((feature): [string, FeatureDefinition] => [`${feature.view}:${feature.name}`, feature])]);
     const byService = new Map<string, FeatureService>();
     for (const service of services) {
       if (byService.has(service.name)) throw new Error(`feature registry: two services are named ${service.name}`);
@@ -48,10 +51,7 @@ export class FeatureRegistry {
 
   /** The feature a name or `view:name` reference means, or undefined. */
   find(ref: string): FeatureDefinition | undefined {
-    const colon = ref.indexOf(':');
-    if (colon < 0) return this.byName.get(ref);
-    const feature = this.byName.get(ref.slice(colon + 1));
-    return feature?.view === ref.slice(0, colon) ? feature : undefined;
+    return this.byRef.get(ref);
   }
 
   /** The feature a reference means; throws UNKNOWN_FEATURE naming it otherwise. */
@@ -64,12 +64,12 @@ export class FeatureRegistry {
    * listing every unknown reference, so a caller fixes them all in one go.
    */
   validate(refs: readonly string[]): FeatureDefinition[] {
-    const found: FeatureDefinition[] = [];
+    const found = new Set<FeatureDefinition>();
     const unknown: string[] = [];
     for (const ref of refs) {
       const feature = this.find(ref);
       if (!feature) unknown.push(ref);
-      else if (!found.includes(feature)) found.push(feature);
+      else found.add(feature);
     }
     if (unknown.length > 0) {
       const shown = unknown.map((ref) => JSON.stringify(ref)).join(', ');
@@ -79,7 +79,7 @@ export class FeatureRegistry {
         { unknown: unknown.join(',') },
       );
     }
-    return found;
+    return [...found];
   }
 
   /** The service's features, in its order; throws UNKNOWN_SERVICE naming the known services otherwise. */

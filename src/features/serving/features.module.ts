@@ -1,4 +1,6 @@
-import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { APP_CONFIG, LOGGER } from '../../app/tokens';
 import type { Cache } from '../../cache/cache.port';
 import { openCache } from '../../cache/open-cache';
@@ -10,9 +12,13 @@ import { FeatureRegistry } from '../feature-registry';
 import { CacheInvalidatingOnlineStore } from './cache-invalidating-online-store';
 import { GetOnlineFeaturesController } from './feast/get-online-features.controller';
 import { FeaturesResolver } from './graphql/features.resolver';
+import { inlinePlainFields } from './graphql/inline-plain-fields';
 import { OnlineFeatureReader } from './online-feature-reader';
 import { RestExceptionFilter } from './rest-exception.filter';
 import { FEATURE_CACHE, FEATURE_WRITE_STORE, SERVING_ONLINE_STORE } from './serving.tokens';
+
+/** The object types of the features hot path, whose fields are plain data (see inlinePlainFields). */
+const SERVED_VALUE_TYPES = ['EntityFeatures', 'FeatureValue'];
 
 /**
  * Feature serving: GraphQL `features` and Feast's `POST /get-online-features`, reading the
@@ -40,11 +46,23 @@ import { FEATURE_CACHE, FEATURE_WRITE_STORE, SERVING_ONLINE_STORE } from './serv
   ],
   exports: [FeatureRegistry, OnlineFeatureReader, FEATURE_WRITE_STORE],
 })
-export class FeaturesModule implements OnApplicationShutdown {
+export class FeaturesModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(FEATURE_WRITE_STORE) private readonly writeStore: OnlineStore,
     @Inject(FEATURE_CACHE) private readonly cache: Cache,
+    @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
   ) {}
+
+  /** After the GraphQL module built the schema (onModuleInit), before any query compiles. */
+  onApplicationBootstrap(): void {
+    let schemaHost: GraphQLSchemaHost;
+    try {
+      schemaHost = this.moduleRef.get(GraphQLSchemaHost, { strict: false });
+    } catch {
+      return; // an application without GraphQL (REST only)
+    }
+    inlinePlainFields(schemaHost.schema, SERVED_VALUE_TYPES);
+  }
 
   async onApplicationShutdown(): Promise<void> {
     // The write store closes the store it wraps (and its pending re-deletes), then the cache goes.

@@ -5,7 +5,8 @@ import type { OnlineStore } from '../../store/online-store.port';
 import { customerEntityKey, type FeatureDefinition } from '../feature-definition';
 import type { FeatureRegistry } from '../feature-registry';
 import { type EntityFeatures, serveFeature, type StoredEntity } from './served-feature';
-import { cacheKeyOf, decodeStoredEntity, encodeStoredEntity } from './stored-entity.codec';
+import { DecodedEntities } from './decoded-entities';
+import { cacheKeyOf, encodeStoredEntity } from './stored-entity.codec';
 import { messageOf, ThrottledWarning } from './throttled-warning';
 
 export interface OnlineFeatureReaderOptions {
@@ -15,12 +16,16 @@ export interface OnlineFeatureReaderOptions {
    * process's in-memory LRU) and from a read racing a write.
    */
   cacheTtlSeconds?: number;
+  /** Decoded cache entries kept in memory (DecodedEntities); default 4,096, 0 turns it off. */
+  decodedEntries?: number;
   /** Wall clock in epoch ms, for max-age checks; injectable for tests. */
   now?: () => number;
   logger?: Logger;
 }
 
 export const DEFAULT_FEATURE_CACHE_TTL_SECONDS = 60;
+// A decoded entity of ~50 features is a few KB, so the default bounds the memo to ~20 MB.
+const DEFAULT_DECODED_ENTRIES = 4096;
 const NO_FEATURES: StoredEntity = new Map();
 
 /**
@@ -38,6 +43,7 @@ export class OnlineFeatureReader {
   private readonly now: () => number;
   private readonly logger: Logger;
   private readonly cacheTrouble: ThrottledWarning;
+  private readonly decoded: DecodedEntities;
 
   constructor(
     private readonly store: OnlineStore,
@@ -50,17 +56,19 @@ export class OnlineFeatureReader {
     this.now = options.now ?? Date.now;
     this.logger = options.logger ?? silentLogger;
     this.cacheTrouble = new ThrottledWarning(this.logger, 'feature cache unavailable: serving from the online store');
+    this.decoded = new DecodedEntities(options.decodedEntries ?? DEFAULT_DECODED_ENTRIES);
   }
 
   /** Every registered feature of each entity; `read` without statuses, for loaders that batch across fields. */
   async loadEntities(entityIds: readonly string[]): Promise<Map<string, StoredEntity>> {
     const ids = [...new Set(entityIds)];
     const loaded = new Map<string, StoredEntity>();
-    const cached = await this.cachedEntries(ids);
+    const keys = ids.map((id) => cacheKeyOf(customerEntityKey(id)));
+    const cached = await this.cachedEntries(keys);
     const misses: string[] = [];
     ids.forEach((id, index) => {
       const hit = cached?.[index];
-      const entity = hit === undefined ? undefined : decodeStoredEntity(hit);
+      const entity = hit === undefined ? undefined : this.decoded.decode(keys[index] as string, hit);
       if (entity) loaded.set(id, entity);
       else misses.push(id);
     });
@@ -71,8 +79,10 @@ export class OnlineFeatureReader {
     for (const id of misses) {
       const entityKey = customerEntityKey(id);
       const entity = stored.get(entityKey) ?? NO_FEATURES;
+      const entry: CacheEntry = { key: cacheKeyOf(entityKey), value: encodeStoredEntity(entity), ttlSeconds: this.cacheTtlSeconds };
       loaded.set(id, entity);
-      entries.push({ key: cacheKeyOf(entityKey), value: encodeStoredEntity(entity), ttlSeconds: this.cacheTtlSeconds });
+      entries.push(entry);
+      if (cached !== undefined) this.decoded.remember(entry.key, entry.value, entity);
     }
     // Not awaited: the answer does not depend on the fill, and waiting would add a cache round
     // trip to every miss. Commands on one connection run in order, so a following read sees it.
@@ -98,10 +108,10 @@ export class OnlineFeatureReader {
     });
   }
 
-  /** Cached values in the order of `ids`, or undefined when the cache cannot answer (then nothing is filled either). */
-  private async cachedEntries(ids: readonly string[]): Promise<Array<string | undefined> | undefined> {
+  /** Cached values in the order of `keys`, or undefined when the cache cannot answer (then nothing is filled either). */
+  private async cachedEntries(keys: readonly string[]): Promise<Array<string | undefined> | undefined> {
     try {
-      return await this.cache.getMany(ids.map((id) => cacheKeyOf(customerEntityKey(id))));
+      return await this.cache.getMany(keys);
     } catch (error) {
       // Only cache outages fall back to the store; anything else is a bug and must surface.
       if (!(error instanceof CacheError)) throw error;

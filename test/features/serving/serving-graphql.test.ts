@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import type { GraphQLObjectType } from 'graphql';
 import { customerEntityKey } from '../../../src/features/feature-definition';
 import { KEYS, ServingApp } from './support/serving-app';
 
@@ -138,5 +140,15 @@ describe('GraphQL features (real API, embedded store, in-process cache)', () => 
     // Erasure invalidates too: nothing of the customer stays readable from the cache.
     await api.writeStore().deleteEntities([customerEntityKey('c4')]);
     assert.equal(((await read(['c4'], ['orders_30d'])).body.data as Answer).features[0]?.features[0]?.status, 'NOT_FOUND');
+  });
+
+  it('leaves the value types’ fields to GraphQL’s default resolver, which graphql-jit inlines', () => {
+    const schema = api.app.get(GraphQLSchemaHost, { strict: false }).schema;
+    for (const typeName of ['EntityFeatures', 'FeatureValue']) {
+      const fields = Object.values((schema.getType(typeName) as GraphQLObjectType).getFields());
+      assert.ok(fields.length > 0);
+      // A NestJS upgrade renaming its property resolver would silently bring back a call per value.
+      assert.deepEqual(fields.filter((field) => field.resolve !== undefined).map((field) => field.name), [], typeName);
+    }
   });
 });
