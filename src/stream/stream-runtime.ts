@@ -17,7 +17,7 @@ import { EmbeddedLagProbe } from './embedded/embedded-lag-probe';
 import type { EventBus } from './event-bus.port';
 import { FeatureProjector } from './features/feature-projector';
 import type { StreamIdentity } from './identity/stream-identity.port';
-import { UserIdAnchoredIdentity } from './identity/user-id-anchored-identity';
+import { openStreamIdentity } from './identity/open-stream-identity';
 import { KafkaLagProbe } from './kafka/kafka-lag-probe';
 import type { LagProbe } from './metrics/lag-probe.port';
 import { StreamMetrics } from './metrics/stream-metrics';
@@ -28,7 +28,7 @@ export interface StreamRuntimeOptions {
   logger: Logger;
   /** The online store to write features through (the serving layer's cache-invalidating one, when it exists). */
   store?: OnlineStore;
-  /** The identity service's adapter; without one, the user-id-anchored stand-in is used. */
+  /** The identity service's adapter; without one, the consumer opens the configured identity store. */
   identity?: StreamIdentity;
 }
 
@@ -41,6 +41,7 @@ export interface StreamRuntimeOptions {
 export class StreamRuntime {
   private consumerInstance: StreamConsumer | undefined;
   private storeInstance: OnlineStore | undefined;
+  private closeIdentity: (() => Promise<void>) | undefined;
   private probe: LagProbe | undefined;
 
   private constructor(
@@ -85,7 +86,12 @@ export class StreamRuntime {
   async startConsumer(): Promise<StreamConsumer> {
     if (this.consumerInstance) return this.consumerInstance;
     const store = this.options.store ?? (this.storeInstance = await openConsumerStore(this.config, this.options.logger));
-    const identity = this.options.identity ?? new UserIdAnchoredIdentity(store);
+    let identity = this.options.identity;
+    if (!identity) {
+      const opened = await openStreamIdentity(this.config, this.options.logger, { cassandraConcurrency: CONSUMER_CASSANDRA_CONCURRENCY });
+      identity = opened.identity;
+      this.closeIdentity = opened.close;
+    }
     const topics = eventTopics(this.config.stream.topics);
     const consumer = new StreamConsumer({
       bus: this.bus,
@@ -115,6 +121,8 @@ export class StreamRuntime {
     await this.bus.close();
     await this.probe?.close();
     await this.storeInstance?.close();
+    await this.closeIdentity?.();
+    this.closeIdentity = undefined;
   }
 }
 

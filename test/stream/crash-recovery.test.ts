@@ -16,6 +16,8 @@ import { openOnlineStore } from '../../src/store/open-online-store';
 import { KafkaLagProbe } from '../../src/stream/kafka/kafka-lag-probe';
 import { eventTopics } from '../../src/stream/stream-config';
 import { StreamRuntime } from '../../src/stream/stream-runtime';
+import { identifierKey } from '../../src/identity/identifier';
+import { openStreamIdentity, type OpenedStreamIdentity } from '../../src/stream/identity/open-stream-identity';
 import { dropKeyspaces, testCassandraConfig } from '../store/support/cassandra-test-keyspace';
 import { requireService, SERVICE_ADDRESSES } from '../support/services';
 import { batchFeatures, type FeatureValues } from './support/batch-reference';
@@ -37,6 +39,7 @@ describe('crash recovery (real Kafka and Cassandra)', async () => {
     let config: AppConfig;
     let runtime: StreamRuntime;
     let store: OnlineStore;
+    let identity: OpenedStreamIdentity | undefined;
     let child: ChildProcess | undefined;
 
     before(async () => {
@@ -64,6 +67,7 @@ describe('crash recovery (real Kafka and Cassandra)', async () => {
     after(async () => {
       child?.kill('SIGKILL');
       await store?.close();
+      await identity?.close();
       await runtime?.close();
       await dropKeyspaces(cassandraConfig, [cassandraConfig.keyspace]).catch(() => undefined);
       const admin = new Kafka({ brokers: config.kafka.brokers as string[], logLevel: logLevel.NOTHING }).admin();
@@ -136,10 +140,16 @@ describe('crash recovery (real Kafka and Cassandra)', async () => {
       }
       const customers = [...expected.keys()].filter((customer) => customer.includes(run));
       assert.ok(customers.length >= 250, `${customers.length} customers`);
-      const stored = await store.read(customers.map(customerEntityKey), [...COMPARED]);
+      // The reference names a customer by its account (or its anonymous id, if it never logged in);
+      // the stream by the customer id identity stitching gave it.
+      identity = await openStreamIdentity(config, silentLogger);
+      const keys = customers.flatMap((customer) => [{ type: 'user_id', value: customer }, { type: 'anonymous_id', value: customer }]);
+      const found = await identity.store.lookup(keys);
+      const customerIdOf = new Map(customers.map((customer) => [customer, found.get(identifierKey({ type: 'user_id', value: customer })) ?? found.get(identifierKey({ type: 'anonymous_id', value: customer })) ?? `missing:${customer}`]));
+      const stored = await store.read([...customerIdOf.values()].map(customerEntityKey), [...COMPARED]);
       const mismatches: string[] = [];
       for (const customer of customers) {
-        const got = stored.get(customerEntityKey(customer));
+        const got = stored.get(customerEntityKey(customerIdOf.get(customer) as string));
         const want = expected.get(customer) as FeatureValues;
         for (const name of COMPARED) {
           const value = got?.get(name)?.value ?? null;

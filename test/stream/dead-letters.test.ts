@@ -9,11 +9,11 @@ import { noConsumerMetrics } from '../../src/stream/consumer/consumer-metrics';
 import { replayDeadLetters } from '../../src/stream/dead-letter/replay-dead-letters';
 import type { DeliveredMessage } from '../../src/stream/event-bus.port';
 import { FeatureProjector } from '../../src/stream/features/feature-projector';
-import { UserIdAnchoredIdentity } from '../../src/stream/identity/user-id-anchored-identity';
+import { openStreamIdentity, type OpenedStreamIdentity } from '../../src/stream/identity/open-stream-identity';
 import type { OnlineStore } from '../../src/store/online-store.port';
 import { openOnlineStore } from '../../src/store/open-online-store';
 import { silentLogger } from '../../src/shared/logger.port';
-import { basic, eventually, pendingDeadLetters, rawEvents, startStreamApp, WRITE_KEY, type StreamApp } from './support/stream-app';
+import { basic, customerOfAccount, eventually, pendingDeadLetters, rawEvents, startStreamApp, WRITE_KEY, type StreamApp } from './support/stream-app';
 
 const message = (offset: number, value: string): DeliveredMessage => ({ topic: 'c360-events', partition: 0, offset: String(offset), key: 'k', value });
 const good = (id: string, userId: string): string => JSON.stringify({ type: 'track', event: 'Order Completed', userId, messageId: id, timestamp: '2024-06-01T10:00:00Z', receivedAt: '2024-06-01T10:00:01Z', properties: { revenue: 3 } });
@@ -32,19 +32,24 @@ describe('dead letters: poison messages never stall a partition; replay after a 
   let store: OnlineStore;
   let projector: BuggyProjector;
   let consumer: StreamConsumer;
+  let identity: OpenedStreamIdentity;
 
   before(async () => {
     stream = await startStreamApp({ C360_STREAM_CONSUME: 'false' });
     store = await openOnlineStore(stream.config);
-    projector = new BuggyProjector(store, new UserIdAnchoredIdentity(store));
+    identity = await openStreamIdentity(stream.config, silentLogger);
+    projector = new BuggyProjector(store, identity.identity);
     consumer = new StreamConsumer({ bus: stream.runtime.bus, group: 'test', topics: ['c360-events'], projector, deadLetters: stream.runtime.deadLetters, metrics: noConsumerMetrics, logger: silentLogger });
   });
   after(async () => {
     await store.close();
+    await identity.close();
     await stream.close();
   });
 
-  async function orders(customerId: string): Promise<unknown> {
+  async function orders(userId: string): Promise<unknown> {
+    const customerId = await customerOfAccount(identity.store, userId);
+    if (customerId === undefined) return undefined;
     return (await store.read([customerEntityKey(customerId)], ['orders_30d'])).get(customerEntityKey(customerId))?.get('orders_30d')?.value;
   }
 

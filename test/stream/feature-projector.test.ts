@@ -4,10 +4,15 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { customerEntityKey } from '../../src/features/feature-definition';
+import { customerIdFor } from '../../src/identity/customer-id';
+import { EmbeddedIdentityStore } from '../../src/identity/embedded/embedded-identity-store';
+import { identifierKey } from '../../src/identity/identifier';
+import { IncrementalStitcher } from '../../src/identity/incremental/incremental-stitcher';
+import { CompiledRules, DEFAULT_RULES } from '../../src/identity/rules/identity-rules';
 import { EmbeddedOnlineStore } from '../../src/store/embedded/embedded-online-store';
 import type { ClickstreamEvent } from '../../src/stream/clickstream-event';
 import { FeatureProjector } from '../../src/stream/features/feature-projector';
-import { UserIdAnchoredIdentity } from '../../src/stream/identity/user-id-anchored-identity';
+import { StitchedStreamIdentity } from '../../src/stream/identity/stitched-stream-identity';
 
 const END_OF = (day: string) => Date.parse(`${day}T23:59:59.999Z`);
 
@@ -15,30 +20,40 @@ function event(messageId: string, time: string, fields: Partial<ClickstreamEvent
   return { type: 'track', messageId, timestamp: time, receivedAt: time, ...fields };
 }
 const order = (id: string, time: string, userId: string, revenue: number) => event(id, time, { userId, event: 'Order Completed', properties: { revenue } });
+/** The customer id the stream gives an account it meets first (batch stitching names it alike). */
+const accountCustomer = (userId: string) => customerIdFor({ type: 'user_id', value: userId }, DEFAULT_RULES.idSalt);
 
 describe('feature projector: exactly-once effects, batch base + stream, identity merges', () => {
   let dir: string;
   let store: EmbeddedOnlineStore;
+  let identities: EmbeddedIdentityStore;
   let projector: FeatureProjector;
+  const streamIdentity = () => new StitchedStreamIdentity(new IncrementalStitcher(identities, new CompiledRules(DEFAULT_RULES)));
 
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'c360-projector-'));
     store = await EmbeddedOnlineStore.open(dir);
+    identities = await EmbeddedIdentityStore.open(path.join(dir, 'identity'));
     // No cache: these cases write batch values straight to the store between batches.
-    projector = new FeatureProjector(store, new UserIdAnchoredIdentity(store), { cacheTtlMs: 0 });
+    projector = new FeatureProjector(store, streamIdentity(), { cacheTtlMs: 0 });
   });
   after(async () => {
     await store.close();
+    await identities.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function served(customerId: string): Promise<Record<string, unknown>> {
+  /** The served features of the customer who holds this account now. */
+  async function served(userId: string): Promise<Record<string, unknown>> {
+    const account = { type: 'user_id', value: userId };
+    const customerId = (await identities.lookup([account])).get(identifierKey(account));
+    assert.ok(customerId, `${userId} belongs to a customer`);
     const read = await store.read([customerEntityKey(customerId)]);
     return Object.fromEntries([...(read.get(customerEntityKey(customerId)) ?? new Map())].map(([name, stored]) => [name, stored.value]));
   }
 
   it('counts a redelivered or duplicated message once, with or without the customer cache', async () => {
-    const cached = new FeatureProjector(store, new UserIdAnchoredIdentity(store));
+    const cached = new FeatureProjector(store, streamIdentity());
     const copies = [order('c-1', '2024-03-02T10:00:00Z', 'cached-user', 4), order('c-2', '2024-03-02T11:00:00Z', 'cached-user', 6)];
     await cached.apply(copies);
     await cached.apply([copies[1], copies[0], copies[1]]);
@@ -56,7 +71,7 @@ describe('feature projector: exactly-once effects, batch base + stream, identity
 
   it('applies events after the batch watermark on top of the batch value; replaying covered events changes nothing', async () => {
     // The batch for 2024-04-10 wrote its values as of the end of that day.
-    await store.writeBatch([{ entityKey: customerEntityKey('batch-user'), eventTime: END_OF('2024-04-10'), features: { orders_30d: 4, gmv_30d: 400, banner_clicks_30d: 2, banner_views_30d: 9, cart_products: ['sku-a'] } }]);
+    await store.writeBatch([{ entityKey: customerEntityKey(accountCustomer('batch-user')), eventTime: END_OF('2024-04-10'), features: { orders_30d: 4, gmv_30d: 400, banner_clicks_30d: 2, banner_views_30d: 9, cart_products: ['sku-a'] } }]);
     await projector.apply([
       order('after-1', '2024-04-11T09:00:00Z', 'batch-user', 25),
       event('after-2', '2024-04-11T09:30:00Z', { userId: 'batch-user', event: 'Product Added', properties: { product_id: 'sku-b' } }),
@@ -74,7 +89,7 @@ describe('feature projector: exactly-once effects, batch base + stream, identity
   });
 
   it('takes a newer batch value as the new base (the next daily run)', async () => {
-    await store.writeBatch([{ entityKey: customerEntityKey('batch-user'), eventTime: END_OF('2024-04-11'), features: { orders_30d: 7, gmv_30d: 700 } }]);
+    await store.writeBatch([{ entityKey: customerEntityKey(accountCustomer('batch-user')), eventTime: END_OF('2024-04-11'), features: { orders_30d: 7, gmv_30d: 700 } }]);
     await projector.apply([order('after-3', '2024-04-12T10:00:00Z', 'batch-user', 1)]);
     const values = await served('batch-user');
     assert.equal(values.orders_30d, 8);
@@ -83,7 +98,7 @@ describe('feature projector: exactly-once effects, batch base + stream, identity
 
   it('rolls 30-day windows by day, dropping what the batch counted on days that expired', async () => {
     await projector.apply([order('w-1', '2024-01-01T10:00:00Z', 'window-user', 10)]);
-    await store.writeBatch([{ entityKey: customerEntityKey('window-user'), eventTime: END_OF('2024-01-20'), features: { orders_30d: 3, gmv_30d: 30 } }]);
+    await store.writeBatch([{ entityKey: customerEntityKey(accountCustomer('window-user')), eventTime: END_OF('2024-01-20'), features: { orders_30d: 3, gmv_30d: 30 } }]);
     await projector.apply([order('w-2', '2024-01-31T10:00:00Z', 'window-user', 5)]);
     // Window (Jan 2 – Jan 31): the batch's 3 orders minus Jan 1's (seen by the stream) plus Jan 31's.
     let values = await served('window-user');
@@ -96,6 +111,8 @@ describe('feature projector: exactly-once effects, batch base + stream, identity
   });
 
   it('merges the anonymous profile into the account on identify, once', async () => {
+    // The account existed before this browsing session, so identify merges two customers.
+    await projector.apply([event('m-0', '2024-05-01T09:00:00Z', { userId: 'user-9', event: 'Promotion Viewed', properties: { promotion_id: 'p-0' } })]);
     const anonymous = [
       event('m-1', '2024-05-01T10:00:00Z', { anonymousId: 'anon-9', event: 'Promotion Clicked', properties: { promotion_id: 'p-1' } }),
       event('m-2', '2024-05-01T10:01:00Z', { anonymousId: 'anon-9', event: 'Product Added', properties: { product_id: 'sku-9' } }),
@@ -109,9 +126,13 @@ describe('feature projector: exactly-once effects, batch base + stream, identity
     assert.equal(values.banner_clicks_30d, 2);
     assert.equal(values.last_banner_clicked, 'p-2');
     assert.deepEqual(values.cart_products, ['sku-9']);
+    const anonymousId = { type: 'anonymous_id', value: 'anon-9' };
+    assert.equal((await identities.lookup([anonymousId])).get(identifierKey(anonymousId)), accountCustomer('user-9'), 'the older customer, the account, kept its id');
+    assert.equal((await identities.mergesOf(accountCustomer('user-9'))).length, 1);
   });
 
   it('carries point features set earlier in the same batch over a merge', async () => {
+    await projector.apply([event('s-0', '2024-05-02T09:00:00Z', { userId: 'user-same', event: 'Product Added', properties: { product_id: 'sku-s' } })]);
     await projector.apply([
       event('s-1', '2024-05-02T10:00:00Z', { anonymousId: 'anon-same', event: 'Promotion Clicked', properties: { promotion_id: 'p-same' } }),
       { type: 'identify', messageId: 's-2', userId: 'user-same', anonymousId: 'anon-same', timestamp: '2024-05-02T10:01:00Z', receivedAt: '2024-05-02T10:01:00Z' },
@@ -119,6 +140,7 @@ describe('feature projector: exactly-once effects, batch base + stream, identity
     const values = await served('user-same');
     assert.equal(values.last_banner_clicked, 'p-same');
     assert.equal(values.banner_clicks_30d, 1);
+    assert.equal((await identities.mergesOf(accountCustomer('user-same'))).length, 1, 'the anonymous customer made in the batch was merged');
   });
 
   it('ignores a counted event older than the retained days, without touching the day that shares its slot', async () => {

@@ -5,23 +5,31 @@ import { Analytics as SegmentAnalytics } from '@segment/analytics-node';
 import { customerEntityKey } from '../../src/features/feature-definition';
 import type { OnlineStore } from '../../src/store/online-store.port';
 import { openOnlineStore } from '../../src/store/open-online-store';
-import { API_KEY, eventually, rawEvents, startStreamApp, WRITE_KEY, type StreamApp } from './support/stream-app';
+import { silentLogger } from '../../src/shared/logger.port';
+import { openStreamIdentity, type OpenedStreamIdentity } from '../../src/stream/identity/open-stream-identity';
+import { API_KEY, customerOfAccount, eventually, rawEvents, startStreamApp, WRITE_KEY, type StreamApp } from './support/stream-app';
 
 describe('official SDKs → collector → bus → consumers → online store (embedded profile)', () => {
   let stream: StreamApp;
   let store: OnlineStore;
+  let identity: OpenedStreamIdentity;
 
   before(async () => {
     stream = await startStreamApp();
     store = await openOnlineStore(stream.config);
+    identity = await openStreamIdentity(stream.config, silentLogger);
   });
   after(async () => {
     await store.close();
+    await identity.close();
     await stream.close();
   });
 
   let last: Record<string, unknown> = {};
-  async function features(customerId: string): Promise<Record<string, unknown>> {
+  /** The served features of the customer who holds this account (stitched with its anonymous browsing). */
+  async function features(userId: string): Promise<Record<string, unknown>> {
+    const customerId = await customerOfAccount(identity.store, userId);
+    if (customerId === undefined) return (last = {});
     const read = await store.read([customerEntityKey(customerId)]);
     last = Object.fromEntries([...(read.get(customerEntityKey(customerId)) ?? new Map())].map(([name, stored]) => [name, stored.value]));
     return last;

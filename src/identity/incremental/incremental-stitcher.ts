@@ -1,3 +1,5 @@
+import type { Identifier } from '../identifier';
+import { normalizeIdentifier } from '../identifier-normalization';
 import { IdentityConflictError, type IdentityChanges, type IdentityStore, type MergeRecord } from '../identity-store.port';
 import type { CompiledRules } from '../rules/identity-rules';
 import { normalizeRecord, type IdentityRecord, type NormalizedRecord } from './identity-record';
@@ -45,6 +47,12 @@ export class IncrementalStitcher {
 
   normalize(record: IdentityRecord): NormalizedRecord {
     return normalizeRecord(record, this.rules);
+  }
+
+  /** The identifier as stitching compares it, or null when it is junk or malformed. */
+  normalizeIdentifier(identifier: Identifier): Identifier | null {
+    const value = normalizeIdentifier(identifier.type, identifier.value, this.rules.blocklist);
+    return value === null ? null : { type: identifier.type, value };
   }
 
   /** Links the records in order against the store's current state; nothing is written (see apply). */

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createServer } from '../../../src/app/server';
+import { identifierKey } from '../../../src/identity/identifier';
+import type { IdentityStore } from '../../../src/identity/identity-store.port';
 import type { AppConfig } from '../../../src/config/app-config';
 import { loadConfig } from '../../../src/config/load-config';
 import { STREAM_RUNTIME } from '../../../src/stream/stream.module';
@@ -92,4 +94,10 @@ export async function eventually(condition: () => Promise<boolean> | boolean, de
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${describe()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** The customer who holds this account now, as the stream's identity stitching recorded it. */
+export async function customerOfAccount(identities: IdentityStore, userId: string): Promise<string | undefined> {
+  const account = { type: 'user_id', value: userId };
+  return (await identities.lookup([account])).get(identifierKey(account));
 }
