@@ -45,7 +45,7 @@ describe('segment definition language: what it accepts', () => {
     assert.equal(anyOf?.kind, 'any');
     assert.deepEqual(not, {
       kind: 'not',
-      condition: { kind: 'behaviour', event: 'Order Completed', atLeast: 1, inLastDays: 14, where: [{ property: 'revenue', op: 'gt', number: 1000 }, { property: 'currency', op: 'eq', text: 'INR' }] },
+      condition: { kind: 'behaviour', event: 'Order Completed', atLeast: 1, inLastDays: 14, where: [{ property: 'revenue', kind: 'number', op: 'gt', values: [1000] }, { property: 'currency', kind: 'text', op: 'eq', values: ['INR'] }] },
     });
     assert.deepEqual(between, { kind: 'feature', feature: registry.get('last_seen_at'), test: { op: 'between', min: Date.parse('2026-03-01T00:00:00Z'), max: Date.parse('2026-03-02T06:30:00Z') } });
     assert.deepEqual(featuresOf(checked).map((feature) => feature.name), ['orders_30d', 'favourite_category', 'last_seen_at', 'cart_products']);
@@ -146,7 +146,9 @@ describe('segment definition language: meaning errors', () => {
     ['an impossible day', { feature: 'last_seen_at', op: 'gt', value: '2026-02-30' }, '$.value', /expected a day/],
     ['contains on a number', { feature: 'orders_30d', op: 'contains', value: 1 }, '$.op', /op "contains" does not apply/],
     ['a fractional day count', { feature: 'last_seen_at', op: 'within_last_days', value: 1.5 }, '$.value', /whole number of days/],
-    ['a numeric filter with text', { event: 'Order Completed', inLastDays: 7, where: [{ property: 'revenue', op: 'gte', value: '100' }] }, '$.where[0].value', /compares the property as a number; "100" is text/],
+    ['an order comparison of a property with text', { event: 'Order Completed', inLastDays: 7, where: [{ property: 'revenue', op: 'gte', value: '100' }] }, '$.where[0].op', /op "gte" compares numbers; "100" is text/],
+    ['a filter list mixing text and numbers', { event: 'Product Viewed', inLastDays: 7, where: [{ property: 'sku', op: 'in', values: ['A1', 7] }] }, '$.where[0].values[1]', /all text or all numbers; 7 is a number, the first is text/],
+    ['in with true/false', { event: 'Product Viewed', inLastDays: 7, where: [{ property: 'rx', op: 'in', values: [true] }] }, '$.where[0].op', /true\/false take eq or ne/],
   ];
   for (const [name, definition, where, message] of mismatches) {
     it(`rejects ${name} as a type mismatch`, async () => {

@@ -182,13 +182,19 @@ class Checker {
   }
 
   private filter(filter: PropertyFilter, path: string): CheckedFilter | undefined {
-    const { property } = filter;
-    if (filter.op === 'in') return { property, op: 'in', texts: [...new Set(filter.values.map(String))] };
-    if (filter.op === 'eq' || filter.op === 'ne') return { property, op: filter.op, text: String(filter.value) };
-    if (typeof filter.value !== 'number') {
-      return this.add(`${path}.value`, SegmentsExceptionCode.TYPE_MISMATCH, `op "${filter.op}" compares the property as a number; ${describe(filter.value)}`);
+    const { property, op } = filter;
+    const values = filter.op === 'in' ? filter.values : [filter.value];
+    const at = filter.op === 'in' ? (index: number) => `${path}.values[${index}]` : () => `${path}.value`;
+    const kind = typeof values[0];
+    const odd = values.findIndex((value) => typeof value !== kind);
+    if (odd >= 0) return this.add(at(odd), SegmentsExceptionCode.TYPE_MISMATCH, `the values of one filter are all text or all numbers; ${describe(values[odd] as Scalar)}, the first is ${kind === 'string' ? 'text' : `a ${kind}`}`);
+    if (kind === 'number') return { property, kind: 'number', op, values: [...new Set(values as number[])] };
+    if (op !== 'eq' && op !== 'ne' && op !== 'in') {
+      return this.add(`${path}.op`, SegmentsExceptionCode.TYPE_MISMATCH, `op "${op}" compares numbers; ${describe(values[0] as Scalar)}`);
     }
-    return { property, op: filter.op, number: filter.value };
+    if (kind === 'string') return { property, kind: 'text', op, values: [...new Set(values as string[])] };
+    if (op === 'in') return this.add(`${path}.op`, SegmentsExceptionCode.TYPE_MISMATCH, 'op "in" takes text or numbers; true/false take eq or ne');
+    return { property, kind: 'boolean', op, values: values as boolean[] };
   }
 
   private async segment(condition: Extract<Condition, { kind: 'segment' }>): Promise<CheckedCondition | undefined> {

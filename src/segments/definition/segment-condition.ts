@@ -51,11 +51,15 @@ export type CheckedTest =
   | { op: 'contains'; value: string }
   | { op: 'within_last_days'; days: number };
 
-/** A property filter after checking: text ops compare the property's text, the others its number. */
+/**
+ * A property filter after checking. The operand's kind says which properties can match: text
+ * operands match JSON strings, numbers match JSON numbers, booleans JSON true/false; a property of
+ * another kind, or missing, matches nothing (`ne` included). `eq` and `ne` have one value.
+ */
 export type CheckedFilter =
-  | { property: string; op: 'eq' | 'ne'; text: string }
-  | { property: string; op: 'in'; texts: string[] }
-  | { property: string; op: 'lt' | 'lte' | 'gt' | 'gte'; number: number };
+  | { property: string; kind: 'text'; op: 'eq' | 'ne' | 'in'; values: string[] }
+  | { property: string; kind: 'number'; op: Comparison | 'in'; values: number[] }
+  | { property: string; kind: 'boolean'; op: 'eq' | 'ne'; values: boolean[] };
 
 export interface CheckedBehaviour {
   kind: 'behaviour';
