@@ -1,11 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { customerEntityKey } from '../../src/features/feature-definition';
+import { FeatureRegistry } from '../../src/features/feature-registry';
 import { materializeFeatures, type MaterializeSummary } from '../../src/features/materialize-features';
+import { featureHistory, type HistoryRow } from '../../src/features/offline/feature-history';
 import { featurePartitionDir, featurePartitionFile } from '../../src/features/offline/feature-partitions';
 import { sqlString } from '../../src/lake/lake-relation';
 import { silentLogger } from '../../src/shared/logger.port';
@@ -15,7 +17,7 @@ import { referenceFeatures, type ReferenceValues } from './support/reference-fea
 
 const SPECIFIED = ['orders_30d', 'gmv_30d', 'banner_clicks_30d'] as const;
 
-describe('features on a generated lake (600 users, 14 days) against an independent TypeScript computation', () => {
+describe('features on a generated lake (600 users, 14 days) against an independent TypeScript computation from the raw zone', () => {
   let lake: GeneratedFeatureLake;
   let storeDir: string;
   let store: EmbeddedOnlineStore;
@@ -54,12 +56,14 @@ describe('features on a generated lake (600 users, 14 days) against an independe
       const day = new Date(Date.parse(`${lake.summary.toDay}T00:00:00Z`) - offset * 86_400_000).toISOString().slice(0, 10);
       const summary = await materialize(day);
       const actual = await materialized(day);
-      const { values: expected, anonymousClicks } = await referenceFeatures(lake.engine, lake.layout, day);
+      const { values: expected, coverage } = await referenceFeatures(lake.engine, lake.layout, day);
       assert.equal(summary.customers, actual.size);
       assertMatchesReference(actual, expected);
-      // The data exercises every rule: orders, money and clicks are all there.
+      // The data exercises every rule: orders, money and clicks, CDC updates, cancellations and
+      // deletes, duplicate deliveries, and clicks made before logging in.
       const totals = [...expected.values()].reduce((sum, values) => ({ orders: sum.orders + values.orders_30d, clicks: sum.clicks + values.banner_clicks_30d }), { orders: 0, clicks: 0 });
-      assert.ok(totals.orders > 20 && totals.clicks > 3 && anonymousClicks > 0, `too little data to mean anything: ${JSON.stringify({ ...totals, anonymousClicks })} (stitching: ${lake.stitching})`);
+      const exercised = totals.orders > 20 && totals.clicks > 3 && Object.values(coverage).every((count) => count > 0);
+      assert.ok(exercised, `too little data to mean anything: ${JSON.stringify({ ...totals, ...coverage })} (stitching: ${lake.stitching})`);
     });
   }
 
@@ -89,5 +93,40 @@ describe('features on a generated lake (600 users, 14 days) against an independe
     assert.deepEqual(readdirSync(featurePartitionDir(lake.layout, day)), ['data.parquet']);
     assert.deepEqual(await store.read(keys), before);
     assert.equal(summary.rowsWritten, keys.length);
+  });
+
+  it('gives history rows the values of the last materialized day ended at or before each timestamp, never a later day’s', async () => {
+    const last = lake.summary.toDay;
+    const earlier = new Date(Date.parse(`${last}T00:00:00Z`) - 4 * 86_400_000).toISOString().slice(0, 10);
+    await materialize(earlier);
+    await materialize(last);
+    const reference = { [earlier]: (await referenceFeatures(lake.engine, lake.layout, earlier)).values, [last]: (await referenceFeatures(lake.engine, lake.layout, last)).values };
+    const zero: ReferenceValues = { orders_30d: 0, gmv_30d: 0, banner_clicks_30d: 0 };
+    const valuesOf = (day: string, customer: string) => reference[day]?.get(customer) ?? zero;
+    // Customers whose values changed between the days: a later day's value leaking into an earlier
+    // timestamp would show.
+    const changed = [...(await materialized(last)).keys()].filter((customer) => JSON.stringify(valuesOf(earlier, customer)) !== JSON.stringify(valuesOf(last, customer))).slice(0, 40);
+    assert.ok(changed.length >= 10, `only ${changed.length} customers changed between ${earlier} and ${last}`);
+    const endOf = (day: string) => Date.parse(`${day}T23:59:59.999Z`);
+    // [timestamp, the day whose values it must see (null: none ended yet)]
+    const probes: Array<[number, string | null]> = [
+      [endOf(earlier) - 1, null],
+      [endOf(earlier), earlier],
+      [endOf(last) - 1, earlier],
+      [endOf(last), last],
+    ];
+    const file = path.join(lake.root, 'history-entities.csv');
+    writeFileSync(file, ['customer_id,timestamp', ...changed.flatMap((customer) => probes.map(([at]) => `${customer},${new Date(at).toISOString()}`))].join('\n'));
+    const rows: HistoryRow[] = [];
+    const names = new FeatureRegistry().validate([...SPECIFIED]);
+    await featureHistory(lake.engine, lake.layout, { entitiesFile: file, features: names }, async (row) => void rows.push(row));
+    assert.equal(rows.length, changed.length * probes.length);
+    rows.forEach((row, index) => {
+      const [at, day] = probes[index % probes.length] as [number, string | null];
+      const where = `${row.customerId} at ${new Date(at).toISOString()}`;
+      assert.equal(row.featuresAsOf, day === null ? null : new Date(endOf(day)).toISOString(), where);
+      const expected = day === null ? { orders_30d: null, gmv_30d: null, banner_clicks_30d: null } : valuesOf(day, row.customerId);
+      assert.deepEqual({ orders_30d: row.features.orders_30d, gmv_30d: row.features.gmv_30d, banner_clicks_30d: row.features.banner_clicks_30d }, expected, where);
+    });
   });
 });

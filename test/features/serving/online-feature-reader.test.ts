@@ -107,6 +107,16 @@ describe('OnlineFeatureReader (embedded store, in-process cache)', () => {
     );
   });
 
+  it('turns a cached value OUTSIDE_MAX_AGE once it outlives the ttl, without a store read', async () => {
+    let now = NOW;
+    const reader = new OnlineFeatureReader(store, new MemoryCache({ maxEntries: 10 }), registry, { now: () => now });
+    const status = async () => (await reader.read(['c1'], [feature('short_lived')], false))[0]?.features[0]?.status;
+    assert.equal(await status(), 'PRESENT', '60 s old, ttl 60 s');
+    now += 1;
+    assert.equal(await status(), 'OUTSIDE_MAX_AGE', 'the entry cached a second ago is judged by the clock now');
+    assert.equal(store.reads.length, 1);
+  });
+
   it('masks personal and health features unless sensitive values may be revealed', async () => {
     const names = [feature('home_city'), feature('prescriptions_90d'), feature('f00')];
     const reader = newReader();

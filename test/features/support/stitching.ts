@@ -1,14 +1,14 @@
+import { stitchLake } from '../../../src/identity/batch/stitch-lake';
 import type { LakeEngine } from '../../../src/lake/lake-engine.port';
 import type { LakeLayout } from '../../../src/lake/lake-layout';
-import { writeNaiveIdentityMap } from './identity-map-fixture';
 
-export type Stitching = 'identity.stitch' | 'naive test map';
+export type Stitching = 'identity.stitch';
 
 /**
- * Writes the identity map the generated-data tests use: the identity domain's batch stitching
- * once src/identity provides it (wire it here, in one place), the naive test map until then.
+ * Writes the identity map the generated-data tests use with the identity domain's batch stitching,
+ * the map `c360 jobs run` builds, so the features are checked end to end (wired here, in one place).
  */
 export async function stitch(engine: LakeEngine, layout: LakeLayout): Promise<Stitching> {
-  await writeNaiveIdentityMap(engine, layout);
-  return 'naive test map';
+  await stitchLake(engine, layout);
+  return 'identity.stitch';
 }
