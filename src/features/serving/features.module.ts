@@ -11,6 +11,7 @@ import { openOnlineStore } from '../../store/open-online-store';
 import { FeatureRegistry } from '../feature-registry';
 import { CacheInvalidatingOnlineStore } from './cache-invalidating-online-store';
 import { GetOnlineFeaturesController } from './feast/get-online-features.controller';
+import { CustomerFeaturesResolver } from './graphql/customer-features.resolver';
 import { FeaturesResolver } from './graphql/features.resolver';
 import { inlinePlainFields } from './graphql/inline-plain-fields';
 import { OnlineFeatureReader } from './online-feature-reader';
@@ -21,9 +22,10 @@ import { FEATURE_CACHE, FEATURE_WRITE_STORE, SERVING_ONLINE_STORE } from './serv
 const SERVED_VALUE_TYPES = ['EntityFeatures', 'FeatureValue'];
 
 /**
- * Feature serving: GraphQL `features` and Feast's `POST /get-online-features`, reading the
- * configured online store through the configured cache. Exports FEATURE_WRITE_STORE, the store
- * in-process writers must use so the cache they share with serving is invalidated.
+ * Feature serving: GraphQL `features` and `Customer.features`, and Feast's `POST
+ * /get-online-features`, reading the configured online store through the configured cache. Exports
+ * FEATURE_WRITE_STORE, the store in-process writers must use so the cache they share with serving
+ * is invalidated.
  */
 @Module({
   controllers: [GetOnlineFeaturesController],
@@ -43,6 +45,7 @@ const SERVED_VALUE_TYPES = ['EntityFeatures', 'FeatureValue'];
     },
     RestExceptionFilter,
     FeaturesResolver,
+    CustomerFeaturesResolver,
   ],
   exports: [FeatureRegistry, OnlineFeatureReader, FEATURE_WRITE_STORE],
 })

@@ -19,6 +19,11 @@ function featureValues(served: readonly ServedFeature[], iso: (eventTime: number
   return served.map(({ feature, status, value, eventTime }) => ({ name: feature.name, view: feature.view, type: feature.type, status, value, eventTime: iso(eventTime) }));
 }
 
+/** One entity's served features as GraphQL objects. */
+export function featureValueModels(served: readonly ServedFeature[]): FeatureValueModel[] {
+  return featureValues(served, isoWriter());
+}
+
 /** Domain results as GraphQL objects (plain data: the models only describe the schema). */
 export function entityFeatureModels(rows: readonly EntityFeatures[]): EntityFeaturesModel[] {
   const iso = isoWriter();
