@@ -17,14 +17,23 @@ import { decodeCustomer, decodeMerge, decodeSeparation } from '../stored-records
 import { IDENTITY_MIGRATIONS } from './identity-migrations';
 
 const DEFAULT_PAGE = 5_000;
+// Partitions named per read request. The driver's per-request work, not Cassandra, bounds a client
+// reading many small partitions; an IN of a few dozen keys costs the coordinator little.
+const KEYS_PER_READ = 50;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
+}
 
 function statementsFor(keyspace: string) {
   return {
-    lookup: `SELECT customer_id FROM ${keyspace}.identity_assignments WHERE id_type = ? AND id_value = ?`,
+    lookup: `SELECT id_value, customer_id FROM ${keyspace}.identity_assignments WHERE id_type = ? AND id_value IN ?`,
     assign: `INSERT INTO ${keyspace}.identity_assignments (id_type, id_value, customer_id) VALUES (?, ?, ?)`,
     unassign: `DELETE FROM ${keyspace}.identity_assignments WHERE id_type = ? AND id_value = ?`,
     scanAssignments: `SELECT id_type, id_value, customer_id FROM ${keyspace}.identity_assignments`,
-    customer: `SELECT record FROM ${keyspace}.identity_customers WHERE customer_id = ?`,
+    customers: `SELECT customer_id, record FROM ${keyspace}.identity_customers WHERE customer_id IN ?`,
     putCustomer: `INSERT INTO ${keyspace}.identity_customers (customer_id, record) VALUES (?, ?)`,
     removeCustomer: `DELETE FROM ${keyspace}.identity_customers WHERE customer_id = ?`,
     scanCustomers: `SELECT record FROM ${keyspace}.identity_customers`,
@@ -93,28 +102,40 @@ export class CassandraIdentityStore implements IdentityStore {
   }
 
   lookup(identifiers: readonly Identifier[]): Promise<Map<string, string>> {
-    return this.inFlight.run(async () => {
-      const found = new Map<string, string>();
-      const results = await mapBounded(identifiers, this.settings.concurrency, (identifier) => this.read(this.statements.lookup, [identifier.type, identifier.value]));
-      identifiers.forEach((identifier, index) => {
-        const customerId: unknown = results[index].first()?.get('customer_id');
-        if (typeof customerId === 'string') found.set(identifierKey(identifier), customerId);
-      });
-      return found;
+    return this.inFlight.run(() => this.readAssignments(identifiers));
+  }
+
+  /** Assignments by identifierKey, read a few dozen partitions per request (one type per request). */
+  private async readAssignments(identifiers: readonly Identifier[]): Promise<Map<string, string>> {
+    const valuesByType = new Map<string, Set<string>>();
+    for (const { type, value } of identifiers) valuesByType.set(type, (valuesByType.get(type) ?? new Set()).add(value));
+    const requests = [...valuesByType].flatMap(([type, values]) => chunks([...values], KEYS_PER_READ).map((chunk) => ({ type, chunk })));
+    const results = await mapBounded(requests, this.settings.concurrency, ({ type, chunk }) => this.read(this.statements.lookup, [type, chunk]));
+    const found = new Map<string, string>();
+    requests.forEach(({ type }, index) => {
+      for (const row of results[index].rows) {
+        const customerId: unknown = row.get('customer_id');
+        if (typeof customerId === 'string') found.set(identifierKey({ type, value: String(row.get('id_value')) }), customerId);
+      }
     });
+    return found;
   }
 
   customers(customerIds: readonly string[]): Promise<Map<string, StoredCustomer>> {
-    return this.inFlight.run(async () => {
-      const unique = [...new Set(customerIds)];
-      const results = await mapBounded(unique, this.settings.concurrency, (customerId) => this.read(this.statements.customer, [customerId]));
-      const found = new Map<string, StoredCustomer>();
-      unique.forEach((customerId, index) => {
-        const record = decodeCustomer(parse(results[index].first()?.get('record')));
-        if (record) found.set(customerId, record);
-      });
-      return found;
-    });
+    return this.inFlight.run(() => this.readCustomers(customerIds));
+  }
+
+  private async readCustomers(customerIds: readonly string[]): Promise<Map<string, StoredCustomer>> {
+    const requests = chunks([...new Set(customerIds)], KEYS_PER_READ);
+    const results = await mapBounded(requests, this.settings.concurrency, (chunk) => this.read(this.statements.customers, [chunk]));
+    const found = new Map<string, StoredCustomer>();
+    for (const result of results) {
+      for (const row of result.rows) {
+        const record = decodeCustomer(parse(row.get('record')));
+        if (record && record.customerId === row.get('customer_id')) found.set(record.customerId, record);
+      }
+    }
+    return found;
   }
 
   mergesOf(customerId: string): Promise<MergeRecord[]> {
@@ -169,17 +190,15 @@ export class CassandraIdentityStore implements IdentityStore {
     const expectedCustomers = changes.expectedCustomers ?? [];
     if (expected.length + expectedCustomers.length === 0) return;
     const [assignments, customers] = await Promise.all([
-      mapBounded(expected, this.settings.concurrency, ({ identifier }) => this.read(this.statements.lookup, [identifier.type, identifier.value])),
-      mapBounded(expectedCustomers, this.settings.concurrency, ({ customerId }) => this.read(this.statements.customer, [customerId])),
+      this.readAssignments(expected.map(({ identifier }) => identifier)),
+      this.readCustomers(expectedCustomers.map(({ customerId }) => customerId)),
     ]);
-    expected.forEach(({ identifier, customerId }, index) => {
-      const current: unknown = assignments[index].first()?.get('customer_id') ?? null;
-      if (current !== customerId) throw new IdentityConflictError({ identifier });
-    });
-    expectedCustomers.forEach(({ customerId, updatedAt }, index) => {
-      const current = decodeCustomer(parse(customers[index].first()?.get('record')))?.updatedAt ?? null;
-      if (current !== updatedAt) throw new IdentityConflictError({ customerId });
-    });
+    for (const { identifier, customerId } of expected) {
+      if ((assignments.get(identifierKey(identifier)) ?? null) !== customerId) throw new IdentityConflictError({ identifier });
+    }
+    for (const { customerId, updatedAt } of expectedCustomers) {
+      if ((customers.get(customerId)?.updatedAt ?? null) !== updatedAt) throw new IdentityConflictError({ customerId });
+    }
   }
 
   private async *pages(query: string, pageSize: number): AsyncIterable<types.Row[]> {

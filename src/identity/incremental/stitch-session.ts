@@ -69,10 +69,16 @@ export class StitchSession {
     private readonly options: StitchSessionOptions,
   ) {}
 
-  /** A session with everything `records` will need read in two round trips (more only for merges and lineage). */
+  /**
+   * A session with what `records` will need read in two round trips (more only for merges and
+   * lineage): every identifier's customer id, and the records of the customers a link may change.
+   * A record whose identifiers all belong to one customer already (most events of a known customer)
+   * needs no customer record at all.
+   */
   static async open(store: IdentityStore, rules: CompiledRules, records: readonly NormalizedRecord[], options: StitchSessionOptions): Promise<StitchSession> {
     const session = new StitchSession(store, rules, options);
-    await session.load(records.flatMap((record) => record.identifiers));
+    await session.lookup(records.flatMap((record) => record.identifiers));
+    await session.loadCustomersOf(records.filter((record) => !session.settled(record)).flatMap((record) => record.identifiers));
     return session;
   }
 
@@ -81,7 +87,12 @@ export class StitchSession {
     const outcome: RecordOutcome = { customerOf: new Map(), merges: [], refused: [] };
     const [anchor, ...others] = record.identifiers;
     if (anchor === undefined) return outcome;
-    await this.load(record.identifiers);
+    await this.lookup(record.identifiers);
+    if (this.settled(record)) {
+      for (const identifier of record.identifiers) outcome.customerOf.set(identifierKey(identifier), this.currentId(identifier) as string);
+      return outcome;
+    }
+    await this.loadCustomersOf(record.identifiers);
     const groups = new Map<string, LooseGroup>();
     const componentOf = (identifier: Identifier): WorkingCustomer | LooseGroup => {
       const customer = this.customerOf(identifier);
@@ -124,8 +135,26 @@ export class StitchSession {
     return outcome;
   }
 
-  /** The customer an identifier belongs to now (following merges), if it is anyone's. */
-  customerOf(identifier: Identifier): WorkingCustomer | undefined {
+  /** The id of the customer an identifier belongs to now, following merges as far as loaded; null if nobody's. */
+  private currentId(identifier: Identifier): string | null {
+    let customerId = this.assignment.get(identifierKey(identifier)) ?? null;
+    for (let depth = 0; customerId !== null && depth < MAX_CHAIN; depth++) {
+      const next = this.customers.get(customerId)?.record.mergedInto ?? null;
+      if (next === null) break;
+      customerId = next;
+    }
+    return customerId;
+  }
+
+  /** Whether the record's identifiers all belong to one customer already: linking them changes nothing. */
+  private settled(record: NormalizedRecord): boolean {
+    const [anchor] = record.identifiers;
+    const customerId = anchor === undefined ? null : this.currentId(anchor);
+    return customerId !== null && record.identifiers.every((identifier) => this.currentId(identifier) === customerId);
+  }
+
+  /** The customer an identifier belongs to now (following merges), if it is anyone's and loaded. */
+  private customerOf(identifier: Identifier): WorkingCustomer | undefined {
     let customerId = this.assignment.get(identifierKey(identifier)) ?? null;
     for (let depth = 0; customerId !== null && depth < MAX_CHAIN; depth++) {
       const customer = this.customers.get(customerId);
@@ -161,7 +190,8 @@ export class StitchSession {
     };
   }
 
-  private async load(identifiers: readonly Identifier[]): Promise<void> {
+  /** Reads the assignments of identifiers not read yet. */
+  private async lookup(identifiers: readonly Identifier[]): Promise<void> {
     const wanted = new Map<string, Identifier>();
     for (const identifier of identifiers) {
       const key = identifierKey(identifier);
@@ -169,17 +199,17 @@ export class StitchSession {
     }
     if (wanted.size === 0) return;
     const found = await this.store.lookup([...wanted.values()]);
+    for (const [key, identifier] of wanted) this.remember(identifier, found.get(key) ?? null);
+  }
+
+  /** Reads the customers of (looked-up) identifiers, and for those nobody has, the id a customer they seed would take. */
+  private async loadCustomersOf(identifiers: readonly Identifier[]): Promise<void> {
     const customerIds = new Set<string>();
-    for (const [key, identifier] of wanted) {
-      const customerId = found.get(key) ?? null;
-      this.remember(identifier, customerId);
-      // A new customer seeded by this identifier would take this id, unless someone has it.
-      customerIds.add(customerId ?? customerIdFor(identifier, this.rules.rules.idSalt));
-    }
+    for (const identifier of identifiers) customerIds.add(this.assignment.get(identifierKey(identifier)) ?? customerIdFor(identifier, this.rules.rules.idSalt));
     await this.loadCustomers(customerIds);
     // Assigned to a customer the store lacks (a write half done): rebuild what is known of it.
-    for (const [key, identifier] of wanted) {
-      const customerId = this.assignment.get(key);
+    for (const identifier of identifiers) {
+      const customerId = this.assignment.get(identifierKey(identifier));
       if (customerId && this.absent.has(customerId)) this.placeholder(customerId, identifier);
     }
   }
@@ -213,7 +243,7 @@ export class StitchSession {
   private placeholder(customerId: string, identifier: Identifier): void {
     const existing = this.customers.get(customerId);
     if (existing) {
-      existing.record.identities = this.sorted([...existing.record.identities, identifier]);
+      if (!existing.record.identities.some((held) => identifierKey(held) === identifierKey(identifier))) existing.record.identities = this.sorted([...existing.record.identities, identifier]);
       return;
     }
     const firstSeen = this.options.now();
@@ -267,7 +297,7 @@ export class StitchSession {
   private async mergeCustomers(a: WorkingCustomer, b: WorkingCustomer, record: NormalizedRecord, link: [Identifier, Identifier]): Promise<MergeRecord> {
     const [survivor, absorbed] = this.older(a, b);
     // The absorbed customer's record lists its identifiers; move those still assigned to it.
-    await this.load(absorbed.record.identities);
+    await this.lookup(absorbed.record.identities);
     const absorbedIds = new Set([absorbed.record.customerId]);
     const moved = absorbed.record.identities.filter((identifier) => {
       const current = this.assignment.get(identifierKey(identifier)) ?? null;
