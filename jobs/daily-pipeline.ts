@@ -4,6 +4,7 @@ import { featuresMaterializeStep } from './features-materialize.step';
 import { funnelsMetricsStep } from './funnels-metrics.step';
 import { identityStitchStep } from './identity-stitch.step';
 import { lakeProcessStep } from './lake-process.step';
+import { segmentsMaterializeStep } from './segments-materialize.step';
 
 export interface DailyPipelineOptions {
   lookbackDays?: number;
@@ -17,5 +18,7 @@ export function dailyPipeline(config: AppConfig, options: DailyPipelineOptions =
     // Both join events and orders to stitched customers: they depend on identity.stitch (their default).
     funnelsMetricsStep(config, options.lookbackDays),
     featuresMaterializeStep(config),
+    // Segments are rules over the day's features: after features.materialize (its default).
+    segmentsMaterializeStep(config),
   ];
 }
