@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig } from '../src/config/load-config';
 import { customerEntityKey } from '../src/features/feature-definition';
+import { customerIdFor } from '../src/identity/customer-id';
 import { createCassandraClient } from '../src/store/cassandra/cassandra-client';
 import { openOnlineStore } from '../src/store/open-online-store';
 import { KafkaLagProbe } from '../src/stream/kafka/kafka-lag-probe';
@@ -105,9 +106,11 @@ async function main(): Promise<void> {
       const response = await post(body);
       const accepted = performance.now();
       if (response.status !== 200) throw new Error(`probe refused: ${response.status}`);
+      // The stream stitches: a fresh account's customer id is derived from its user id, as batch stitching derives it.
+      const entity = customerEntityKey(customerIdFor({ type: 'user_id', value: id }, config.identity.idSalt));
       for (;;) {
-        const read = await store.read([customerEntityKey(id)], ['orders_30d']);
-        if (read.get(customerEntityKey(id))?.get('orders_30d')?.value === 1) return performance.now() - accepted;
+        const read = await store.read([entity], ['orders_30d']);
+        if (read.get(entity)?.get('orders_30d')?.value === 1) return performance.now() - accepted;
         if (performance.now() - accepted > deadlineMs) return undefined;
         await sleep(5);
       }
