@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 
 /** Latency summary in milliseconds. */
@@ -88,4 +89,19 @@ export async function throughput(client: LoadClient, path: string, bodies: () =>
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = (performance.now() - started) / 1000;
   return { requestsPerSecond: Math.round(samples.length / elapsed), latency: summarize(samples) };
+}
+
+/**
+ * CPU time a process has used so far, in ms (Linux /proc, 10 ms ticks): the server's CPU per
+ * request over a few thousand requests is its own cost, which a busy shared machine hardly moves,
+ * unlike wall-clock latency. Undefined where /proc is not there.
+ */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    // Fields after the parenthesized command name; utime and stime are the 14th and 15th fields.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
 }

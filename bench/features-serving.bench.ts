@@ -26,7 +26,7 @@ import { FeatureRegistry } from '../src/features/feature-registry';
 import { createCassandraClient } from '../src/store/cassandra/cassandra-client';
 import type { FeatureScalar, OnlineStore } from '../src/store/online-store.port';
 import { openOnlineStore } from '../src/store/open-online-store';
-import { LoadClient, sequentialLatency, summarize, throughput } from './features-serving-load';
+import { LoadClient, processCpuMs, sequentialLatency, summarize, throughput } from './features-serving-load';
 
 const { values: args } = parseArgs({
   options: {
@@ -171,13 +171,16 @@ async function runProfile(kind: 'embedded' | 'cassandra'): Promise<void> {
     for (const entities of SHAPES) {
       const samples: number[] = [];
       for (let i = 0; i < 100; i++) await store.read(hotIds(entities).map(customerEntityKey), NAMES);
+      const cpu = process.cpuUsage();
       for (let i = 0; i < REQUESTS; i++) {
         const keys = hotIds(entities).map(customerEntityKey);
         const started = performance.now();
         await store.read(keys, NAMES);
         samples.push(performance.now() - started);
       }
-      report({ bench: 'raw store read', store: kind, shape: `${entities}x50`, ms: summarize(samples) });
+      const used = process.cpuUsage(cpu);
+      const cpuMsPerRead = Math.round(((used.user + used.system) / 1000 / REQUESTS) * 1000) / 1000;
+      report({ bench: 'raw store read', store: kind, shape: `${entities}x50`, cpuMsPerRead, ms: summarize(samples) });
     }
 
     server = await startServer(env, args.profile);
@@ -203,8 +206,11 @@ async function runProfile(kind: 'embedded' | 'cassandra'): Promise<void> {
         const hotBody = () => each.body(hotIds(entities));
         let responseBytes = 0;
         for (let i = 0; i < 200; i++) responseBytes = Buffer.byteLength((await client.post(each.path, hotBody())).text);
+        const cpuBefore = processCpuMs(server.child.pid ?? 0);
         const latency = await sequentialLatency(client, each.path, hotBody, REQUESTS, each.check(entities));
-        report({ bench: 'API, cached', store: kind, api: each.api, shape: `${entities}x50`, responseBytes, sequential: latency });
+        const cpuAfter = processCpuMs(server.child.pid ?? 0);
+        const serverCpuMsPerRequest = cpuBefore === undefined || cpuAfter === undefined ? undefined : Math.round(((cpuAfter - cpuBefore) / REQUESTS) * 1000) / 1000;
+        report({ bench: 'API, cached', store: kind, api: each.api, shape: `${entities}x50`, responseBytes, serverCpuMsPerRequest, sequential: latency });
         const load = await throughput(pool, each.path, hotBody, CONCURRENCY, SECONDS);
         report({ bench: 'API, cached, throughput', store: kind, api: each.api, shape: `${entities}x50`, concurrency: CONCURRENCY, ...load });
         const coldLatency = await sequentialLatency(client, each.path, () => each.body(coldIds(entities)), COLD_REQUESTS, each.check(entities));
