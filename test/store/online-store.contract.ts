@@ -74,6 +74,15 @@ export function describeOnlineStoreContract(name: string, open: () => Promise<On
       assert.deepEqual(plain(await store.read([key('u1'), key('u1')], ['b'])), { [key('u1')]: { b: ['two', T0] } });
     });
 
+    it('reads many named features of an entity, as many as it holds or more, absent ones omitted', async () => {
+      const stored = Object.fromEntries(Array.from({ length: 30 }, (_, index) => [`f${String(index).padStart(2, '0')}`, index]));
+      await store.writeBatch([{ entityKey: key('u1'), eventTime: T0, features: stored }]);
+      const asked = ['f29', 'f00', 'f07', 'f08', 'f15', 'f16', 'f17', 'f22', 'f23', 'missing-1', 'missing-2'];
+      assert.deepEqual(await readOne('u1', asked), Object.fromEntries(asked.filter((name) => name in stored).map((name) => [name, [stored[name], T0]])));
+      const every = [...Object.keys(stored), ...Array.from({ length: 40 }, (_, index) => `absent-${index}`)];
+      assert.equal(Object.keys(await readOne('u1', every)).length, 30);
+    });
+
     it('keeps the newer value when an older write arrives later (late batch after a streamed value)', async () => {
       await store.writeBatch([{ entityKey: key('u1'), eventTime: T0 + HOUR, features: { orders: 5 } }]);
       await store.writeBatch([{ entityKey: key('u1'), eventTime: T0, features: { orders: 3 } }]);
