@@ -7,6 +7,7 @@ import { registerFunnelCommand } from '../funnels/funnel.command';
 import { registerIdentityCommands } from '../identity/identity.command';
 import { registerJobsCommands } from '../jobs/jobs.command';
 import { registerLakeCommands } from '../lake/lake.command';
+import { registerSegmentsCommands } from '../segments/segments.command';
 import { registerStreamCommands } from '../stream/stream.command';
 
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerStreamCommands(program);
   registerFunnelCommand(program);
   registerFeaturesCommands(program);
+  registerSegmentsCommands(program);
   return program;
 }
 
