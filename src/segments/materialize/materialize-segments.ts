@@ -8,7 +8,7 @@ import { sqlString } from '../../lake/lake-relation';
 import { PARTITION_FILE, replacePartition } from '../../lake/processing/partitions';
 import type { Logger } from '../../shared/logger.port';
 import type { OnlineStore } from '../../store/online-store.port';
-import { membershipRow } from '../online/online-memberships';
+import { consentRow, membershipRow } from '../online/online-memberships';
 import type { SegmentCatalog } from '../segment-catalog';
 import { SegmentsException, SegmentsExceptionCode } from '../segments.exception';
 import { consentSelectSql } from '../sql/consent.sql';
@@ -86,6 +86,7 @@ export async function materializeSegments(request: { date: string }, deps: Mater
     await engine.execute(`COPY (${consent.text} ORDER BY customer_id) TO ${sqlString(staged('consent'))} (FORMAT parquet, COMPRESSION zstd)`, consent.params);
     replacePartition(path.dirname(consentFile), staged('consent'), PARTITION_FILE);
     const optedOut = await count(engine, `SELECT count(*) AS n FROM ${parquet(consentFile)} WHERE opted_out`);
+    await writeConsent(engine, deps.store, consentFile);
     ms.consent = Math.round(performance.now() - lap);
 
     lap = performance.now();
@@ -159,4 +160,10 @@ async function writeOnline(engine: LakeEngine, store: OnlineStore, file: string,
     after = String(rows[rows.length - 1]?.customer_id);
     if (rows.length < chunkSize) return written;
   }
+}
+
+/** Every consent choice of the snapshot into the online store, at the time it was made (the real-time path reads it). */
+async function writeConsent(engine: LakeEngine, store: OnlineStore, file: string): Promise<void> {
+  const rows = await engine.query(`SELECT customer_id, opted_out, epoch_ms(decided_at) AS decided_at FROM ${parquet(file)}`);
+  await store.writeBatch(rows.map((row) => consentRow(String(row.customer_id), row.opted_out === true, Number(row.decided_at))));
 }

@@ -31,3 +31,14 @@ export async function readMemberships(store: OnlineStore, customerIds: readonly 
   }
   return memberships;
 }
+
+/**
+ * A customer's marketing consent online, for the real-time path: true when their newest choice
+ * refuses advertising. Written by the daily run from the consent snapshot with the choice's own
+ * event time; absent when the customer never chose (which lets them in, as in the batch).
+ */
+export const CONSENT_FEATURE = 'marketing_opted_out';
+
+export function consentRow(customerId: string, optedOut: boolean, decidedAt: number): FeatureRow {
+  return { entityKey: customerEntityKey(customerId), eventTime: decidedAt, features: { [CONSENT_FEATURE]: optedOut } };
+}

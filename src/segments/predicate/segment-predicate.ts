@@ -87,28 +87,53 @@ function behaviourCount(behaviour: CheckedBehaviour, events: readonly FactEvent[
   return counted.size;
 }
 
-function holds(condition: CheckedCondition, facts: CustomerFacts, clock: Clock): boolean {
+/** Kleene's three-valued logic: `undefined` is "cannot tell from what is known". */
+type Verdict = boolean | undefined;
+
+function holds(condition: CheckedCondition, facts: PartialFacts, clock: Clock): Verdict {
   switch (condition.kind) {
-    case 'all':
-      return condition.conditions.every((child) => holds(child, facts, clock));
-    case 'any':
-      return condition.conditions.some((child) => holds(child, facts, clock));
-    case 'not':
-      return !holds(condition.condition, facts, clock);
+    case 'all': {
+      let verdict: Verdict = true;
+      for (const child of condition.conditions) {
+        const value = holds(child, facts, clock);
+        if (value === false) return false;
+        if (value === undefined) verdict = undefined;
+      }
+      return verdict;
+    }
+    case 'any': {
+      let verdict: Verdict = false;
+      for (const child of condition.conditions) {
+        const value = holds(child, facts, clock);
+        if (value === true) return true;
+        if (value === undefined) verdict = undefined;
+      }
+      return verdict;
+    }
+    case 'not': {
+      const value = holds(condition.condition, facts, clock);
+      return value === undefined ? undefined : !value;
+    }
     case 'segment':
       return holds(condition.condition, facts, clock);
     case 'feature':
       return featureTest(condition.feature, condition.test, facts.features[condition.feature.name], clock);
     case 'behaviour':
-      return behaviourCount(condition, facts.events, clock) >= condition.atLeast;
+      return facts.events === undefined ? undefined : behaviourCount(condition, facts.events, clock) >= condition.atLeast;
   }
 }
 
-/** The in-memory evaluator of a checked definition as of the end of `day`, with the SQL evaluator's semantics. */
-export function compilePredicate(condition: CheckedCondition, day: string): SegmentPredicate {
+/** Facts where the events may be unknown: the stream knows a customer's features, not their event history. */
+export interface PartialFacts {
+  features: CustomerFacts['features'];
+  events: CustomerFacts['events'] | undefined;
+  optedOut: boolean;
+}
+
+function clockOf(day: string): Clock {
   const { endExclusiveMs } = asOf(day);
   const starts = new Map<number, number>();
-  const clock: Clock = {
+  return {
     endMs: endExclusiveMs,
     windowStartMs(days) {
       let start = starts.get(days);
@@ -116,5 +141,21 @@ export function compilePredicate(condition: CheckedCondition, day: string): Segm
       return start;
     },
   };
-  return (facts) => !facts.optedOut && holds(condition, facts, clock);
+}
+
+/** The in-memory evaluator of a checked definition as of the end of `day`, with the SQL evaluator's semantics. */
+export function compilePredicate(condition: CheckedCondition, day: string): SegmentPredicate {
+  const clock = clockOf(day);
+  return (facts) => !facts.optedOut && holds(condition, facts, clock) === true;
+}
+
+/**
+ * The same evaluator when the events may be unknown: true or false when the known facts decide
+ * (a customer whose cart emptied has left "cart abandoners" whatever they did), undefined when
+ * only the events could. The real-time path acts on decided verdicts and leaves the rest to the
+ * daily run.
+ */
+export function compilePartialPredicate(condition: CheckedCondition, day: string): (facts: PartialFacts) => Verdict {
+  const clock = clockOf(day);
+  return (facts) => (facts.optedOut ? false : holds(condition, facts, clock));
 }
