@@ -6,7 +6,8 @@
 //
 // Usage, after a tsc build (e.g. `C360_DIST=dist-serving npm test -- features/serving`):
 //   node dist-serving/bench/features-serving.bench.js [--store embedded|cassandra|both] [--requests 2000]
-//     [--cold-requests 200] [--seconds 5] [--concurrency 8] [--apis REST,GraphQL,GraphQL+name] [--shapes 1,100]
+//     [--cold-requests 200] [--seconds 5] [--concurrency 8] [--apis 'REST,GraphQL,GraphQL objects,GraphQL objects+name']
+//     [--shapes 1,100]
 //     [--profile DIR]
 // `cassandra` is the production pairing: Cassandra (127.0.0.1:9042) with Redis (127.0.0.1:6379) as
 // the cache; it creates and drops its own keyspace and Redis key prefix. --profile runs the API
@@ -35,7 +36,7 @@ const { values: args } = parseArgs({
     'cold-requests': { type: 'string', default: '200' },
     seconds: { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '8' },
-    apis: { type: 'string', default: 'REST,GraphQL,GraphQL+name' },
+    apis: { type: 'string', default: 'REST,GraphQL,GraphQL objects,GraphQL objects+name' },
     shapes: { type: 'string', default: '1,100' },
     profile: { type: 'string' },
   },
@@ -53,8 +54,10 @@ const FEATURES: readonly FeatureDefinition[] = new FeatureRegistry().all().slice
 const NAMES = FEATURES.map((feature) => feature.name);
 const REFS = FEATURES.map((feature) => `${feature.view}:${feature.name}`);
 // The same information as Feast's answer (value, status and event time of each requested feature,
-// in the order asked), and the same with each value's name repeated, as a client might also ask.
-const GRAPHQL = 'query($ids: [ID!]!, $names: [String!]!) { features(entityIds: $ids, names: $names) { entityId features { status value eventTime } } }';
+// in the order asked): in columns as Feast has it, as one object per value, and as objects that
+// repeat each feature's name, as a client might also ask.
+const GRAPHQL = 'query($ids: [ID!]!, $names: [String!]!) { features(entityIds: $ids, names: $names) { entityId values statuses eventTimes } }';
+const GRAPHQL_OBJECTS = 'query($ids: [ID!]!, $names: [String!]!) { features(entityIds: $ids, names: $names) { entityId features { status value eventTime } } }';
 const GRAPHQL_NAMED = 'query($ids: [ID!]!, $names: [String!]!) { features(entityIds: $ids, names: $names) { entityId features { name status value eventTime } } }';
 
 /** A small seeded generator, so every run asks for the same customers. */
@@ -122,6 +125,7 @@ function stopServer(child: ChildProcess): Promise<void> {
 
 const restBody = (ids: readonly string[]) => JSON.stringify({ features: REFS, entities: { customer_id: ids } });
 const graphqlBody = (ids: readonly string[]) => JSON.stringify({ query: GRAPHQL, variables: { ids, names: NAMES } });
+const graphqlObjectsBody = (ids: readonly string[]) => JSON.stringify({ query: GRAPHQL_OBJECTS, variables: { ids, names: NAMES } });
 const graphqlNamedBody = (ids: readonly string[]) => JSON.stringify({ query: GRAPHQL_NAMED, variables: { ids, names: NAMES } });
 
 function checkRest(entities: number): (text: string) => void {
@@ -140,6 +144,14 @@ function checkGraphql(entities: number): (text: string) => void {
   };
 }
 
+function checkGraphqlColumns(entities: number): (text: string) => void {
+  return (text) => {
+    const body = JSON.parse(text) as { data?: { features: Array<{ statuses: string[]; values: unknown[] }> }; errors?: unknown };
+    const statuses = body.data?.features.flatMap((row) => row.statuses) ?? [];
+    if (body.errors || statuses.length !== 50 * entities || statuses.some((status) => status !== 'PRESENT')) throw new Error(`unexpected GraphQL answer: ${text.slice(0, 300)}`);
+  };
+}
+
 function report(fields: Record<string, unknown>): void {
   console.log(JSON.stringify({ ...fields, load1: Math.round(loadavg()[0] * 10) / 10 }));
 }
@@ -151,6 +163,8 @@ async function runProfile(kind: 'embedded' | 'cassandra'): Promise<void> {
     C360_HOME: home,
     C360_STREAM_CONSUME: 'false',
     C360_LOG_LEVEL: 'error',
+    // As deployed (the Dockerfile's): libraries such as graphql-js skip development-only checks.
+    NODE_ENV: 'production',
     C360_API_KEYS: JSON.stringify([{ name: 'bench', key: KEY, scopes: ['features:read', 'pii:read'] }]),
     ...(kind === 'cassandra' ? { C360_ONLINE_STORE: 'cassandra', C360_CACHE: 'redis', C360_CASSANDRA_KEYSPACE: `c360_bench_serving_${runId}`, C360_REDIS_KEY_PREFIX: `c360bench:${runId}:` } : {}),
   };
@@ -160,7 +174,7 @@ async function runProfile(kind: 'embedded' | 'cassandra'): Promise<void> {
   const clients: LoadClient[] = [];
   try {
     const hot = Array.from({ length: HOT_CUSTOMERS }, (_, i) => `hot${i}`);
-    const cold = Array.from({ length: COLD_REQUESTS * 3 * 101 }, (_, i) => `cold${i}`);
+    const cold = Array.from({ length: COLD_REQUESTS * 4 * 101 }, (_, i) => `cold${i}`);
     const seeded = performance.now();
     await seed(store, [...hot, ...cold]);
     report({ bench: 'seed', store: kind, customers: hot.length + cold.length, features: FEATURES.length, ms: Math.round(performance.now() - seeded), cores: availableParallelism() });
@@ -198,8 +212,9 @@ async function runProfile(kind: 'embedded' | 'cassandra'): Promise<void> {
     };
     const cases = [
       { api: 'REST', path: '/get-online-features', body: restBody, check: checkRest },
-      { api: 'GraphQL', path: '/graphql', body: graphqlBody, check: checkGraphql },
-      { api: 'GraphQL+name', path: '/graphql', body: graphqlNamedBody, check: checkGraphql },
+      { api: 'GraphQL', path: '/graphql', body: graphqlBody, check: checkGraphqlColumns },
+      { api: 'GraphQL objects', path: '/graphql', body: graphqlObjectsBody, check: checkGraphql },
+      { api: 'GraphQL objects+name', path: '/graphql', body: graphqlNamedBody, check: checkGraphql },
     ].filter((each) => APIS.has(each.api));
     for (const entities of SHAPES) {
       for (const each of cases) {

@@ -41,11 +41,23 @@ export class FeatureValueModel {
   eventTime!: string | null;
 }
 
-@ObjectType('EntityFeatures', { description: 'The requested features of one entity, in the order the names were given' })
+@ObjectType('EntityFeatures', {
+  description:
+    'The requested features of one entity, in the order the names were given: as objects (`features`), or as columns aligned with the names (`values`, `statuses`, `eventTimes`), the compact form of Feast’s answer',
+})
 export class EntityFeaturesModel {
   @Field(() => ID, { description: 'The customer id, as requested' })
   entityId!: string;
 
-  @Field(() => [FeatureValueModel])
+  @Field(() => [FeatureValueModel], { description: 'One object per requested feature' })
   features!: FeatureValueModel[];
+
+  @Field(() => [FeatureScalarType], { nullable: 'items', description: 'Values in the order of the names; null unless the status is PRESENT or OUTSIDE_MAX_AGE (a PRESENT null is the feature’s answer)' })
+  values!: FeatureScalar[];
+
+  @Field(() => [FeatureStatusEnum], { description: 'Statuses in the order of the names' })
+  statuses!: FeatureStatus[];
+
+  @Field(() => [String], { nullable: 'items', description: 'Event times (ISO-8601 UTC) in the order of the names; null when NOT_FOUND or MASKED' })
+  eventTimes!: Array<string | null>;
 }

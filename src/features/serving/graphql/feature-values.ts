@@ -1,4 +1,5 @@
-import type { EntityFeatures, ServedFeature } from '../served-feature';
+import type { FeatureScalar } from '../../../store/online-store.port';
+import type { EntityFeatures, FeatureStatus, ServedFeature } from '../served-feature';
 import type { EntityFeaturesModel, FeatureValueModel } from './feature-value.model';
 
 /** ISO-8601 text of event times; consecutive values usually share one time (a batch run's), so the last is reused. */
@@ -24,8 +25,37 @@ export function featureValueModels(served: readonly ServedFeature[]): FeatureVal
   return featureValues(served, isoWriter());
 }
 
-/** Domain results as GraphQL objects (plain data: the models only describe the schema). */
+/**
+ * An entity's answer whose forms are getters, computed only when a query selects them: the
+ * columns cost a fraction of the objects, and a query asking for one form should not pay for the
+ * other. GraphQL's default resolver reads them as properties, which graphql-jit inlines (a NestJS
+ * @ResolveField would cost a call through Nest's pipeline per entity and field).
+ */
+class EntityFeaturesView implements EntityFeaturesModel {
+  constructor(
+    readonly entityId: string,
+    private readonly served: readonly ServedFeature[],
+  ) {}
+
+  get features(): FeatureValueModel[] {
+    return featureValueModels(this.served);
+  }
+
+  get values(): FeatureScalar[] {
+    return this.served.map((each) => each.value);
+  }
+
+  get statuses(): FeatureStatus[] {
+    return this.served.map((each) => each.status);
+  }
+
+  get eventTimes(): Array<string | null> {
+    const iso = isoWriter();
+    return this.served.map((each) => iso(each.eventTime));
+  }
+}
+
+/** Domain results as GraphQL objects. */
 export function entityFeatureModels(rows: readonly EntityFeatures[]): EntityFeaturesModel[] {
-  const iso = isoWriter();
-  return rows.map((row) => ({ entityId: row.entityId, features: featureValues(row.features, iso) }));
+  return rows.map((row) => new EntityFeaturesView(row.entityId, row.features));
 }

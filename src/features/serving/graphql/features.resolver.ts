@@ -32,4 +32,5 @@ export class FeaturesResolver {
     const loaded = await loadThrough(entityLoaderFor(context, this.reader), ids);
     return entityFeatureModels(this.reader.serve(ids, loaded, features, context.principal !== undefined && hasScope(context.principal, 'pii:read')));
   }
+
 }
