@@ -43,7 +43,7 @@ async function main(): Promise<void> {
       return summary;
     };
     await run('first run, empty online store', lake.toDay);
-    await run('re-run of the same day (idempotent: every write loses the LWW tie)', lake.toDay);
+    await run('re-run of the same day (a higher run version: every value is rewritten, the same)', lake.toDay);
     const previous = new Date(Date.parse(`${lake.toDay}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
     await run('the day before (older event time: the online store keeps the newer values)', previous);
 

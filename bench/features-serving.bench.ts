@@ -7,7 +7,7 @@
 // Usage, after a tsc build (e.g. `C360_DIST=dist-serving npm test -- features/serving`):
 //   node dist-serving/bench/features-serving.bench.js [--store embedded|cassandra|both] [--requests 2000]
 //     [--cold-requests 200] [--seconds 5] [--concurrency 8] [--apis 'REST,GraphQL,GraphQL objects,GraphQL objects+name']
-//     [--shapes 1,100]
+//     [--shapes 1,100] [--without SegmentsModule]
 //     [--profile DIR]
 // `cassandra` is the production pairing: Cassandra (127.0.0.1:9042) with Redis (127.0.0.1:6379) as
 // the cache; it creates and drops its own keyspace and Redis key prefix. --profile runs the API
@@ -39,6 +39,8 @@ const { values: args } = parseArgs({
     apis: { type: 'string', default: 'REST,GraphQL,GraphQL objects,GraphQL objects+name' },
     shapes: { type: 'string', default: '1,100' },
     profile: { type: 'string' },
+    // Domain modules to leave out of the API under test (features-serving-server.ts), comma-separated.
+    without: { type: 'string', default: '' },
   },
 });
 // Narrowing the cases keeps a profile about one path (e.g. --apis GraphQL --shapes 100).
@@ -50,6 +52,8 @@ const SECONDS = Number(args.seconds);
 const CONCURRENCY = Number(args.concurrency);
 const KEY = 'bench-serving-key-0123456789abcdef';
 const HOT_CUSTOMERS = 1000;
+// Requests before each measured case, so the case measures optimized code, not V8's warm-up.
+const WARM_UP = 500;
 const FEATURES: readonly FeatureDefinition[] = new FeatureRegistry().all().slice(0, 50);
 const NAMES = FEATURES.map((feature) => feature.name);
 const REFS = FEATURES.map((feature) => `${feature.view}:${feature.name}`);
@@ -166,6 +170,7 @@ async function runProfile(kind: 'embedded' | 'cassandra'): Promise<void> {
     // As deployed (the Dockerfile's): libraries such as graphql-js skip development-only checks.
     NODE_ENV: 'production',
     C360_API_KEYS: JSON.stringify([{ name: 'bench', key: KEY, scopes: ['features:read', 'pii:read'] }]),
+    C360_BENCH_WITHOUT: args.without,
     ...(kind === 'cassandra' ? { C360_ONLINE_STORE: 'cassandra', C360_CACHE: 'redis', C360_CASSANDRA_KEYSPACE: `c360_bench_serving_${runId}`, C360_REDIS_KEY_PREFIX: `c360bench:${runId}:` } : {}),
   };
   const config: AppConfig = loadConfig(env);
@@ -177,7 +182,7 @@ async function runProfile(kind: 'embedded' | 'cassandra'): Promise<void> {
     const cold = Array.from({ length: COLD_REQUESTS * 4 * 101 }, (_, i) => `cold${i}`);
     const seeded = performance.now();
     await seed(store, [...hot, ...cold]);
-    report({ bench: 'seed', store: kind, customers: hot.length + cold.length, features: FEATURES.length, ms: Math.round(performance.now() - seeded), cores: availableParallelism() });
+    report({ bench: 'seed', store: kind, apiModulesLeftOut: args.without, customers: hot.length + cold.length, features: FEATURES.length, ms: Math.round(performance.now() - seeded), cores: availableParallelism() });
 
     // The store adapter alone, same rows, same process layout as a service reading it directly.
     const pick = random(1);
@@ -220,7 +225,7 @@ async function runProfile(kind: 'embedded' | 'cassandra'): Promise<void> {
       for (const each of cases) {
         const hotBody = () => each.body(hotIds(entities));
         let responseBytes = 0;
-        for (let i = 0; i < 200; i++) responseBytes = Buffer.byteLength((await client.post(each.path, hotBody())).text);
+        for (let i = 0; i < WARM_UP; i++) responseBytes = Buffer.byteLength((await client.post(each.path, hotBody())).text);
         const cpuBefore = processCpuMs(server.child.pid ?? 0);
         const latency = await sequentialLatency(client, each.path, hotBody, REQUESTS, each.check(entities));
         const cpuAfter = processCpuMs(server.child.pid ?? 0);
