@@ -11,9 +11,11 @@ export interface SnapshotSegment {
 
 /**
  * Every segment's members as of D in one query, (segment_id, segment_version, customer_id) sorted:
- * the definitions share one pass over the feature table and one over the clickstream. Segments
- * whose definition could not be evaluated keep their previous members (`carried`), so a broken
- * definition does not look like everyone leaving.
+ * the definitions share one pass over the feature table and one over the clickstream, and each
+ * customer row yields the numbers of the segments it is in (unnested), so no per-segment branch
+ * re-reads anything. Segments whose definition could not be evaluated keep their previous members
+ * (`carried`), so a broken definition does not look like everyone leaving. DuckDB SQL (list
+ * functions): materialization writes the local features zone.
  */
 export function snapshotSql(segments: readonly SnapshotSegment[], context: SegmentSqlContext, carried: { relation: string; ids: readonly string[] } | undefined): SqlFragment {
   const branches: SqlFragment[] = [];
@@ -23,10 +25,13 @@ export function snapshotSql(segments: readonly SnapshotSegment[], context: Segme
       segments.map((segment) => segment.definition),
       context,
     );
-    const flags = compiled.predicates.map((predicate, index) => sql`${predicate} AS ${raw(`s${index}`)}`);
+    const hits = compiled.predicates.map((predicate, index) => sql`CASE WHEN ${predicate} THEN ${raw(String(index))} END`);
+    const numbered = segments.map((segment, index) => sql`(${raw(String(index))}, CAST(${segment.id} AS VARCHAR), CAST(${segment.version} AS BIGINT))`);
     ctes = sql`${compiled.ctes},
-    flags AS (SELECT f.customer_id, ${joinSql(flags, ',\n      ')} FROM ${raw(compiled.from)} WHERE NOT ${raw(compiled.optedOut)}),`;
-    segments.forEach((segment, index) => branches.push(sql`SELECT CAST(${segment.id} AS VARCHAR) AS segment_id, CAST(${segment.version} AS BIGINT) AS segment_version, customer_id FROM flags WHERE ${raw(`s${index}`)}`));
+    flagged AS (SELECT f.customer_id, list_filter([${joinSql(hits, ',\n        ')}], k -> k IS NOT NULL) AS hits FROM ${raw(compiled.from)} WHERE NOT ${raw(compiled.optedOut)}),
+    numbered(k, segment_id, segment_version) AS (VALUES ${joinSql(numbered, ', ')}),
+    hit AS (SELECT customer_id, unnest(hits) AS k FROM flagged),`;
+    branches.push(raw('SELECT numbered.segment_id, numbered.segment_version, hit.customer_id FROM hit JOIN numbered ON numbered.k = hit.k'));
   }
   if (carried && carried.ids.length > 0) branches.push(sql`SELECT segment_id, segment_version, customer_id FROM ${raw(carried.relation)} WHERE segment_id IN ${valueList(carried.ids)}`);
   if (branches.length === 0) branches.push(raw('SELECT CAST(NULL AS VARCHAR) AS segment_id, CAST(NULL AS BIGINT) AS segment_version, CAST(NULL AS VARCHAR) AS customer_id WHERE 1 = 0'));

@@ -6,7 +6,7 @@ import { joinSql, raw, sql, valueList, type SqlFragment } from './sql-fragment';
 /**
  * Behaviour conditions of any number of definitions share one pass over the clickstream: `ev`
  * holds the window's track events of the named events with their stitched customer, `beh` one
- * row per customer with a distinct-messageId count per behaviour (`b0`, `b1`, …). Identical
+ * row per customer with the count of distinct messageIds matching each behaviour (`b0`, `b1`, …). Identical
  * behaviours in several definitions share a column.
  */
 export class BehaviourColumns {
@@ -34,10 +34,14 @@ export class BehaviourColumns {
     const longest = Math.max(...entries.map((entry) => entry.behaviour.inLastDays));
     const events = [...new Set(entries.map((entry) => entry.behaviour.event))];
     const { joins, customer } = customerJoinSql('ids', 'e', { userId: 'user_id', anonymousId: 'anonymous_id' });
-    const counts = entries.map(({ column, behaviour }) => {
+    // Two steps instead of count(DISTINCT …) per behaviour: one row per (customer, message) saying
+    // which behaviours the message matches, then sums. Equal to counting distinct messageIds that
+    // match, and one hash aggregation however many behaviours there are, not one per behaviour.
+    const matches = entries.map(({ column, behaviour }) => {
       const conditions = [sql`event = ${behaviour.event}`, raw(`event_time >= ${context.windowStartLiteral(behaviour.inLastDays)}`), ...behaviour.where.map((filter) => filterSql(filter, context))];
-      return sql`count(DISTINCT CASE WHEN ${joinSql(conditions, ' AND ')} THEN message_id END) AS ${raw(column)}`;
+      return sql`max(CASE WHEN ${joinSql(conditions, ' AND ')} THEN 1 ELSE 0 END) AS ${raw(column)}`;
     });
+    const sums = entries.map(({ column }) => `sum(${column}) AS ${column}`);
     return [
       raw(`ids AS (
       SELECT id_type, id_value, min(customer_id) AS customer_id FROM ${context.sources.identityMap}
@@ -50,10 +54,11 @@ export class BehaviourColumns {
       WHERE ${raw(context.partitions('e.dt', longest))} AND e.event_time >= ${raw(context.windowStartLiteral(longest))} AND e.event_time < ${raw(context.endLiteral)}
         AND e.type = 'track' AND e.event IN ${valueList(events)}
     )`,
-      sql`beh AS (
-      SELECT customer_id, ${joinSql(counts, ',\n        ')}
-      FROM ev WHERE customer_id IS NOT NULL GROUP BY customer_id
+      sql`beh_messages AS (
+      SELECT customer_id, ${joinSql(matches, ',\n        ')}
+      FROM ev WHERE customer_id IS NOT NULL AND message_id IS NOT NULL GROUP BY customer_id, message_id
     )`,
+      raw(`beh AS (SELECT customer_id, ${sums.join(', ')} FROM beh_messages GROUP BY customer_id)`),
     ];
   }
 }
