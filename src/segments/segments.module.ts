@@ -8,6 +8,7 @@ import { LakeModule } from '../lake/lake.module';
 import type { Logger } from '../shared/logger.port';
 import type { OnlineStore } from '../store/online-store.port';
 import { openOnlineStore } from '../store/open-online-store';
+import { CustomerSegmentsResolver } from './api/customer-segments.resolver';
 import { SegmentsResolver } from './api/segments.resolver';
 import { openSegmentRepository } from './open-segment-repository';
 import { SegmentAudiences } from './segment-audiences';
@@ -19,7 +20,8 @@ export const SEGMENTS_ONLINE_STORE = Symbol('SEGMENTS_ONLINE_STORE');
 
 /**
  * Segments over GraphQL: definitions (create, update, archive, history), previews on the lake,
- * members of the daily snapshots and membership answers from the online store. Exports the
+ * members of the daily snapshots, membership answers from the online store, and `Customer.segments`
+ * on identity's Customer type. Exports the
  * services for domains that show a customer's segments.
  */
 @Module({
@@ -38,6 +40,7 @@ export const SEGMENTS_ONLINE_STORE = Symbol('SEGMENTS_ONLINE_STORE');
       useFactory: (catalog: SegmentCatalog, engine: LakeEngine, layout: LakeLayout, store: OnlineStore) => new SegmentAudiences(catalog, engine, layout, store),
     },
     SegmentsResolver,
+    CustomerSegmentsResolver,
   ],
   exports: [SegmentCatalog, SegmentAudiences],
 })

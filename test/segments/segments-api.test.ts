@@ -1,9 +1,16 @@
 import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { customerIdFor } from '../../src/identity/customer-id';
+import { EmbeddedIdentityStore } from '../../src/identity/embedded/embedded-identity-store';
+import { IncrementalStitcher } from '../../src/identity/incremental/incremental-stitcher';
+import { CompiledRules, DEFAULT_RULES } from '../../src/identity/rules/identity-rules';
 import { materializeSegments } from '../../src/segments/materialize/materialize-segments';
+import { membershipRow } from '../../src/segments/online/online-memberships';
+import { EmbeddedOnlineStore } from '../../src/store/embedded/embedded-online-store';
 import { openSegments } from '../../src/segments/open-segments';
 import { silentLogger } from '../../src/shared/logger.port';
-import { ANALYST_KEY, RECSYS_KEY, SegmentsApp } from './support/segments-app';
+import { ANALYST_KEY, RECSYS_KEY, SegmentsApp, SUPPORT_KEY } from './support/segments-app';
 import { consentEvent, SegmentLake } from './support/segment-lake';
 
 const DAY = '2026-03-10';
@@ -100,5 +107,29 @@ describe('segments over GraphQL', () => {
     assert.equal(inUse.body.errors?.[0]?.extensions?.reason, 'SEGMENT_IN_USE');
     assert.deepEqual((await api.graphql(`mutation { archiveSegment(id: "heavy") { status version } }`)).body.data, { archiveSegment: { status: 'archived', version: 2 } });
     assert.deepEqual((await api.graphql(`{ segments { id } all: segments(includeArchived: true) { id } }`, {}, ANALYST_KEY)).body.data, { segments: [{ id: 'buyers' }], all: [{ id: 'buyers' }, { id: 'heavy' }] });
+  });
+
+  it('shows a customer’s current segments on Customer.segments, with segments:read only', async () => {
+    const ana = customerIdFor({ type: 'user_id', value: 'ana' }, DEFAULT_RULES.idSalt);
+    const identities = await EmbeddedIdentityStore.open(path.join(api.config.storeDir, 'identity'));
+    try {
+      await new IncrementalStitcher(identities, new CompiledRules(api.config.identity)).stitch([{ source: 'orders', recordId: 'o-ana', time: Date.UTC(2026, 2, 1), identifiers: [{ type: 'user_id', value: 'ana' }] }]);
+    } finally {
+      await identities.close();
+    }
+    await api.graphql(CREATE, { input: { id: 'ana-fans', name: 'Ana fans', definition: { feature: 'orders_30d', op: 'gte', value: 0 } } });
+    const store = await EmbeddedOnlineStore.open(api.config.storeDir);
+    try {
+      await store.writeBatch([membershipRow(ana, ['ana-fans', 'heavy', 'gone'], Date.now())]);
+    } finally {
+      await store.close();
+    }
+    const query = `query($ids: [ID!]!) { customers(ids: $ids) { customerId segments { id name } } }`;
+    const answer = await api.graphql(query, { ids: [ana] });
+    assert.equal(answer.body.errors, undefined, JSON.stringify(answer.body.errors));
+    assert.deepEqual(answer.body.data, { customers: [{ customerId: ana, segments: [{ id: 'ana-fans', name: 'Ana fans' }] }] }, 'archived (heavy) and unknown (gone) segments are left out');
+    const support = await api.graphql(query, { ids: [ana] }, SUPPORT_KEY);
+    assert.equal(support.body.errors?.[0]?.extensions?.code, 'FORBIDDEN');
+    assert.match(support.body.errors?.[0]?.message ?? '', /Customer.segments needs the segments:read scope/);
   });
 });

@@ -10,13 +10,14 @@ import { memoryLogger } from '../../support/memory-log';
 export const MARKETING_KEY = 'marketing-key-0123456789abcdef';
 export const ANALYST_KEY = 'analyst-key-0123456789abcdef';
 export const RECSYS_KEY = 'recsys-key-0123456789abcdef';
+export const SUPPORT_KEY = 'support-key-0123456789abcdef';
 
 export interface GraphqlAnswer {
   status: number;
   body: { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
 }
 
-/** The real API over a lake, with a marketing key (segments read and write), an analyst's (read) and one without segment scopes. */
+/** The real API over a lake: a marketing key (segments read and write, profiles), an analyst's (segments read), and keys without segment scopes. */
 export class SegmentsApp {
   private constructor(
     readonly app: NestFastifyApplication,
@@ -31,9 +32,10 @@ export class SegmentsApp {
       C360_LAKE: lakeRoot,
       C360_STREAM_CONSUME: 'false',
       C360_API_KEYS: JSON.stringify([
-        { name: 'marketing', key: MARKETING_KEY, scopes: ['segments:read', 'segments:write'] },
+        { name: 'marketing', key: MARKETING_KEY, scopes: ['segments:read', 'segments:write', 'profiles:read'] },
         { name: 'analyst', key: ANALYST_KEY, scopes: ['segments:read'] },
         { name: 'recsys', key: RECSYS_KEY, scopes: ['features:read'] },
+        { name: 'support', key: SUPPORT_KEY, scopes: ['profiles:read'] },
       ]),
     });
     return new SegmentsApp(await createServer(config, memoryLogger().logger), config, home);
