@@ -2,6 +2,7 @@ import { open, type Database, type RootDatabase } from 'lmdb';
 import { InFlight } from '../in-flight';
 import { decodeFeatureValue, encodeFeatureValue, newerThan, type FeatureReadResult, type FeatureRow, type OnlineStore, type StoredFeature, type VersionedValue } from '../online-store.port';
 import { assertStorableRows, storableNames } from '../online-store.validation';
+import { wholeEntityReadLimit } from '../whole-entity-read';
 
 /** `[entityKey, feature]`: LMDB keeps keys ordered, so one entity's features are one range. */
 type FeatureKey = [string, string];
@@ -17,10 +18,6 @@ const AFTER_LAST_FEATURE = new Uint8Array([0xff]);
 // Rows per write transaction: one transaction holds the event loop, so huge batches are split.
 // Splitting is safe because last-write-wins per key does not depend on the order of commits.
 const ROWS_PER_TRANSACTION = 1000;
-// From this many names a read walks the entity's range instead of reading each name, unless the
-// entity holds over RANGE_READ_SLACK times as many features as asked for (see readSomeByRange).
-const RANGE_READ_MIN_NAMES = 8;
-const RANGE_READ_SLACK = 3;
 
 export interface EmbeddedOnlineStoreOptions {
   /** Wall clock in epoch ms, for erasure times; injectable for tests. */
@@ -123,8 +120,9 @@ export class EmbeddedOnlineStore implements OnlineStore {
   }
 
   private readSome(entityKey: string, names: readonly string[]): Map<string, StoredFeature> {
-    if (names.length >= RANGE_READ_MIN_NAMES) {
-      const features = this.readSomeByRange(entityKey, names);
+    const limit = wholeEntityReadLimit(names);
+    if (limit !== undefined) {
+      const features = this.readSomeByRange(entityKey, names, limit);
       if (features) return features;
     }
     const features = new Map<string, StoredFeature>();
@@ -136,14 +134,12 @@ export class EmbeddedOnlineStore implements OnlineStore {
   }
 
   /**
-   * Many names of one entity: one cursor walk over its range costs about half as much as a point
-   * read per name (each encodes a key and descends the tree). A partition much wider than the
-   * request (thousands of features) makes the walk the dearer way: undefined then, and the caller
-   * reads point by point.
+   * Many names of one entity in one cursor walk over its range (a point read per name encodes a key
+   * and descends the tree each time); undefined when the entity is wider than `limit`, and the
+   * caller reads point by point.
    */
-  private readSomeByRange(entityKey: string, names: readonly string[]): Map<string, StoredFeature> | undefined {
+  private readSomeByRange(entityKey: string, names: readonly string[], limit: number): Map<string, StoredFeature> | undefined {
     const wanted = new Set(names);
-    const limit = RANGE_READ_SLACK * names.length + RANGE_READ_MIN_NAMES;
     const features = new Map<string, StoredFeature>();
     let visited = 0;
     for (const { key, value } of this.features.getRange({ start: [entityKey], end: [entityKey, AFTER_LAST_FEATURE], limit })) {
