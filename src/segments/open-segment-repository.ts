@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { AppConfig } from '../config/app-config';
+import { CassandraSegmentRepository } from './cassandra/cassandra-segment-repository';
 import { EmbeddedSegmentRepository } from './embedded/embedded-segment-repository';
 import type { SegmentRepository } from './segment-repository.port';
 
@@ -14,6 +15,6 @@ export async function openSegmentRepository(config: AppConfig): Promise<SegmentR
     case 'embedded':
       return EmbeddedSegmentRepository.open(segmentsDir(config));
     case 'cassandra':
-      throw new Error('segment definitions on Cassandra are not implemented yet; use C360_ONLINE_STORE=embedded');
+      return CassandraSegmentRepository.connect(config.cassandra);
   }
 }

@@ -9,6 +9,8 @@ import { joinSql, raw, sql, valueList, type SqlFragment } from './sql-fragment';
  * row per customer with the count of distinct messageIds matching each behaviour (`b0`, `b1`, …). Identical
  * behaviours in several definitions share a column.
  */
+export type BehaviourStrategy = 'distinct' | 'per-message';
+
 export class BehaviourColumns {
   private readonly columns = new Map<string, { column: string; behaviour: CheckedBehaviour }>();
 
@@ -27,21 +29,37 @@ export class BehaviourColumns {
     return this.columns.size;
   }
 
-  /** The CTEs `ids`, `ev` and `beh`; none when no definition has behaviour. */
-  ctes(context: SegmentSqlContext): SqlFragment[] {
+  /**
+   * The CTEs `ids`, `ev` and `beh`; none when no definition has behaviour. Both strategies count
+   * distinct messageIds that match: count(DISTINCT) keeps a set per behaviour and customer,
+   * `per-message` (the default) aggregates (customer, message) once for all behaviours and sums;
+   * measured side by side it was faster for 1 and 7 behaviours, slower for 2 (docs/BENCHMARKS.md).
+   */
+  ctes(context: SegmentSqlContext, strategy: BehaviourStrategy = 'per-message'): SqlFragment[] {
     const entries = [...this.columns.values()];
     if (entries.length === 0) return [];
     const longest = Math.max(...entries.map((entry) => entry.behaviour.inLastDays));
     const events = [...new Set(entries.map((entry) => entry.behaviour.event))];
     const { joins, customer } = customerJoinSql('ids', 'e', { userId: 'user_id', anonymousId: 'anonymous_id' });
-    // Two steps instead of count(DISTINCT …) per behaviour: one row per (customer, message) saying
-    // which behaviours the message matches, then sums. Equal to counting distinct messageIds that
-    // match, and one hash aggregation however many behaviours there are, not one per behaviour.
-    const matches = entries.map(({ column, behaviour }) => {
-      const conditions = [sql`event = ${behaviour.event}`, raw(`event_time >= ${context.windowStartLiteral(behaviour.inLastDays)}`), ...behaviour.where.map((filter) => filterSql(filter, context))];
-      return sql`max(CASE WHEN ${joinSql(conditions, ' AND ')} THEN 1 ELSE 0 END) AS ${raw(column)}`;
-    });
-    const sums = entries.map(({ column }) => `sum(${column}) AS ${column}`);
+    const conditions = entries.map(({ column, behaviour }) => ({
+      column,
+      when: joinSql([sql`event = ${behaviour.event}`, raw(`event_time >= ${context.windowStartLiteral(behaviour.inLastDays)}`), ...behaviour.where.map((filter) => filterSql(filter, context))], ' AND '),
+    }));
+    const counted =
+      strategy === 'distinct'
+        ? [
+            sql`beh AS (
+      SELECT customer_id, ${joinSql(conditions.map(({ column, when }) => sql`count(DISTINCT CASE WHEN ${when} THEN message_id END) AS ${raw(column)}`), ',\n        ')}
+      FROM ev WHERE customer_id IS NOT NULL GROUP BY customer_id
+    )`,
+          ]
+        : [
+            sql`beh_messages AS (
+      SELECT customer_id, ${joinSql(conditions.map(({ column, when }) => sql`max(CASE WHEN ${when} THEN 1 ELSE 0 END) AS ${raw(column)}`), ',\n        ')}
+      FROM ev WHERE customer_id IS NOT NULL AND message_id IS NOT NULL GROUP BY customer_id, message_id
+    )`,
+            raw(`beh AS (SELECT customer_id, ${conditions.map(({ column }) => `sum(${column}) AS ${column}`).join(', ')} FROM beh_messages GROUP BY customer_id)`),
+          ];
     return [
       raw(`ids AS (
       SELECT id_type, id_value, min(customer_id) AS customer_id FROM ${context.sources.identityMap}
@@ -54,11 +72,7 @@ export class BehaviourColumns {
       WHERE ${raw(context.partitions('e.dt', longest))} AND e.event_time >= ${raw(context.windowStartLiteral(longest))} AND e.event_time < ${raw(context.endLiteral)}
         AND e.type = 'track' AND e.event IN ${valueList(events)}
     )`,
-      sql`beh_messages AS (
-      SELECT customer_id, ${joinSql(matches, ',\n        ')}
-      FROM ev WHERE customer_id IS NOT NULL AND message_id IS NOT NULL GROUP BY customer_id, message_id
-    )`,
-      raw(`beh AS (SELECT customer_id, ${sums.join(', ')} FROM beh_messages GROUP BY customer_id)`),
+      ...counted,
     ];
   }
 }

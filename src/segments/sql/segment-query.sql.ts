@@ -1,5 +1,5 @@
 import type { CheckedCondition } from '../definition/segment-condition';
-import { BehaviourColumns } from './behaviour.sql';
+import { BehaviourColumns, type BehaviourStrategy } from './behaviour.sql';
 import { consentCte } from './consent.sql';
 import { predicateSql } from './segment-predicate.sql';
 import type { SegmentSqlContext } from './segment-sql-context';
@@ -19,11 +19,12 @@ export interface CompiledSegments {
   optedOut: string;
 }
 
-export function compileSegments(definitions: readonly CheckedCondition[], context: SegmentSqlContext): CompiledSegments {
+/** `strategy` overrides how behaviour is counted (benchmarks compare them); by default it follows the number of behaviours. */
+export function compileSegments(definitions: readonly CheckedCondition[], context: SegmentSqlContext, strategy?: BehaviourStrategy): CompiledSegments {
   const behaviours = new BehaviourColumns();
   // Predicates first: they number the behaviour columns the CTEs then compute.
   const predicates = definitions.map((definition) => predicateSql(definition, context, behaviours));
-  const ctes = [...behaviours.ctes(context), consentCte(context)];
+  const ctes = [...behaviours.ctes(context, strategy), consentCte(context)];
   const joins = [`${context.sources.features} AS f`, 'LEFT JOIN consent ON consent.customer_id = f.customer_id'];
   if (behaviours.size > 0) joins.push('LEFT JOIN beh ON beh.customer_id = f.customer_id');
   return { ctes: joinSql(ctes, ',\n    '), from: joins.join('\n    '), predicates, optedOut: 'coalesce(consent.opted_out, false)' };
