@@ -59,8 +59,8 @@ export class LoadClient {
   }
 }
 
-/** One request after another: each sample is one request's full round trip on a warm connection. */
-export async function sequentialLatency(client: LoadClient, path: string, bodies: () => string, requests: number, check: (text: string) => void): Promise<LatencySummary> {
+/** One request after another: each sample (ms) is one request's full round trip on a warm connection. */
+export async function sequentialSamples(client: LoadClient, path: string, bodies: () => string, requests: number, check: (text: string) => void): Promise<number[]> {
   const samples: number[] = [];
   for (let i = 0; i < requests; i++) {
     const body = bodies();
@@ -70,7 +70,11 @@ export async function sequentialLatency(client: LoadClient, path: string, bodies
     if (answer.status !== 200) throw new Error(`status ${answer.status}: ${answer.text.slice(0, 300)}`);
     if (i === 0) check(answer.text);
   }
-  return summarize(samples);
+  return samples;
+}
+
+export async function sequentialLatency(client: LoadClient, path: string, bodies: () => string, requests: number, check: (text: string) => void): Promise<LatencySummary> {
+  return summarize(await sequentialSamples(client, path, bodies, requests, check));
 }
 
 /** `concurrency` requests in flight for `seconds`: completed requests per second, and their latency. */

@@ -2,7 +2,8 @@
 // for 1 customer × 50 features and 100 × 50, from the cache (hot customers) and through it to the
 // store (customers never asked for before), beside a raw read of the same rows from the store
 // adapter in the same run. The API runs in a child process (features-serving-server.ts); this
-// process only generates load, sequentially for latency and with --concurrency for throughput.
+// process only generates load, sequentially for latency (the cases and the raw read taken in turn,
+// a slice at a time) and with --concurrency for throughput.
 //
 // Usage, after a tsc build (e.g. `C360_DIST=dist-serving npm test -- features/serving`):
 //   node dist-serving/bench/features-serving.bench.js [--store embedded|cassandra|both] [--requests 2000]
@@ -27,7 +28,7 @@ import { FeatureRegistry } from '../src/features/feature-registry';
 import { createCassandraClient } from '../src/store/cassandra/cassandra-client';
 import type { FeatureScalar, OnlineStore } from '../src/store/online-store.port';
 import { openOnlineStore } from '../src/store/open-online-store';
-import { LoadClient, processCpuMs, sequentialLatency, summarize, throughput } from './features-serving-load';
+import { LoadClient, processCpuMs, sequentialLatency, sequentialSamples, summarize, throughput } from './features-serving-load';
 
 const { values: args } = parseArgs({
   options: {
@@ -52,8 +53,10 @@ const SECONDS = Number(args.seconds);
 const CONCURRENCY = Number(args.concurrency);
 const KEY = 'bench-serving-key-0123456789abcdef';
 const HOT_CUSTOMERS = 1000;
-// Requests before each measured case, so the case measures optimized code, not V8's warm-up.
+// Requests of every case before any is measured, so none pays for V8's warm-up of the others.
 const WARM_UP = 500;
+// The sequential requests of each case are measured in this many slices, taken in turn.
+const ROUNDS = 10;
 const FEATURES: readonly FeatureDefinition[] = new FeatureRegistry().all().slice(0, 50);
 const NAMES = FEATURES.map((feature) => feature.name);
 const REFS = FEATURES.map((feature) => `${feature.view}:${feature.name}`);
@@ -184,23 +187,8 @@ async function runProfile(kind: 'embedded' | 'cassandra'): Promise<void> {
     await seed(store, [...hot, ...cold]);
     report({ bench: 'seed', store: kind, apiModulesLeftOut: args.without, customers: hot.length + cold.length, features: FEATURES.length, ms: Math.round(performance.now() - seeded), cores: availableParallelism() });
 
-    // The store adapter alone, same rows, same process layout as a service reading it directly.
     const pick = random(1);
     const hotIds = (count: number) => Array.from({ length: count }, () => hot[Math.floor(pick() * hot.length)] as string);
-    for (const entities of SHAPES) {
-      const samples: number[] = [];
-      for (let i = 0; i < 100; i++) await store.read(hotIds(entities).map(customerEntityKey), NAMES);
-      const cpu = process.cpuUsage();
-      for (let i = 0; i < REQUESTS; i++) {
-        const keys = hotIds(entities).map(customerEntityKey);
-        const started = performance.now();
-        await store.read(keys, NAMES);
-        samples.push(performance.now() - started);
-      }
-      const used = process.cpuUsage(cpu);
-      const cpuMsPerRead = Math.round(((used.user + used.system) / 1000 / REQUESTS) * 1000) / 1000;
-      report({ bench: 'raw store read', store: kind, shape: `${entities}x50`, cpuMsPerRead, ms: summarize(samples) });
-    }
 
     server = await startServer(env, args.profile);
     const client = new LoadClient(server.port, KEY, 1);
@@ -221,20 +209,52 @@ async function runProfile(kind: 'embedded' | 'cassandra'): Promise<void> {
       { api: 'GraphQL objects', path: '/graphql', body: graphqlObjectsBody, check: checkGraphql },
       { api: 'GraphQL objects+name', path: '/graphql', body: graphqlNamedBody, check: checkGraphql },
     ].filter((each) => APIS.has(each.api));
+    const perRound = Math.ceil(REQUESTS / ROUNDS);
     for (const entities of SHAPES) {
+      const shape = `${entities}x50`;
+      const hotBody = (each: (typeof cases)[number]) => () => each.body(hotIds(entities));
+      // The store adapter alone, the same rows, from this process as a service reading it directly.
+      const rawRead = async (reads: number) => {
+        const samples: number[] = [];
+        for (let i = 0; i < reads; i++) {
+          const keys = hotIds(entities).map(customerEntityKey);
+          const started = performance.now();
+          await store.read(keys, NAMES);
+          samples.push(performance.now() - started);
+        }
+        return samples;
+      };
+      const responseBytes = new Map<string, number>();
+      await rawRead(WARM_UP);
       for (const each of cases) {
-        const hotBody = () => each.body(hotIds(entities));
-        let responseBytes = 0;
-        for (let i = 0; i < WARM_UP; i++) responseBytes = Buffer.byteLength((await client.post(each.path, hotBody())).text);
-        const cpuBefore = processCpuMs(server.child.pid ?? 0);
-        const latency = await sequentialLatency(client, each.path, hotBody, REQUESTS, each.check(entities));
-        const cpuAfter = processCpuMs(server.child.pid ?? 0);
-        const serverCpuMsPerRequest = cpuBefore === undefined || cpuAfter === undefined ? undefined : Math.round(((cpuAfter - cpuBefore) / REQUESTS) * 1000) / 1000;
-        report({ bench: 'API, cached', store: kind, api: each.api, shape: `${entities}x50`, responseBytes, serverCpuMsPerRequest, sequential: latency });
-        const load = await throughput(pool, each.path, hotBody, CONCURRENCY, SECONDS);
-        report({ bench: 'API, cached, throughput', store: kind, api: each.api, shape: `${entities}x50`, concurrency: CONCURRENCY, ...load });
+        for (let i = 0; i < WARM_UP; i++) responseBytes.set(each.api, Buffer.byteLength((await client.post(each.path, hotBody(each)())).text));
+      }
+      // Round-robin in slices, so every case meets the same moments of a shared machine's load.
+      const raw = { samples: [] as number[], cpuMs: 0 };
+      const measured = new Map(cases.map((each) => [each.api, { samples: [] as number[], cpuMs: 0 }]));
+      for (let round = 0; round < ROUNDS; round++) {
+        const cpu = process.cpuUsage();
+        raw.samples.push(...(await rawRead(perRound)));
+        const used = process.cpuUsage(cpu);
+        raw.cpuMs += (used.user + used.system) / 1000;
+        for (const each of cases) {
+          const into = measured.get(each.api) as { samples: number[]; cpuMs: number };
+          const before = processCpuMs(server.child.pid ?? 0) ?? Number.NaN;
+          into.samples.push(...(await sequentialSamples(client, each.path, hotBody(each), perRound, each.check(entities))));
+          into.cpuMs += (processCpuMs(server.child.pid ?? 0) ?? Number.NaN) - before;
+        }
+      }
+      const perRequest = (cpuMs: number, requests: number) => Math.round((cpuMs / requests) * 1000) / 1000;
+      report({ bench: 'raw store read', store: kind, shape, cpuMsPerRead: perRequest(raw.cpuMs, raw.samples.length), ms: summarize(raw.samples) });
+      for (const each of cases) {
+        const { samples, cpuMs } = measured.get(each.api) as { samples: number[]; cpuMs: number };
+        report({ bench: 'API, cached', store: kind, api: each.api, shape, responseBytes: responseBytes.get(each.api), serverCpuMsPerRequest: perRequest(cpuMs, samples.length), sequential: summarize(samples) });
+      }
+      for (const each of cases) {
+        const load = await throughput(pool, each.path, hotBody(each), CONCURRENCY, SECONDS);
+        report({ bench: 'API, cached, throughput', store: kind, api: each.api, shape, concurrency: CONCURRENCY, ...load });
         const coldLatency = await sequentialLatency(client, each.path, () => each.body(coldIds(entities)), COLD_REQUESTS, each.check(entities));
-        report({ bench: 'API, not cached (store read)', store: kind, api: each.api, shape: `${entities}x50`, sequential: coldLatency });
+        report({ bench: 'API, not cached (store read)', store: kind, api: each.api, shape, sequential: coldLatency });
       }
     }
   } finally {
