@@ -1,6 +1,13 @@
 import path from 'node:path';
 import type { AppConfig } from '../config/app-config';
+import { FeatureRegistry } from '../features/feature-registry';
 import { LakeLayout } from '../lake/lake-layout';
+import { openSegmentRepository } from '../segments/open-segment-repository';
+import { RealtimeSegments } from '../segments/realtime/realtime-segments';
+import { BusSegmentChangeSink, SEGMENT_CHANGES_TOPIC } from '../segments/realtime/segment-change-sink';
+import { SegmentEvaluatingStore } from '../segments/realtime/segment-evaluating-store';
+import { SegmentCatalog } from '../segments/segment-catalog';
+import type { SegmentRepository } from '../segments/segment-repository.port';
 import type { Logger } from '../shared/logger.port';
 import type { OnlineStore } from '../store/online-store.port';
 import { CassandraOnlineStore } from '../store/cassandra/cassandra-online-store';
@@ -42,6 +49,7 @@ export class StreamRuntime {
   private consumerInstance: StreamConsumer | undefined;
   private storeInstance: OnlineStore | undefined;
   private closeIdentity: (() => Promise<void>) | undefined;
+  private segmentRepository: SegmentRepository | undefined;
   private probe: LagProbe | undefined;
 
   private constructor(
@@ -58,7 +66,7 @@ export class StreamRuntime {
     const bus = await openEventBus(config, options.logger);
     try {
       const { topics } = config.stream;
-      await bus.ensureTopics([...eventTopics(topics), topics.deadLetters]);
+      await bus.ensureTopics([...eventTopics(topics), topics.deadLetters, SEGMENT_CHANGES_TOPIC]);
       const deadLetters =
         config.adapters.bus === 'kafka'
           ? new BusDeadLetters(bus, config.kafka, topics.deadLetters, `${config.stream.group}-dead-letter-replay`, options.logger)
@@ -82,10 +90,18 @@ export class StreamRuntime {
     }
   }
 
-  /** Starts the real-time feature consumers in this process, and reports their lag on /metrics. */
+  /**
+   * Starts the real-time feature consumers in this process, and reports their lag on /metrics.
+   * Features are written through the segment-evaluating store, so a streamed change moves the
+   * customer into or out of segments at once and the change goes out on the segment change feed.
+   */
   async startConsumer(): Promise<StreamConsumer> {
     if (this.consumerInstance) return this.consumerInstance;
-    const store = this.options.store ?? (this.storeInstance = await openConsumerStore(this.config, this.options.logger));
+    const { logger } = this.options;
+    const features = this.options.store ?? (this.storeInstance = await openConsumerStore(this.config, logger));
+    const repository = (this.segmentRepository ??= await openSegmentRepository(this.config));
+    const catalog = new SegmentCatalog(repository, new FeatureRegistry(), logger);
+    const store = new SegmentEvaluatingStore(features, new RealtimeSegments(catalog, features, new BusSegmentChangeSink(this.bus), logger), logger);
     let identity = this.options.identity;
     if (!identity) {
       const opened = await openStreamIdentity(this.config, this.options.logger, { cassandraConcurrency: CONSUMER_CASSANDRA_CONCURRENCY });
@@ -121,6 +137,8 @@ export class StreamRuntime {
     await this.bus.close();
     await this.probe?.close();
     await this.storeInstance?.close();
+    await this.segmentRepository?.close();
+    this.segmentRepository = undefined;
     await this.closeIdentity?.();
     this.closeIdentity = undefined;
   }
