@@ -82,8 +82,21 @@ export function trimmedIdentifierSql(expr: string): string {
   return `trim(${expr}, ${WHITESPACE_SQL})`;
 }
 
-function phoneSql(trimmed: string, blocklist: Blocklist): string {
-  const digits = `regexp_replace(${trimmed}, '[^0-9]', '', 'g')`;
+/**
+ * trimmedIdentifierSql for DuckDB only (Athena has neither ascii nor right), for batch stitching's
+ * millions of values: trim() with a character list costs four times a plain scan of the value, and
+ * ids rarely carry whitespace, so only values starting or ending at or below the space are trimmed.
+ */
+export function duckDbTrimmedIdentifierSql(expr: string): string {
+  return `(CASE WHEN ascii(${expr}) <= 32 OR ascii(right(${expr}, 1)) <= 32 THEN ${trimmedIdentifierSql(expr)} ELSE ${expr} END)`;
+}
+
+/** SQL: the digits of a (trimmed) phone, the one costly step of its normalization. */
+export function phoneDigitsSql(trimmed: string): string {
+  return `regexp_replace(${trimmed}, '[^0-9]', '', 'g')`;
+}
+
+function phoneSql(digits: string, blocklist: Blocklist): string {
   const indian = `(length(${digits}) = 10 OR (length(${digits}) = 11 AND left(${digits}, 1) = '0') OR (length(${digits}) = 12 AND left(${digits}, 2) = '91'))`;
   return `CASE
       WHEN length(${digits}) < 7 OR length(${digits}) > 15 THEN NULL
@@ -94,20 +107,42 @@ function phoneSql(trimmed: string, blocklist: Blocklist): string {
 }
 
 /**
- * SQL for normalizeIdentifier: the normalized value of `expr` (a VARCHAR expression) as an
- * identifier of `type`, or NULL when it is junk or malformed. `type` is a known name, not input.
+ * The intermediate values of one identifier's normalization, as SQL expressions or column names:
+ * `trimmed` (trimmedIdentifierSql of the VARCHAR value), `cleaned` (lower(trimmed)) and, for phones,
+ * `digits` (phoneDigitsSql(trimmed)). Each is referenced several times; a caller normalizing millions
+ * of values computes them once, as columns of an inner query, and passes the column names.
  */
-export function normalizedIdentifierSql(type: string, expr: string, blocklist: Blocklist = DEFAULT_BLOCKLIST): string {
+export interface NormalizationParts {
+  trimmed: string;
+  cleaned: string;
+  digits: string;
+}
+
+/** The parts as expressions of the raw VARCHAR expression `expr`: what normalizedIdentifierSql inlines. */
+export function normalizationPartsSql(expr: string): NormalizationParts {
   const trimmed = trimmedIdentifierSql(`CAST(${expr} AS VARCHAR)`);
-  const cleaned = `lower(${trimmed})`;
+  return { trimmed, cleaned: `lower(${trimmed})`, digits: phoneDigitsSql(trimmed) };
+}
+
+/** normalizedIdentifierSql from precomputed parts (see NormalizationParts); the one definition both use. */
+export function normalizedFromPartsSql(type: string, parts: NormalizationParts, blocklist: Blocklist = DEFAULT_BLOCKLIST): string {
+  const { trimmed, cleaned } = parts;
   // A normalized phone is at most 16 characters, so only the other types need the length check.
   const value =
     type === 'email'
       ? `CASE WHEN length(${cleaned}) <= ${MAX_IDENTIFIER_LENGTH} AND regexp_matches(${cleaned}, ${sqlString(EMAIL)}) THEN ${cleaned} END`
       : type === 'phone'
-        ? phoneSql(trimmed, blocklist)
+        ? phoneSql(parts.digits, blocklist)
         : `CASE WHEN length(${trimmed}) BETWEEN 1 AND ${MAX_IDENTIFIER_LENGTH} THEN ${trimmed} END`;
   return `(CASE WHEN ${trimmed} IS NULL OR ${blockedSql(cleaned, blocklist)} THEN NULL ELSE ${value} END)`;
+}
+
+/**
+ * SQL for normalizeIdentifier: the normalized value of `expr` (a VARCHAR expression) as an
+ * identifier of `type`, or NULL when it is junk or malformed. `type` is a known name, not input.
+ */
+export function normalizedIdentifierSql(type: string, expr: string, blocklist: Blocklist = DEFAULT_BLOCKLIST): string {
+  return normalizedFromPartsSql(type, normalizationPartsSql(expr), blocklist);
 }
 
 /**

@@ -1,21 +1,15 @@
-import { PII_TYPES, type Identifier } from '../identifier';
+import { maskedValue } from '../api/mask-identifier';
+import type { Identifier } from '../identifier';
 
 /**
- * How operator output shows an identifier. Phones and emails are personal data: masked unless the
- * operator asked to reveal them, keeping just enough to tell two values apart (an email's first
- * character and domain, a phone's last two digits). Account, device and anonymous ids are shown:
- * they are pseudonymous keys, what an operator greps logs and tables for.
+ * How operator output shows an identifier: phones and emails masked as the API masks them for a
+ * caller without `pii:read` (one policy for every way out), unless the operator asked to reveal them.
+ * Account, device and anonymous ids are pseudonymous keys and are shown as they are.
  */
 export function maskIdentifierValue(type: string, value: string): string {
-  if (!PII_TYPES.has(type)) return value;
-  if (type === 'email') {
-    const at = value.lastIndexOf('@');
-    return at > 0 ? `${value[0]}***${value.slice(at)}` : '***';
-  }
-  const masked = value.replace(/\d(?=(?:\D*\d){2})/g, '*');
-  return masked === value ? '***' : masked;
+  return maskedValue({ type, value });
 }
 
 export function presentIdentifier(identifier: Identifier, revealPii: boolean): Identifier {
-  return revealPii ? { type: identifier.type, value: identifier.value } : { type: identifier.type, value: maskIdentifierValue(identifier.type, identifier.value) };
+  return { type: identifier.type, value: revealPii ? identifier.value : maskIdentifierValue(identifier.type, identifier.value) };
 }

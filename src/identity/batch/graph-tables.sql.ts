@@ -1,189 +1,255 @@
 import { sqlString } from '../../lake/lake-relation';
 import { customerIdSql } from '../customer-id';
 import { blockedSql, normalizedIdentifierSql } from '../identifier-normalization';
-import { compareText, type CompiledRules } from '../rules/identity-rules';
-import { NO_TIME_MS } from './record-identifiers.sql';
+import type { CompiledRules } from '../rules/identity-rules';
+import { NO_TIME_MS, type LayoutSlot } from './record-identifiers.sql';
+
+/** Loads the identity store's state (see previous-state.ts) into the run's schema: previous, previous_customers, separation_sides. */
+export function loadPreviousSql(schema: string, files: { assignments: string; customers: string; separations: string }): string[] {
+  const json = (file: string, columns: string) => `read_json(${sqlString(file)}, format = 'newline_delimited', columns = {${columns}})`;
+  return [
+    `CREATE OR REPLACE TABLE ${schema}.previous AS SELECT * FROM ${json(files.assignments, `id_type: 'VARCHAR', id_value: 'VARCHAR', customer_id: 'VARCHAR'`)}`,
+    `CREATE OR REPLACE TABLE ${schema}.previous_customers AS SELECT * FROM ${json(
+      files.customers,
+      `customer_id: 'VARCHAR', seed_type: 'VARCHAR', seed_value: 'VARCHAR', first_seen: 'BIGINT', merged_into: 'VARCHAR', merged_from: 'VARCHAR'`,
+    )}`,
+    `CREATE OR REPLACE TABLE ${schema}.separation_sides AS SELECT * FROM ${json(files.separations, `id_type: 'VARCHAR', id_value: 'VARCHAR', token: 'INTEGER'`)}`,
+  ];
+}
+
+/** The identifier types the store holds, which the lake's layout may lack. */
+export function previousTypesSql(schema: string): string {
+  return `SELECT DISTINCT id_type FROM ${schema}.previous ORDER BY 1`;
+}
 
 /**
  * The SQL of one batch stitch, over tables in the run's schema of the lake engine:
  *
- *   records ─► nodes (one per identifier, numbered in seed order, with its previous customer)
- *           └► edges (one per linked pair, numbered in the order links are applied)
+ *   records (one row per record, identifiers in layout columns v1..vK)
+ *     ├► nodes (one per identifier, in seed order: first seen, type priority, value; node = rowid)
+ *     └► sightings (one per linked pair, keyed by hashes) ─► edges (in the order links are applied; edge = rowid)
  *
- * then, after the stitcher assigned every node a customer, the final map and what changed.
+ * then, after the stitcher assigned every node a customer, the new customers and the final map.
+ * Identifiers are joined by a 64-bit hash of (type code, value) where that saves comparing strings:
+ * hashes are checked to be distinct over all nodes first, and a collision changes the hash's seed.
  */
 export class GraphTables {
+  /** Type names by code; codes follow type priority, so ordering by code orders by priority. */
+  readonly typeNames: readonly string[];
+  private readonly codes: ReadonlyMap<string, number>;
+
   constructor(
     readonly schema: string,
     private readonly rules: CompiledRules,
-  ) {}
+    private readonly layout: readonly LayoutSlot[],
+    typeNames: readonly string[],
+  ) {
+    this.typeNames = typeNames;
+    this.codes = new Map(typeNames.map((type, code) => [type, code]));
+  }
 
   table(name: string): string {
     return `${this.schema}.${name}`;
   }
 
-  /** SQL rank of a type column: 0 strongest, as CompiledRules.rank. */
-  rankSql(type: string, knownTypes: readonly string[]): string {
-    const cases = [...knownTypes]
-      .sort((a, b) => this.rules.rank(a) - this.rules.rank(b) || compareText(a, b))
-      .map((name) => `WHEN ${sqlString(name)} THEN ${this.rules.rank(name)}`);
-    return cases.length === 0 ? '0' : `(CASE ${type} ${cases.join(' ')} ELSE ${this.rules.rank('')} END)`;
+  code(type: string): number {
+    const code = this.codes.get(type);
+    if (code === undefined) throw new Error(`identity stitch: no code for type ${type}`);
+    return code;
   }
 
-  /** The seed order: first seen, then type rank, then type and value. */
-  private seedOrder(knownTypes: readonly string[]): string {
-    return `first_seen, ${this.rankSql('id_type', knownTypes)}, id_type, id_value`;
+  /** SQL: the type name of a code column. */
+  typeNameSql(code: string): string {
+    return `(CASE ${code} ${this.typeNames.map((type, index) => `WHEN ${index} THEN ${sqlString(type)}`).join(' ')} END)`;
   }
 
-  loadPreviousSql(files: { assignments: string; customers: string; separations: string }): string[] {
-    const json = (file: string, columns: string) => `read_json(${sqlString(file)}, format = 'newline_delimited', columns = {${columns}})`;
-    return [
-      `CREATE OR REPLACE TABLE ${this.table('previous')} AS SELECT * FROM ${json(files.assignments, `id_type: 'VARCHAR', id_value: 'VARCHAR', customer_id: 'VARCHAR'`)}`,
-      `CREATE OR REPLACE TABLE ${this.table('previous_customers')} AS SELECT * FROM ${json(
-        files.customers,
-        `customer_id: 'VARCHAR', seed_type: 'VARCHAR', seed_value: 'VARCHAR', first_seen: 'BIGINT', merged_into: 'VARCHAR', merged_from: 'VARCHAR'`,
-      )}`,
-      `CREATE OR REPLACE TABLE ${this.table('separation_sides')} AS SELECT * FROM ${json(files.separations, `id_type: 'VARCHAR', id_value: 'VARCHAR', token: 'INTEGER'`)}`,
-    ];
+  /** SQL: the code of a type-name column (NULL for a type this run does not know). */
+  typeCodeSql(type: string): string {
+    return `(CASE ${type} ${this.typeNames.map((name, index) => `WHEN ${sqlString(name)} THEN ${index}`).join(' ')} END)`;
   }
 
   recordsSql(selects: readonly string[]): string {
     return `CREATE OR REPLACE TABLE ${this.table('records')} AS ${selects.join('\nUNION ALL\n')}`;
   }
 
+  private columns(): number[] {
+    return this.layout.map((_, index) => index + 1);
+  }
+
+  private slotCode(k: number): number {
+    return this.code(this.layout[k - 1].type);
+  }
+
   /** Values that normalized to nothing, for the audit: blocked placeholders and malformed values. */
   blockedSql(): string {
-    const cleaned = `lower(trim(x.raw))`;
+    const rejected = this.columns().map((k) => `SELECT ${sqlString(this.layout[k - 1].type)} AS id_type, x${k} AS raw_value FROM ${this.table('records')} WHERE x${k} IS NOT NULL`);
     return `CREATE OR REPLACE TABLE ${this.table('blocked')} AS
-      SELECT x.type AS id_type, ${cleaned} AS raw_value,
-        CASE WHEN ${blockedSql(cleaned, this.rules.rules.blocklist)} THEN 'blocklist' ELSE 'malformed' END AS reason,
-        count(*) AS occurrences
-      FROM (SELECT unnest(ids) AS x FROM ${this.table('records')})
-      WHERE x.value IS NULL
+      SELECT id_type, raw_value, CASE WHEN ${blockedSql('raw_value', this.rules.rules.blocklist)} THEN 'blocklist' ELSE 'malformed' END AS reason, count(*) AS occurrences
+      FROM (${rejected.join(' UNION ALL ')})
       GROUP BY ALL`;
   }
 
-  knownTypesSql(): string {
-    return `SELECT DISTINCT id_type FROM (
-        SELECT x.type AS id_type FROM (SELECT unnest(ids) AS x FROM ${this.table('records')}) WHERE x.value IS NOT NULL
-        UNION SELECT id_type FROM ${this.table('previous')}
-      ) ORDER BY 1`;
-  }
-
   /** A value still valid under today's rules (a newly blocked value drops out of the graph and the store). */
-  private stillValid(knownTypes: readonly string[]): string {
-    const cases = knownTypes.map((type) => `WHEN ${sqlString(type)} THEN ${normalizedIdentifierSql(type, 'id_value', this.rules.rules.blocklist)}`);
+  private stillValid(): string {
+    const cases = this.typeNames.map((type) => `WHEN ${sqlString(type)} THEN ${normalizedIdentifierSql(type, 'id_value', this.rules.rules.blocklist)}`);
     return `(CASE id_type ${cases.join(' ')} END) IS NOT DISTINCT FROM id_value`;
   }
 
   /**
-   * Every identifier the lake or the store knows, numbered in seed order, with its type code, its
-   * previous customer numbered oldest first (-1 if new), and whether its would-be new customer id
-   * already names a customer (then a new customer seeded by it takes the second attempt).
+   * Every identifier the lake or the store knows, in seed order (node = rowid), with its previous
+   * customer numbered oldest first (-1 if new). Seed order is first seen, then type priority, then
+   * value: type codes follow priority, so (first_seen, type_code, id_value).
    */
-  nodesSql(knownTypes: readonly string[], typeCodes: ReadonlyMap<string, number>, anyPrevious: boolean, salt: string): Array<{ sql: string; params: string[] }> {
-    const lake = `SELECT x.type AS id_type, x.value AS id_value, min(t) AS first_seen, max(t) AS last_seen, count(*) AS occurrences
-      FROM (SELECT t, unnest(ids) AS x FROM ${this.table('records')}) WHERE x.value IS NOT NULL GROUP BY 1, 2`;
-    const codes = [...typeCodes].map(([type, code]) => `WHEN ${sqlString(type)} THEN ${code}`).join(' ');
-    const taken = anyPrevious
-      ? `${customerIdSql('id_type', 'id_value', '0')} IN (SELECT customer_id FROM ${this.table('previous_customers')} UNION SELECT customer_id FROM ${this.table('previous')})`
-      : 'false';
-    const statements = [
-      `CREATE OR REPLACE TABLE ${this.table('previous_valid')} AS SELECT * FROM ${this.table('previous')} WHERE ${this.stillValid(knownTypes)}`,
+  nodesSql(): string[] {
+    const occurrences = this.columns().map((k) => `SELECT ${this.slotCode(k)} AS type_code, v${k} AS id_value, t FROM ${this.table('records')} WHERE v${k} IS NOT NULL`);
+    return [
+      `CREATE OR REPLACE TABLE ${this.table('previous_valid')} AS SELECT * FROM ${this.table('previous')} WHERE ${this.stillValid()}`,
       `CREATE OR REPLACE TABLE ${this.table('previous_numbered')} AS
-        SELECT customer_id, row_number() OVER (ORDER BY coalesce(c.first_seen, ${NO_TIME_MS}), ${this.rankSql('c.seed_type', knownTypes)}, c.seed_type, c.seed_value, customer_id) - 1 AS previous_index
+        SELECT customer_id, row_number() OVER (ORDER BY coalesce(c.first_seen, ${NO_TIME_MS}), ${this.typeCodeSql('c.seed_type')}, c.seed_type, c.seed_value, customer_id) - 1 AS previous_index
         FROM (SELECT DISTINCT customer_id FROM ${this.table('previous_valid')}) AS p
         LEFT JOIN ${this.table('previous_customers')} AS c USING (customer_id)`,
+      `CREATE OR REPLACE TABLE ${this.table('lake_nodes')} AS
+        SELECT type_code, id_value, min(t) AS first_seen, max(t) AS last_seen, count(*) AS occurrences
+        FROM (${occurrences.join(' UNION ALL ')})
+        GROUP BY ALL`,
       `CREATE OR REPLACE TABLE ${this.table('nodes')} AS
         WITH joined AS (
-          SELECT coalesce(l.id_type, p.id_type) AS id_type, coalesce(l.id_value, p.id_value) AS id_value,
-            l.id_type IS NOT NULL AS in_lake, coalesce(l.first_seen, ${NO_TIME_MS}) AS first_seen, l.last_seen,
+          SELECT coalesce(l.type_code, p.type_code) AS type_code, coalesce(l.id_value, p.id_value) AS id_value,
+            l.type_code IS NOT NULL AS in_lake, coalesce(l.first_seen, ${NO_TIME_MS}) AS first_seen, l.last_seen,
             coalesce(l.occurrences, 0) AS occurrences, p.customer_id AS previous_customer
-          FROM (${lake}) AS l
-          FULL OUTER JOIN ${this.table('previous_valid')} AS p ON p.id_type = l.id_type AND p.id_value = l.id_value
+          FROM ${this.table('lake_nodes')} AS l
+          FULL OUTER JOIN (SELECT ${this.typeCodeSql('id_type')} AS type_code, id_value, customer_id FROM ${this.table('previous_valid')}) AS p
+            ON p.type_code = l.type_code AND p.id_value = l.id_value
         )
-        SELECT row_number() OVER (ORDER BY ${this.seedOrder(knownTypes)}) - 1 AS node, j.*,
-          ${codes === '' ? '0' : `CASE id_type ${codes} END`} AS type_code,
-          coalesce(n.previous_index, -1) AS previous_index,
-          CASE WHEN in_lake THEN ${taken} ELSE false END AS fresh_id_taken
-        FROM joined AS j LEFT JOIN ${this.table('previous_numbered')} AS n ON n.customer_id = j.previous_customer`,
+        SELECT j.*, coalesce(n.previous_index, -1) AS previous_index
+        FROM joined AS j LEFT JOIN ${this.table('previous_numbered')} AS n ON n.customer_id = j.previous_customer
+        ORDER BY j.first_seen, j.type_code, j.id_value`,
+      `DROP TABLE ${this.table('lake_nodes')}`,
     ];
-    return statements.map((sql, index) => ({ sql, params: index === 2 && anyPrevious ? [salt] : [] }));
+  }
+
+  private hashSql(code: string, value: string, seed: number): string {
+    return seed === 0 ? `hash(${code}, ${value})` : `hash(${code}, ${value}, ${seed})`;
+  }
+
+  /** Each node's hash key; then hashCollisionsSql says whether `seed` keeps them distinct. */
+  nodeKeysSql(seed: number): string {
+    return `CREATE OR REPLACE TABLE ${this.table('node_keys')} AS SELECT rowid AS node, ${this.hashSql('type_code', 'id_value', seed)} AS h FROM ${this.table('nodes')}`;
+  }
+
+  hashCollisionsSql(): string {
+    return `SELECT count(*) - count(DISTINCT h) AS collisions FROM ${this.table('node_keys')}`;
   }
 
   nodesExportSql(file: string): string {
-    return `COPY (SELECT type_code, in_lake::INTEGER, previous_index, fresh_id_taken::INTEGER FROM ${this.table('nodes')} ORDER BY node)
-      TO ${sqlString(file)} (FORMAT csv, HEADER false)`;
+    return `COPY (SELECT type_code, in_lake::INTEGER, previous_index FROM ${this.table('nodes')}) TO ${sqlString(file)} (FORMAT csv, HEADER false)`;
+  }
+
+  private separationNodes(): string {
+    return `SELECT n.rowid AS node, s.token FROM ${this.table('separation_sides')} AS s
+        JOIN ${this.table('nodes')} AS n ON n.type_code = ${this.typeCodeSql('s.id_type')} AND n.id_value = s.id_value`;
   }
 
   separationsExportSql(file: string): string {
-    return `COPY (SELECT n.node, s.token FROM ${this.table('separation_sides')} AS s
-        JOIN ${this.table('nodes')} AS n ON n.id_type = s.id_type AND n.id_value = s.id_value ORDER BY 1, 2)
-      TO ${sqlString(file)} (FORMAT csv, HEADER false)`;
+    return `COPY (${this.separationNodes()} ORDER BY 1, 2) TO ${sqlString(file)} (FORMAT csv, HEADER false)`;
+  }
+
+  separationRowsSql(): string {
+    return `SELECT count(*) FROM (${this.separationNodes()})`;
   }
 
   /**
-   * Links: each record links its strongest identifier (the anchor) with each of the others, in type
-   * priority — linking them in that order is what lets a limit drop the weakest. A pair seen in many
-   * records is one edge, applied at its first sighting (time, then source and record, then position
-   * in the record), with its provenance and counts.
+   * Links: each record links its strongest identifier (the anchor: its first layout column holding
+   * one) with each of the others, in layout order — linking them in that order is what lets a limit
+   * drop the weakest. `pos` is the other's place among the record's identifiers after the anchor. A
+   * pair seen in many records is one edge, applied at its first sighting (time, then source and
+   * record, then position in the record), with its provenance and counts; edge = rowid.
    */
-  edgesSql(): string {
-    const nodes = this.table('nodes');
-    return `CREATE OR REPLACE TABLE ${this.table('edges')} AS
-      WITH present AS (
-        SELECT source, record_id, t, list_filter(ids, x -> x.value IS NOT NULL) AS v FROM ${this.table('records')}
-      ), links AS (
-        SELECT source, record_id, t, v[1] AS anchor, unnest(v[2:]) AS other, generate_subscripts(v[2:], 1) AS pos
-        FROM present WHERE len(v) >= 2
-      ), numbered AS (
-        SELECT a.node AS a_node, b.node AS b_node, l.source, l.record_id, l.t, l.pos FROM links AS l
-        JOIN ${nodes} AS a ON a.id_type = l.anchor.type AND a.id_value = l.anchor.value
-        JOIN ${nodes} AS b ON b.id_type = l.other.type AND b.id_value = l.other.value
-        WHERE a.node <> b.node
-      ), pairs AS (
-        SELECT least(a_node, b_node) AS lo, greatest(a_node, b_node) AS hi,
+  edgesSql(seed: number): string[] {
+    const ks = this.columns();
+    const pairs = ks.slice(1).map((j) => {
+      const before = ks.slice(0, j - 1);
+      const anchor = `CASE ${before.map((i) => `WHEN v${i} IS NOT NULL THEN ${this.hashSql(String(this.slotCode(i)), `v${i}`, seed)}`).join(' ')} END`;
+      const pos = before.map((i) => `(v${i} IS NOT NULL)::INTEGER`).join(' + ');
+      return `SELECT ${anchor} AS ha, ${this.hashSql(String(this.slotCode(j)), `v${j}`, seed)} AS hb, t, source, record_id, ${pos} AS pos
+        FROM ${this.table('records')} WHERE v${j} IS NOT NULL AND ${pos} >= 1`;
+    });
+    const sightings = pairs.length === 0 ? `SELECT NULL::UBIGINT AS ha, NULL::UBIGINT AS hb, NULL::BIGINT AS t, NULL::TINYINT AS source, NULL::VARCHAR AS record_id, NULL::INTEGER AS pos WHERE false` : pairs.join('\nUNION ALL\n');
+    return [
+      `CREATE OR REPLACE TABLE ${this.table('sightings')} AS
+        SELECT least(ha, hb) AS h1, greatest(ha, hb) AS h2,
           min({'t': t, 's': source, 'r': record_id, 'p': pos}) AS first, max(t) AS last_seen, count(*) AS occurrences
-        FROM numbered GROUP BY 1, 2
-      )
-      SELECT row_number() OVER (ORDER BY first, lo, hi) - 1 AS edge, lo, hi,
-        first.t AS first_seen, first.s AS source, first.r AS record_id, last_seen, occurrences
-      FROM pairs`;
+        FROM (${sightings})
+        WHERE ha <> hb
+        GROUP BY 1, 2`,
+      `CREATE OR REPLACE TABLE ${this.table('edges')} AS
+        SELECT least(a.node, b.node) AS lo, greatest(a.node, b.node) AS hi,
+          s.first.t AS first_seen, s.first.s AS source, s.first.r AS record_id, s.first.p AS pos, s.last_seen, s.occurrences
+        FROM ${this.table('sightings')} AS s
+        JOIN ${this.table('node_keys')} AS a ON a.h = s.h1
+        JOIN ${this.table('node_keys')} AS b ON b.h = s.h2
+        ORDER BY first_seen, source, record_id, pos, lo, hi`,
+      // What follows needs neither the records nor the hashes: give their memory back.
+      `DROP TABLE ${this.table('sightings')}`,
+      `DROP TABLE ${this.table('node_keys')}`,
+      `DROP TABLE ${this.table('records')}`,
+    ];
   }
 
   edgesExportSql(file: string): string {
-    return `COPY (SELECT lo, hi FROM ${this.table('edges')} ORDER BY edge) TO ${sqlString(file)} (FORMAT csv, HEADER false)`;
+    return `COPY (SELECT lo, hi FROM ${this.table('edges')}) TO ${sqlString(file)} (FORMAT csv, HEADER false)`;
   }
 
-  /** Reads the stitcher's answer back and names every customer; the id salt is bound, never spliced in. */
-  finalSql(files: { assigned: string; refused: string; merges: string }, salt: string): Array<{ sql: string; params: string[] }> {
+  /**
+   * Reads the stitcher's answer back and names every customer: a kept one by its previous id, a new
+   * one by its seed (customerIdFor), with the second attempt when the first is an existing customer's
+   * id. The id salt is bound (three `?`), never spliced into the SQL.
+   */
+  finalSql(files: { assigned: string; refused: string; merges: string }): Array<{ sql: string; salts: number }> {
     const csv = (file: string, columns: string) => `read_csv(${sqlString(file)}, header = false, delim = ',', auto_detect = false, columns = {${columns}})`;
     const nodes = this.table('nodes');
+    const taken = `(SELECT customer_id FROM ${this.table('previous_customers')} UNION SELECT customer_id FROM ${this.table('previous')})`;
     return [
-      { sql: `CREATE OR REPLACE TABLE ${this.table('assigned')} AS SELECT * FROM ${csv(files.assigned, `node: 'INTEGER', final_previous: 'INTEGER', final_seed: 'INTEGER', attempt: 'INTEGER'`)}`, params: [] },
-      { sql: `CREATE OR REPLACE TABLE ${this.table('refused')} AS SELECT * FROM ${csv(files.refused, `edge: 'INTEGER', outcome: 'INTEGER', type_code: 'INTEGER'`)}`, params: [] },
-      { sql: `CREATE OR REPLACE TABLE ${this.table('merges')} AS SELECT * FROM ${csv(files.merges, `from_index: 'INTEGER', into_index: 'INTEGER', edge: 'INTEGER'`)}`, params: [] },
+      { sql: `CREATE OR REPLACE TABLE ${this.table('assigned')} AS SELECT * FROM ${csv(files.assigned, `final_previous: 'INTEGER', final_seed: 'INTEGER'`)}`, salts: 0 },
+      { sql: `CREATE OR REPLACE TABLE ${this.table('refused')} AS SELECT * FROM ${csv(files.refused, `edge: 'INTEGER', outcome: 'INTEGER', type_code: 'INTEGER'`)}`, salts: 0 },
+      { sql: `CREATE OR REPLACE TABLE ${this.table('merges')} AS SELECT * FROM ${csv(files.merges, `from_index: 'INTEGER', into_index: 'INTEGER', edge: 'INTEGER'`)}`, salts: 0 },
       {
-        params: [salt],
+        salts: 2,
+        sql: `CREATE OR REPLACE TABLE ${this.table('new_customers')} AS
+          WITH seeds AS (
+            SELECT s.seed, ${this.typeNameSql('n.type_code')} AS seed_type, n.id_value AS seed_value, n.first_seen
+            FROM (SELECT DISTINCT final_seed AS seed FROM ${this.table('assigned')} WHERE final_previous < 0) AS s
+            JOIN ${nodes} AS n ON n.rowid = s.seed
+          ), named AS (
+            SELECT *, ${customerIdSql('seed_type', 'seed_value', '0')} AS first_choice FROM seeds
+          )
+          SELECT seed, seed_type, seed_value, first_seen,
+            CASE WHEN first_choice IN ${taken} THEN ${customerIdSql('seed_type', 'seed_value', '1')} ELSE first_choice END AS customer_id
+          FROM named`,
+      },
+      {
+        salts: 0,
+        // A kept node's final_seed is -1, so only new customers' nodes find a row of new_customers.
         sql: `CREATE OR REPLACE TABLE ${this.table('final')} AS
-        SELECT n.node, n.id_type, n.id_value, n.in_lake, n.first_seen, n.previous_customer, a.final_previous, a.final_seed,
-          CASE WHEN a.final_previous >= 0 THEN p.customer_id ELSE ${customerIdSql('s.id_type', 's.id_value', 'a.attempt')} END AS customer_id
-        FROM ${nodes} AS n
-        JOIN ${this.table('assigned')} AS a USING (node)
-        LEFT JOIN ${this.table('previous_numbered')} AS p ON p.previous_index = a.final_previous
-        LEFT JOIN ${nodes} AS s ON s.node = a.final_seed`,
+          SELECT x.node, x.type_code, x.id_value, x.in_lake, x.first_seen, x.previous_customer, x.final_previous, x.final_seed,
+            coalesce(p.customer_id, c.customer_id) AS customer_id
+          FROM (SELECT n.rowid AS node, n.type_code, n.id_value, n.in_lake, n.first_seen, n.previous_customer, a.final_previous, a.final_seed
+                FROM ${nodes} AS n POSITIONAL JOIN ${this.table('assigned')} AS a) AS x
+          LEFT JOIN ${this.table('previous_numbered')} AS p ON p.previous_index = x.final_previous
+          LEFT JOIN ${this.table('new_customers')} AS c ON c.seed = x.final_seed`,
       },
     ];
   }
 
-  /** Customer ids given to two different customers (a hash collision): must be none. */
+  /** Customer ids given to two different customers (a hash collision, or a second attempt taken too): must be none. */
   duplicateIdsSql(): string {
+    const kept = `SELECT p.customer_id FROM ${this.table('previous_numbered')} AS p SEMI JOIN (SELECT DISTINCT final_previous FROM ${this.table('assigned')}) AS a ON a.final_previous = p.previous_index`;
     return `SELECT count(*) AS duplicates FROM (
-        SELECT customer_id FROM (SELECT DISTINCT customer_id, final_previous, final_seed FROM ${this.table('final')}) GROUP BY 1 HAVING count(*) > 1)`;
+        SELECT customer_id FROM (SELECT customer_id FROM ${this.table('new_customers')} UNION ALL ${kept}) GROUP BY 1 HAVING count(*) > 1
+      )`;
   }
 
-  statusSql(typeNames: readonly string[]): string {
-    const names = typeNames.map((type, code) => `WHEN ${code} THEN ${sqlString(type)}`).join(' ');
-    return `CASE r.outcome WHEN 2 THEN 'capped:' || (CASE r.type_code ${names} END) WHEN 3 THEN 'separated' WHEN 4 THEN 'indirect' ELSE 'linked' END`;
+  statusSql(outcome: string, typeCode: string): string {
+    return `CASE ${outcome} WHEN 2 THEN 'capped:' || ${this.typeNameSql(typeCode)} WHEN 3 THEN 'separated' WHEN 4 THEN 'indirect' ELSE 'linked' END`;
   }
 }

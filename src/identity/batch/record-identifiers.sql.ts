@@ -1,5 +1,5 @@
 import { sqlString } from '../../lake/lake-relation';
-import { normalizedIdentifierSql } from '../identifier-normalization';
+import { duckDbTrimmedIdentifierSql, normalizedFromPartsSql, phoneDigitsSql } from '../identifier-normalization';
 import type { CompiledRules } from '../rules/identity-rules';
 
 /** Epoch ms for records without a time: after every real one (the largest time a JS Date holds). */
@@ -70,19 +70,77 @@ export const RECORD_SOURCES: readonly RecordSource[] = [
 ];
 
 /**
- * One row per record: `ids` lists its identifiers strongest type first (the order stitching links
- * them in), each with its raw text and normalized value (NULL when junk or malformed, kept so the
- * audit can count blocked values).
+ * Sources by name: a record's `source` is its index here, so ordering records by the code orders
+ * them by source name, as every stitcher breaks ties (batch, incremental and their reference).
  */
-export function recordsSelectSql(source: RecordSource, relation: string, rules: CompiledRules): string {
-  const slots = [...source.slots].sort((a, b) => rules.rank(a.type) - rules.rank(b.type) || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
-  const structs = slots.map((slot) => {
-    const raw = `CAST(${slot.raw} AS VARCHAR)`;
-    return `{'type': ${sqlString(slot.type)}, 'raw': ${raw}, 'value': ${normalizedIdentifierSql(slot.type, raw, rules.rules.blocklist)}}`;
-  });
-  return `SELECT ${sqlString(source.table)} AS source,
-      CAST(${source.recordId} AS VARCHAR) AS record_id,
-      coalesce(epoch_ms(${source.time}), ${NO_TIME_MS}) AS t,
-      list_filter([${structs.join(',\n        ')}], x -> x.raw IS NOT NULL) AS ids
-    FROM ${relation}`;
+export const SOURCE_NAMES: readonly string[] = RECORD_SOURCES.map((source) => source.table).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
+/** SQL: the source name of a source code column. */
+export function sourceNameSql(code: string): string {
+  return `(CASE ${code} ${SOURCE_NAMES.map((name, index) => `WHEN ${index} THEN ${sqlString(name)}`).join(' ')} END)`;
+}
+
+/** One column of the records table: the type it holds, in the order records link their identifiers. */
+export interface LayoutSlot {
+  type: string;
+}
+
+/**
+ * The records table's identifier columns, shared by every source: for each type, as many columns
+ * as the source with most slots of it needs, strongest type first (ties in source order, e.g. an
+ * alias's previous id after the anonymous id). Column k of every row holds v{k}.
+ */
+export function slotLayout(sources: readonly RecordSource[], rules: CompiledRules): LayoutSlot[] {
+  const perType = new Map<string, number>();
+  for (const source of sources) {
+    const counts = new Map<string, number>();
+    for (const slot of source.slots) counts.set(slot.type, (counts.get(slot.type) ?? 0) + 1);
+    for (const [type, count] of counts) perType.set(type, Math.max(perType.get(type) ?? 0, count));
+  }
+  return [...perType.keys()]
+    .sort((a, b) => rules.compare({ type: a, value: '' }, { type: b, value: '' }))
+    .flatMap((type) => Array.from({ length: perType.get(type) ?? 0 }, () => ({ type })));
+}
+
+/**
+ * One row per record: its source (code, see SOURCE_NAMES), id and time (epoch ms), and per layout column k the normalized
+ * identifier v{k} (NULL when absent, junk or malformed) and x{k}, the trimmed lower-cased text of a
+ * value that normalized to nothing (for the audit of blocked values). Normalization is staged, each
+ * intermediate (trim, lower case, a phone's digits) computed once per value: the inlined form
+ * repeats them, which for phones costs four times as much.
+ */
+export function recordsSelectSql(source: RecordSource, relation: string, rules: CompiledRules, layout: readonly LayoutSlot[]): string {
+  const column = new Map<number, string>();
+  const used = new Set<number>();
+  for (const slot of source.slots) {
+    const k = layout.findIndex((candidate, index) => candidate.type === slot.type && !used.has(index));
+    used.add(k);
+    column.set(k, slot.raw);
+  }
+  const ks = layout.map((_, k) => k + 1);
+  const has = (k: number) => column.has(k - 1);
+  const raw = ks.map((k) => `${has(k) ? duckDbTrimmedIdentifierSql(`CAST(${column.get(k - 1) ?? 'NULL'} AS VARCHAR)`) : 'NULL::VARCHAR'} AS tr${k}`);
+  const parts = ks.flatMap((k) => (has(k) ? [`lower(tr${k}) AS lc${k}`, ...(layout[k - 1].type === 'phone' ? [`${phoneDigitsSql(`tr${k}`)} AS dg${k}`] : [])] : []));
+  const values = ks.map((k) =>
+    has(k) ? `${normalizedFromPartsSql(layout[k - 1].type, { trimmed: `tr${k}`, cleaned: `lc${k}`, digits: `dg${k}` }, rules.rules.blocklist)} AS v${k}` : `NULL::VARCHAR AS v${k}`,
+  );
+  const rejected = ks.map((k) => (has(k) ? `CASE WHEN v${k} IS NULL THEN lc${k} END AS x${k}` : `NULL::VARCHAR AS x${k}`));
+  return `SELECT source, record_id, t, ${ks.map((k) => `v${k}`).join(', ')}, ${rejected.join(', ')}
+    FROM (
+      SELECT source, record_id, t, ${values.join(',\n        ')}${[...column.keys()].map((k) => `, lc${k + 1}`).join('')}
+      FROM (
+        SELECT *${parts.length > 0 ? `, ${parts.join(', ')}` : ''}
+        FROM (
+          SELECT ${SOURCE_NAMES.indexOf(source.table)}::TINYINT AS source, CAST(${source.recordId} AS VARCHAR) AS record_id,
+            coalesce(epoch_ms(${source.time}), ${NO_TIME_MS}) AS t, ${raw.join(', ')}
+          FROM ${relation}
+        )
+      )
+    )`;
+}
+
+/** A records table with no rows, in the layout's columns (a lake without processed tables). */
+export function emptyRecordsSql(layout: readonly LayoutSlot[]): string {
+  const columns = layout.flatMap((_, index) => [`NULL::VARCHAR AS v${index + 1}`, `NULL::VARCHAR AS x${index + 1}`]);
+  return `SELECT NULL::TINYINT AS source, NULL::VARCHAR AS record_id, NULL::BIGINT AS t${columns.map((column) => `, ${column}`).join('')} WHERE false`;
 }

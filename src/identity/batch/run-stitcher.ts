@@ -36,7 +36,7 @@ export interface StitcherResult {
  */
 export function runStitcher(files: StitcherFiles, sizes: StitcherSizes, roles: TypeRoles): StitcherResult {
   const started = performance.now();
-  const [typeCode, inLake, previousOf, freshIdTaken] = readIntegerCsv(files.nodes, 4, sizes.nodes);
+  const [typeCode, inLake, previousOf] = readIntegerCsv(files.nodes, 3, sizes.nodes);
   const [edgeA, edgeB] = readIntegerCsv(files.edges, 2, sizes.edges);
   const [separationNodes, separationTokens] = readIntegerCsv(files.separations, 2, sizes.separationRows);
   const separations = new Map<number, number[]>();
@@ -56,11 +56,11 @@ export function runStitcher(files: StitcherFiles, sizes: StitcherSizes, roles: T
   const loaded = performance.now();
 
   const components = stitchGraph(graph);
-  const assignment = assignCustomers(graph, components, Uint8Array.from(freshIdTaken));
+  const assignment = assignCustomers(graph, components);
   const stitched = performance.now();
 
-  const nodeIds = new Int32Array(sizes.nodes).map((_, index) => index);
-  writeIntegerCsv(files.assigned, [nodeIds, assignment.finalPrevious, assignment.finalSeed, assignment.finalAttempt]);
+  // In node order: the lake engine pairs row i with node i.
+  writeIntegerCsv(files.assigned, [assignment.finalPrevious, assignment.finalSeed]);
   writeIntegerCsv(files.refused, [components.refusedEdges, components.refusedOutcomes, components.refusedTypes]);
   const merges = assignment.merges;
   const mergeCount = merges.length / 3;

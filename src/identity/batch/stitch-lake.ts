@@ -8,12 +8,13 @@ import { DomainError } from '../../shared/domain-error';
 import { silentLogger, type Logger } from '../../shared/logger.port';
 import { identityTableFile, type IdentityTable } from '../identity-tables';
 import type { IdentityStore } from '../identity-store.port';
+import { isIdentifierType } from '../identifier';
 import { typeRoles } from '../graph/type-roles';
 import { CompiledRules, DEFAULT_RULES, type IdentityRules } from '../rules/identity-rules';
-import { GraphTables } from './graph-tables.sql';
+import { GraphTables, loadPreviousSql, previousTypesSql } from './graph-tables.sql';
 import { OutputTables } from './output-tables.sql';
 import { exportPreviousState } from './previous-state';
-import { RECORD_SOURCES, recordsSelectSql } from './record-identifiers.sql';
+import { emptyRecordsSql, RECORD_SOURCES, recordsSelectSql, slotLayout } from './record-identifiers.sql';
 import { runStitcher } from './run-stitcher';
 import { withStitchWorkspace, type StitchWorkspace } from './stitch-workspace';
 import { syncStore, type StoreSyncSummary } from './store-sync';
@@ -40,9 +41,6 @@ export interface StitchSummary {
   store: StoreSyncSummary | null;
   ms: Record<string, number>;
 }
-
-const EMPTY_RECORDS = `SELECT NULL::VARCHAR AS source, NULL::VARCHAR AS record_id, NULL::BIGINT AS t,
-  []::STRUCT(type VARCHAR, raw VARCHAR, value VARCHAR)[] AS ids WHERE false`;
 
 async function count(engine: LakeEngine, sql: string): Promise<number> {
   const [row] = await engine.query(sql);
@@ -75,7 +73,7 @@ export async function stitchLake(engine: LakeEngine, layout: LakeLayout, options
 
 async function stitchInWorkspace(
   engine: LakeEngine,
-  layout: LakeLayout,
+  lakeLayout: LakeLayout,
   workspace: StitchWorkspace,
   rules: CompiledRules,
   store: IdentityStore | undefined,
@@ -89,29 +87,38 @@ async function stitchInWorkspace(
     ms[name] = Math.round(at - phase);
     phase = at;
   };
-  const tables = new GraphTables(workspace.schema, rules);
-
   const previous = await exportPreviousState(store, workspace.path());
-  for (const sql of tables.loadPreviousSql(previous)) await engine.execute(sql);
+  for (const sql of loadPreviousSql(workspace.schema, previous)) await engine.execute(sql);
+  const previousTypes = (await engine.query(previousTypesSql(workspace.schema))).map((row) => String(row.id_type)).filter(isIdentifierType);
   lap('previousState');
 
-  const present = new Set(new LakeCatalog(engine, layout).tableNames());
-  const selects = RECORD_SOURCES.filter((source) => present.has(source.table)).map((source) =>
-    recordsSelectSql(source, lakeRelation(engine, layout, 'processed', source.table), rules),
-  );
-  await engine.execute(tables.recordsSql(selects.length > 0 ? selects : [EMPTY_RECORDS]));
-  await engine.execute(tables.blockedSql());
-  const knownTypes = (await engine.query(tables.knownTypesSql())).map((row) => String(row.id_type));
-  // Type codes in rank order; the union-find keeps one counter per code.
-  const typeNames = [...knownTypes].sort((a, b) => rules.compare({ type: a, value: '' }, { type: b, value: '' }));
-  const typeCodes = new Map(typeNames.map((type, code) => [type, code]));
+  const layout = slotLayout(RECORD_SOURCES, rules);
+  // Type codes in priority order; the union-find keeps one counter per code.
+  const typeNames = [...new Set([...layout.map((slot) => slot.type), ...previousTypes])].sort((a, b) => rules.compare({ type: a, value: '' }, { type: b, value: '' }));
   if (typeNames.length > 255) throw new DomainError('BAD_USER_INPUT', `identity stitching supports up to 255 identifier types, found ${typeNames.length}`);
+  const tables = new GraphTables(workspace.schema, rules, layout, typeNames);
+  const present = new Set(new LakeCatalog(engine, lakeLayout).tableNames());
+  const selects = RECORD_SOURCES.filter((source) => present.has(source.table)).map((source) =>
+    recordsSelectSql(source, lakeRelation(engine, lakeLayout, 'processed', source.table), rules, layout),
+  );
+  await engine.execute(tables.recordsSql(selects.length > 0 ? selects : [emptyRecordsSql(layout)]));
+  await engine.execute(tables.blockedSql());
+  const records = await count(engine, `SELECT count(*) FROM ${tables.table('records')}`);
   lap('records');
 
-  if (typeNames.length === 0) logger.warn('identity.stitch: the lake and the store hold no identifiers; writing an empty identity map');
-  const anyPrevious = previous.customerCount + previous.assignmentCount > 0;
-  for (const { sql, params } of tables.nodesSql(typeNames.length > 0 ? typeNames : ['user_id'], typeCodes, anyPrevious, rules.rules.idSalt)) await engine.execute(sql, params);
-  await engine.execute(tables.edgesSql());
+  for (const sql of tables.nodesSql()) await engine.execute(sql);
+  lap('nodes');
+  let hashSeed = 0;
+  for (; ; hashSeed++) {
+    await engine.execute(tables.nodeKeysSql(hashSeed));
+    if ((await count(engine, tables.hashCollisionsSql())) === 0) break;
+    // Two identifiers share a 64-bit hash (about one run in a million at ten million identifiers): rehash.
+    if (hashSeed >= 8) throw new Error('identity.stitch: identifier hashes keep colliding; nothing was written');
+    logger.warn('identity.stitch: identifier hash collision, rehashing', { seed: hashSeed + 1 });
+  }
+  for (const sql of tables.edgesSql(hashSeed)) await engine.execute(sql);
+  lap('edges');
+
   const files = {
     nodes: workspace.path('nodes.csv'),
     edges: workspace.path('edges.csv'),
@@ -126,23 +133,24 @@ async function stitchInWorkspace(
   const sizes = {
     nodes: await count(engine, `SELECT count(*) FROM ${tables.table('nodes')}`),
     edges: await count(engine, `SELECT count(*) FROM ${tables.table('edges')}`),
-    separationRows: await count(engine, `SELECT count(*) FROM ${tables.table('separation_sides')} AS s JOIN ${tables.table('nodes')} AS n USING (id_type, id_value)`),
+    separationRows: await count(engine, tables.separationRowsSql()),
     previousCustomers: await count(engine, `SELECT count(*) FROM ${tables.table('previous_numbered')}`),
   };
-  lap('graph');
+  lap('export');
 
   const stitched = runStitcher(files, sizes, typeRoles(typeNames, rules));
   Object.assign(ms, { stitchLoad: Math.round(stitched.ms.load), stitchLink: Math.round(stitched.ms.stitch), stitchWrite: Math.round(stitched.ms.write) });
   phase = performance.now();
 
-  for (const { sql, params } of tables.finalSql(files, rules.rules.idSalt)) await engine.execute(sql, params);
+  for (const { sql, salts } of tables.finalSql(files)) await engine.execute(sql, Array.from({ length: salts }, () => rules.rules.idSalt));
   if ((await count(engine, tables.duplicateIdsSql())) > 0) {
     throw new Error('identity.stitch: two customers would share an id (a hash collision); nothing was written');
   }
-  const outputs = new OutputTables(tables, typeNames);
-  await writeTable(engine, layout, 'identity_map', (file) => outputs.identityMapSql(file));
-  await writeTable(engine, layout, 'identity_edges', (file) => outputs.edgesSql(file, typeNames));
-  await writeTable(engine, layout, 'identity_blocked', (file) => outputs.blockedSql(file));
+  lap('final');
+  const outputs = new OutputTables(tables);
+  await writeTable(engine, lakeLayout, 'identity_map', (file) => outputs.identityMapSql(file));
+  await writeTable(engine, lakeLayout, 'identity_edges', (file) => outputs.edgesSql(file));
+  await writeTable(engine, lakeLayout, 'identity_blocked', (file) => outputs.blockedSql(file));
   const [totals] = await engine.query(outputs.summarySql());
   lap('lakeOutputs');
 
@@ -164,7 +172,7 @@ async function stitchInWorkspace(
 
   const capped = Object.fromEntries([...stitched.cappedByType].map(([code, refused]) => [typeNames[code] ?? String(code), refused]));
   const summary: StitchSummary = {
-    records: Number(totals?.records ?? 0),
+    records,
     identifiers: Number(totals?.identifiers ?? 0),
     edges: sizes.edges,
     customers: Number(totals?.customers ?? 0),

@@ -3,9 +3,8 @@ import type { StitchedComponents, StitchGraph } from './stitch-graph';
 export interface CustomerAssignment {
   /** The customer of each node when it keeps an existing id: the previous customer's number, else -1. */
   finalPrevious: Int32Array;
-  /** Otherwise the seed node its new id derives from, and the attempt (0, or 1 when that id was taken). */
+  /** Otherwise the seed node its new id derives from (customerIdFor; the lake engine picks the attempt). */
   finalSeed: Int32Array;
-  finalAttempt: Uint8Array;
   /** Previous customers merged away: [from, into, cause edge] triples (cause -1 when unknown). */
   merges: Int32Array;
   newCustomers: number;
@@ -60,13 +59,11 @@ function chooseComponents(graph: StitchGraph, rootOf: Int32Array): Int32Array {
  * Customer ids for the stitched components, stable across runs: a component keeps the id of the
  * oldest previous customer that continues in it (previous customers are numbered oldest first);
  * the others continuing there are merged into it. A component no previous customer continues in is
- * a new customer, named after its seed — its smallest node, nodes being numbered in seed order —
- * with a second attempt when that id already belongs to someone. Identifiers the lake no longer
- * shows (known only to the store, e.g. streamed today) follow their previous customer.
- *
- * `freshIdTaken[node]` is 1 when customerIdFor(node) is already an existing customer's id.
+ * a new customer, named after its seed — its smallest node, nodes being numbered in seed order.
+ * Identifiers the lake no longer shows (known only to the store, e.g. streamed today) follow their
+ * previous customer.
  */
-export function assignCustomers(graph: StitchGraph, components: StitchedComponents, freshIdTaken: Uint8Array): CustomerAssignment {
+export function assignCustomers(graph: StitchGraph, components: StitchedComponents): CustomerAssignment {
   const { rootOf } = components;
   const chosen = chooseComponents(graph, rootOf);
   const survivorOf = new Int32Array(graph.nodeCount).fill(-1);
@@ -87,7 +84,6 @@ export function assignCustomers(graph: StitchGraph, components: StitchedComponen
 
   const finalPrevious = new Int32Array(graph.nodeCount).fill(-1);
   const finalSeed = new Int32Array(graph.nodeCount).fill(-1);
-  const finalAttempt = new Uint8Array(graph.nodeCount);
   let newCustomers = 0;
   for (let node = 0; node < graph.nodeCount; node++) {
     const previous = graph.previousOf[node];
@@ -102,10 +98,9 @@ export function assignCustomers(graph: StitchGraph, components: StitchedComponen
     }
     const seed = seedOf[root] >= 0 ? seedOf[root] : node;
     finalSeed[node] = seed;
-    finalAttempt[node] = freshIdTaken[seed];
     if (seed === node) newCustomers++;
   }
-  return { finalPrevious, finalSeed, finalAttempt, merges: mergeCauses(graph, components, chosen, mergedInto), newCustomers, keptCustomers };
+  return { finalPrevious, finalSeed, merges: mergeCauses(graph, components, chosen, mergedInto), newCustomers, keptCustomers };
 }
 
 /** Each merged customer's cause: the first link that joined it to an older customer inside the component it continues in. */

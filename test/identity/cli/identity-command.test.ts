@@ -87,7 +87,7 @@ describe('c360 identity', () => {
     assert.deepEqual(customer.mergedFrom, [anonymousCustomer]);
     assert.deepEqual(customer.identities, [
       { type: 'user_id', value: 'u_a' },
-      { type: 'email', value: 'a***@example.com' },
+      { type: 'email', value: 'a***@***.com' },
       { type: 'phone', value: '+**********11' },
       { type: 'device_id', value: 'dev-1' },
       { type: 'device_id', value: 'tablet' },
@@ -158,7 +158,7 @@ describe('c360 identity', () => {
     assert.equal(audit.blocked.byReason.blocklist.occurrences, 3);
     assert.deepEqual(
       audit.blocked.top.map((value) => `${value.type} ${value.value}`),
-      ['email t***@test.com', 'phone ***', 'user_id null'],
+      ['email t***@***.com', 'phone 0', 'user_id null'],
     );
     assert.ok(c360('identity', 'audit', '--reveal-pii').stdout.includes('test@test.com'));
   });
