@@ -10,6 +10,7 @@ import { identifierKey } from '../../src/identity/identifier';
 import { IncrementalStitcher } from '../../src/identity/incremental/incremental-stitcher';
 import { CompiledRules, DEFAULT_RULES } from '../../src/identity/rules/identity-rules';
 import { EmbeddedOnlineStore } from '../../src/store/embedded/embedded-online-store';
+import type { FeatureRow, OnlineStore } from '../../src/store/online-store.port';
 import type { ClickstreamEvent } from '../../src/stream/clickstream-event';
 import { FeatureProjector } from '../../src/stream/features/feature-projector';
 import { StitchedStreamIdentity } from '../../src/stream/identity/stitched-stream-identity';
@@ -151,5 +152,31 @@ describe('feature projector: exactly-once effects, batch base + stream, identity
     const values = await served('retained-user');
     assert.equal(values.orders_30d, 3);
     assert.equal(values.gmv_30d, 13);
+  });
+
+  it('gives an event whose ids are all junk to no one: no features keyed by the raw id, the rest of the batch applied', async () => {
+    const written: FeatureRow[] = [];
+    const recording: OnlineStore = {
+      writeBatch: async (rows) => {
+        written.push(...rows);
+        await store.writeBatch(rows);
+      },
+      read: (keys, names) => store.read(keys, names),
+      deleteEntities: (keys) => store.deleteEntities(keys),
+      close: async () => undefined,
+    };
+    const junk = new FeatureProjector(recording, streamIdentity(), { cacheTtlMs: 0 });
+    const summary = await junk.apply([
+      order('j-1', '2024-05-02T10:00:00Z', 'null', 50),
+      event('j-2', '2024-05-02T10:01:00Z', { anonymousId: 'undefined', event: 'Product Added', properties: { product_id: 'P1' } }),
+      event('j-3', '2024-05-02T10:02:00Z', { userId: '0', anonymousId: '00000000-0000-0000-0000-000000000000', event: 'Promotion Clicked', properties: { promotion_id: 'B' } }),
+      order('j-4', '2024-05-02T10:03:00Z', 'real-user', 7),
+    ]);
+    assert.equal(summary.events, 4);
+    assert.equal(summary.customers, 1);
+    assert.deepEqual([...new Set(written.map((row) => row.entityKey))], [customerEntityKey(accountCustomer('real-user'))]);
+    const stored = await store.read(['null', 'undefined', '0', customerEntityKey('null'), customerEntityKey('undefined'), customerEntityKey('0')].map(String));
+    assert.equal([...stored.values()].filter((cells) => cells.size > 0).length, 0);
+    assert.equal((await served('real-user')).orders_30d, 1);
   });
 });

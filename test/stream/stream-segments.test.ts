@@ -90,4 +90,35 @@ describe('real-time segments in the running stream (embedded profile)', () => {
     assert.equal(await segmentsOf('rt-u2'), undefined);
     assert.deepEqual(await changesOf('rt-u2'), []);
   });
+
+  const consent = (userId: string, messageId: string, advertising: boolean, timestamp: string) =>
+    track(userId, messageId, 'Segment Consent Preference Updated', {}, { timestamp, context: { consent: { categoryPreferences: { Advertising: advertising, Analytics: true } } } });
+
+  it('an opt-out leaves every segment at once; an older opt-in arriving late changes nothing; a newer one lets them back in', async () => {
+    await track('rt-u3', 'rt-6', 'Product Added', { product_id: 'P3' });
+    await track('rt-u3', 'rt-7', 'Promotion Clicked', { promotion_id: 'B2' });
+    await eventually(() => same(['cart-holders', 'clickers'])(segmentsOf('rt-u3')), () => `segments of rt-u3: ${JSON.stringify(seen)}`);
+    const now = Date.now();
+    await consent('rt-u3', 'rt-8', false, new Date(now).toISOString());
+    await eventually(() => same([])(segmentsOf('rt-u3')), () => `segments of rt-u3 after opting out: ${JSON.stringify(seen)}`);
+    await eventually(
+      async () => (await changesOf('rt-u3')).filter((entry) => entry.startsWith('exited')).sort().join() === 'exited cart-holders,exited clickers',
+      () => `feed: ${JSON.stringify(changes)}`,
+    );
+    // A choice made before the opt-out, delivered after it: the newest choice still decides.
+    await consent('rt-u3', 'rt-9', true, new Date(now - 60_000).toISOString());
+    await track('rt-u3', 'rt-10', 'Promotion Clicked', { promotion_id: 'B3' });
+    let clicks: unknown;
+    await eventually(
+      async () => {
+        const customerId = await customerOfAccount(identity.store, 'rt-u3');
+        clicks = customerId && (await store.read([customerEntityKey(customerId)], ['banner_clicks_30d'])).get(customerEntityKey(customerId))?.get('banner_clicks_30d')?.value;
+        return clicks === 2;
+      },
+      () => `banner_clicks_30d of rt-u3: ${JSON.stringify(clicks)}`,
+    );
+    assert.deepEqual(await segmentsOf('rt-u3'), []);
+    await consent('rt-u3', 'rt-11', true, new Date(now + 60_000).toISOString());
+    await eventually(() => same(['cart-holders', 'clickers'])(segmentsOf('rt-u3')), () => `segments of rt-u3 after opting back in: ${JSON.stringify(seen)}`);
+  });
 });

@@ -1,3 +1,4 @@
+import { CONSENT_EVENT, optsOut } from '../../segments/consent/marketing-consent';
 import { eventTimeMs, utcDay, type ClickstreamEvent } from '../clickstream-event';
 import type { CounterName, LatestName } from './streamed-features';
 
@@ -13,6 +14,8 @@ export interface EventEffects {
   counters: Partial<Record<CounterName, number>>;
   latest: Partial<Record<LatestName, string>>;
   cart?: CartOp;
+  /** A marketing consent choice: true refuses advertising (segments' consent, DESIGN in docs/SEGMENTS.md). */
+  optedOut?: boolean;
 }
 
 function text(value: unknown): string | undefined {
@@ -56,6 +59,9 @@ export function effectsOf(event: ClickstreamEvent): EventEffects {
       break;
     case 'Product Removed':
       if (product) effects.cart = { op: 'remove', product };
+      break;
+    case CONSENT_EVENT:
+      effects.optedOut = optsOut(event.context);
       break;
   }
   return effects;

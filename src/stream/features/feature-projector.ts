@@ -1,4 +1,5 @@
 import { customerEntityKey } from '../../features/feature-definition';
+import { consentRow } from '../../segments/online/online-memberships';
 import type { FeatureRow, FeatureScalar, OnlineStore, StoredFeature } from '../../store/online-store.port';
 import type { ClickstreamEvent } from '../clickstream-event';
 import type { StreamIdentity } from '../identity/stream-identity.port';
@@ -17,6 +18,8 @@ interface Touched {
   stateChanged: boolean;
   cartChanged: boolean;
   latest: Map<LatestName, { value: string; time: number }>;
+  /** The newest consent choice in the batch; the store's event-time LWW keeps the newest overall. */
+  consent?: { optedOut: boolean; time: number };
   newestEvent: number;
 }
 
@@ -70,7 +73,7 @@ export class FeatureProjector {
     const customers = new Set<string>();
     const merging = new Set<string>();
     for (const resolved of resolution.events) {
-      customers.add(resolved.customerId);
+      if (resolved.customerId !== undefined) customers.add(resolved.customerId);
       for (const merge of resolved.merges) merging.add(merge.from).add(merge.into);
     }
     for (const customerId of merging) customers.add(customerId);
@@ -80,7 +83,8 @@ export class FeatureProjector {
       events.forEach((event, index) => {
         const { customerId, merges: eventMerges } = resolution.events[index];
         for (const merge of eventMerges) if (this.merge(touched, merge.into, merge.from)) merges += 1;
-        this.fold(touched.get(customerId) as Touched, effectsOf(event));
+        // An event of no customer (every id junk) changes no one's features, as in the batch.
+        if (customerId !== undefined) this.fold(touched.get(customerId) as Touched, effectsOf(event));
       });
       await this.write(touched);
       await resolution.commit();
@@ -149,6 +153,7 @@ export class FeatureProjector {
     for (const name of LATEST) {
       for (const carried of [source.view.latest.get(name), source.latest.get(name)]) if (carried) this.noteLatest(target, name, carried.value, carried.time);
     }
+    if (source.consent) this.noteConsent(target, source.consent.optedOut, source.consent.time);
     return true;
   }
 
@@ -158,12 +163,19 @@ export class FeatureProjector {
     if (effects.cart) customer.cartChanged = true;
     for (const day of changed) customer.changedDays.add(day);
     for (const [name, value] of Object.entries(effects.latest) as [LatestName, string][]) this.noteLatest(customer, name, value, effects.time);
+    if (effects.optedOut !== undefined) this.noteConsent(customer, effects.optedOut, effects.time);
     customer.newestEvent = Math.max(customer.newestEvent, effects.time);
   }
 
   private noteLatest(customer: Touched, name: LatestName, value: string, time: number): void {
     const current = customer.latest.get(name);
     if (!current || time > current.time || (time === current.time && value > current.value)) customer.latest.set(name, { value, time });
+  }
+
+  /** Newest choice wins; at the same instant an opt-out does (erring toward leaving someone out, as the batch does). */
+  private noteConsent(customer: Touched, optedOut: boolean, time: number): void {
+    const current = customer.consent;
+    if (!current || time > current.time || (time === current.time && optedOut && !current.optedOut)) customer.consent = { optedOut, time };
   }
 
   /**
@@ -202,6 +214,9 @@ export class FeatureProjector {
           view.newestStored = Math.max(view.newestStored, point.time);
         });
       }
+      // Consent is written with the choice's own event time; through the segment-evaluating store
+      // it re-evaluates the customer, so an opt-out leaves every segment at once.
+      if (customer.consent) rows.push(consentRow(customerId, customer.consent.optedOut, Math.max(0, customer.consent.time)));
     }
     if (rows.length > 0) await this.store.writeBatch(rows);
     for (const update of after) update();

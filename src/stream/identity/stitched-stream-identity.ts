@@ -23,14 +23,8 @@ export class StitchedStreamIdentity implements StreamIdentity {
         const identifier: Identifier | null = this.stitcher.normalizeIdentifier({ type, value: raw });
         return identifier === null ? undefined : outcome.customerOf.get(identifierKey(identifier));
       };
-      const customerId =
-        customerOf('user_id', event.userId) ??
-        customerOf('anonymous_id', event.anonymousId) ??
-        // Both ids are junk: batch jobs join the event to no customer. Its effects land on the raw id,
-        // which no customer id (c_…) can equal, so they never reach a real customer.
-        event.userId ??
-        event.anonymousId ??
-        '';
+      // Both ids junk (blocklisted): batch jobs join the event to no customer, so it has none here either.
+      const customerId = customerOf('user_id', event.userId) ?? customerOf('anonymous_id', event.anonymousId);
       return { customerId, merges: (outcome?.merges ?? []).map(({ from, into }) => ({ from, into })) };
     });
     return { events: resolved, commit: () => this.stitcher.apply(changes) };

@@ -7,7 +7,8 @@ export interface CustomerMerge {
 }
 
 export interface ResolvedEvent {
-  customerId: string;
+  /** Undefined when every identifier the event carries is junk: batch jobs join it to no customer. */
+  customerId: string | undefined;
   /** Merges this event caused (identify/alias linking two customers), in the order they happened. */
   merges: readonly CustomerMerge[];
 }
