@@ -199,6 +199,28 @@ class Visit {
   }
 }
 
+/** Share of logged-in users who answer the consent banner, and of those who refuse advertising. */
+export const CONSENT = { answer: 0.04, refuseAdvertising: 0.6 } as const;
+export const CONSENT_EVENT = 'Segment Consent Preference Updated';
+
+/**
+ * A few logged-in users answer the consent banner once (Segment's consent-management spec:
+ * `context.consent.categoryPreferences`). Who answers and what is decided from the seed's own
+ * `consent` streams, and the event is emitted by an emitter on its own generator, so the rest of
+ * the user's activity draws exactly the numbers it drew before consent existed.
+ */
+function answerConsent(run: UserRun, visit: Visit): void {
+  const { ctx, person } = run;
+  if (run.consentAnswered || visit.s.userId === undefined || ctx.seeds.uniform('consent', person.index) >= CONSENT.answer) return;
+  run.consentAnswered = true;
+  const rng = ctx.seeds.rng('consent-event', person.index);
+  const memory = run.installs.get(visit.plan.install.anonymousId) ?? { userId: visit.s.userId, traits: {} };
+  const banner = new SessionEmitter(rng, run.events, { device: visit.plan.device, install: visit.plan.install, start: visit.s.now, memory });
+  banner.wait(2, 20);
+  const advertising = ctx.seeds.uniform('consent-choice', person.index) >= CONSENT.refuseAdvertising;
+  banner.track(CONSENT_EVENT, {}, { consent: { categoryPreferences: { Advertising: advertising, Analytics: true, Functional: true } } });
+}
+
 export function runSession(run: UserRun, plan: SessionPlan): void {
   const { rng, person } = run;
   const visit = new Visit(run, plan);
@@ -206,6 +228,7 @@ export function runSession(run: UserRun, plan: SessionPlan): void {
   // Whoever picks up the family tablet logs in as themselves.
   if (plan.device.shared) visit.login();
   else if (person.userId !== undefined && visit.s.userId === undefined && rng.chance(FUNNEL.loginOnOpen)) visit.login();
+  answerConsent(run, visit);
   if (plan.refill) {
     visit.refill(plan.refill);
     visit.checkout(FUNNEL.checkoutRefill);

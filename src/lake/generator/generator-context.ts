@@ -45,6 +45,8 @@ export class UserRun {
   /** SDK state per install (keyed by anonymousId), carried from session to session. */
   readonly installs = new Map<string, InstallMemory>();
   private readonly used: Record<CdcSource, number> = { orders: 0, lab_bookings: 0, consultations: 0 };
+  /** Whether this user already answered the consent banner (they answer it once, in their first logged-in visit). */
+  consentAnswered = false;
 
   constructor(
     readonly ctx: GeneratorContext,

@@ -111,8 +111,9 @@ export class SessionEmitter {
     this.emit(web ? 'page' : 'screen', { name, properties });
   }
 
-  track(event: string, properties: JsonObject): void {
-    this.emit('track', { event, properties });
+  /** `context` adds to the SDK's own context (a consent banner's `consent`, say). */
+  track(event: string, properties: JsonObject, context: JsonObject = {}): void {
+    this.emit('track', { event, properties }, context);
   }
 
   identify(userId: string, traits: JsonObject): void {
@@ -129,7 +130,7 @@ export class SessionEmitter {
     this.emit('group', { groupId, traits });
   }
 
-  private emit(type: RudderType, fields: Partial<RudderEvent>): void {
+  private emit(type: RudderType, fields: Partial<RudderEvent>, context: JsonObject = {}): void {
     const memory = this.setup.memory;
     const anonymousId = this.junk?.slot === 'anonymousId' ? this.junk.value : this.setup.install.anonymousId;
     const userId = memory.userId === undefined ? undefined : this.junk?.slot === 'userId' ? this.junk.value : memory.userId;
@@ -146,7 +147,7 @@ export class SessionEmitter {
       anonymousId,
       messageId: this.rng.uuid(),
       channel: this.platform === 'web' ? 'web' : 'mobile',
-      context: { ...this.base, traits },
+      context: { ...this.base, traits, ...context },
       originalTimestamp: isoTime(original),
       sentAt: isoTime(sentMs),
       receivedAt: isoTime(receivedMs),

@@ -48,6 +48,26 @@ describe('lake generate: journeys', () => {
     assert.ok(converted.length > 5, `anonymous viewers identified later: ${converted.length}`);
   });
 
+  it('has a few percent of logged-in users answer the consent banner once, some refusing advertising', () => {
+    const loggedIn = new Set(all.filter((e) => e.userId !== undefined && !isJunk(e.userId)).map((e) => e.userId));
+    const answers = jsonLines(lake.root, 'clickstream')
+      .map(({ value }) => value)
+      .filter((e): e is Record<string, unknown> => e !== undefined && e.type === 'track' && e.event === 'Segment Consent Preference Updated');
+    const byUser = new Map<string, Set<unknown>>();
+    for (const e of answers) {
+      const advertising = at(e, 'context.consent.categoryPreferences.Advertising');
+      assert.equal(typeof advertising, 'boolean', JSON.stringify(e.context));
+      assert.ok(typeof e.userId === 'string', 'a consent answer comes from a logged-in user');
+      byUser.set(e.userId, new Set([...(byUser.get(e.userId) ?? []), e.messageId]));
+    }
+    const real = [...byUser.keys()].filter((userId) => !isJunk(userId));
+    const share = real.length / loggedIn.size;
+    assert.ok(share > 0.01 && share < 0.1, `${real.length} of ${loggedIn.size} logged-in users answered`);
+    assert.ok(real.every((userId) => byUser.get(userId)?.size === 1), 'each user answers once (duplicate deliveries aside)');
+    const refusing = answers.filter((e) => at(e, 'context.consent.categoryPreferences.Advertising') === false).length;
+    assert.ok(refusing > 0 && refusing < answers.length, `${refusing} of ${answers.length} answers refuse advertising`);
+  });
+
   it('has many visitors who never log in', () => {
     const identified = new Set(all.filter((e) => e.userId !== undefined).map((e) => e.anonymousId));
     const anonymousOnly = new Set(all.filter((e) => !identified.has(e.anonymousId)).map((e) => e.anonymousId));
