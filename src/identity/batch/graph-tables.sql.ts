@@ -132,9 +132,13 @@ export class GraphTables {
     return seed === 0 ? `hash(${code}, ${value})` : `hash(${code}, ${value}, ${seed})`;
   }
 
-  /** Each node's hash key; then hashCollisionsSql says whether `seed` keeps them distinct. */
+  /**
+   * Each node's hash key (then hashCollisionsSql says whether `seed` keeps them distinct), with its
+   * type and value, which the edges carry to identity_edges: joining ten million edges to the nodes
+   * again, by node number, later would cost twice what carrying them does.
+   */
   nodeKeysSql(seed: number): string {
-    return `CREATE OR REPLACE TABLE ${this.table('node_keys')} AS SELECT rowid AS node, ${this.hashSql('type_code', 'id_value', seed)} AS h FROM ${this.table('nodes')}`;
+    return `CREATE OR REPLACE TABLE ${this.table('node_keys')} AS SELECT rowid AS node, ${this.hashSql('type_code', 'id_value', seed)} AS h, type_code, id_value FROM ${this.table('nodes')}`;
   }
 
   hashCollisionsSql(): string {
@@ -184,7 +188,9 @@ export class GraphTables {
         GROUP BY 1, 2`,
       `CREATE OR REPLACE TABLE ${this.table('edges')} AS
         SELECT least(a.node, b.node) AS lo, greatest(a.node, b.node) AS hi,
-          s.first.t AS first_seen, s.first.s AS source, s.first.r AS record_id, s.first.p AS pos, s.last_seen, s.occurrences
+          s.first.t AS first_seen, s.first.s AS source, s.first.r AS record_id, s.first.p AS pos, s.last_seen, s.occurrences,
+          CASE WHEN a.node < b.node THEN a.type_code ELSE b.type_code END AS lo_type, CASE WHEN a.node < b.node THEN a.id_value ELSE b.id_value END AS lo_value,
+          CASE WHEN a.node < b.node THEN b.type_code ELSE a.type_code END AS hi_type, CASE WHEN a.node < b.node THEN b.id_value ELSE a.id_value END AS hi_value
         FROM ${this.table('sightings')} AS s
         JOIN ${this.table('node_keys')} AS a ON a.h = s.h1
         JOIN ${this.table('node_keys')} AS b ON b.h = s.h2

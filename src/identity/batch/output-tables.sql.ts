@@ -21,14 +21,11 @@ export class OutputTables {
   }
 
   edgesSql(file: string): string {
-    const nodes = this.t('nodes');
     return `COPY (
-        SELECT ${this.tables.typeNameSql('a.type_code')} AS a_type, a.id_value AS a_value, ${this.tables.typeNameSql('b.type_code')} AS b_type, b.id_value AS b_value,
+        SELECT ${this.tables.typeNameSql('e.lo_type')} AS a_type, e.lo_value AS a_value, ${this.tables.typeNameSql('e.hi_type')} AS b_type, e.hi_value AS b_value,
           ${sourceNameSql('e.source')} AS source, e.record_id, epoch_ms(e.first_seen) AS first_seen, epoch_ms(e.last_seen) AS last_seen, e.occurrences,
           ${this.tables.statusSql('r.outcome', 'r.type_code')} AS status
         FROM (SELECT rowid AS edge, * FROM ${this.t('edges')}) AS e
-        JOIN ${nodes} AS a ON a.rowid = e.lo
-        JOIN ${nodes} AS b ON b.rowid = e.hi
         LEFT JOIN ${this.t('refused')} AS r ON r.edge = e.edge
       ) TO ${sqlString(file)} (FORMAT parquet)`;
   }
@@ -58,31 +55,37 @@ export class OutputTables {
       TO ${sqlString(file)} (FORMAT json)`;
   }
 
+  private touched(): string {
+    const t = (name: string) => this.t(name);
+    return `SELECT customer_id FROM ${t('final')} WHERE previous_customer IS DISTINCT FROM customer_id
+      UNION SELECT previous_customer FROM ${t('final')} WHERE previous_customer IS DISTINCT FROM customer_id AND previous_customer IS NOT NULL
+      UNION SELECT customer_id FROM ${t('previous')} ANTI JOIN ${t('previous_valid')} USING (id_type, id_value)`;
+  }
+
   /**
-   * The full record of every customer a change touched: gaining or losing identifiers, merged away,
-   * or new. Existing customers keep their seed and lineage; a new one takes its seed node's.
-   * Identities are listed strongest type first (type codes follow priority), then by value.
+   * Every customer a change touched: gaining or losing identifiers, merged away, or new; existing
+   * ones keep their seed and lineage, a new one takes its seed's. Ordered by customer id, as
+   * touchedMembersSql: the store sync pairs them up while streaming, so no customer's identifiers
+   * are ever gathered in the lake engine (a first run touches every customer).
    */
   touchedCustomersSql(file: string): string {
     const t = (name: string) => this.t(name);
     return `COPY (
-        WITH touched AS (
-          SELECT customer_id FROM ${t('final')} WHERE previous_customer IS DISTINCT FROM customer_id
-          UNION SELECT previous_customer FROM ${t('final')} WHERE previous_customer IS DISTINCT FROM customer_id AND previous_customer IS NOT NULL
-          UNION SELECT customer_id FROM ${t('previous')} ANTI JOIN ${t('previous_valid')} USING (id_type, id_value)
-        ), members AS (
-          SELECT customer_id,
-            list({'type': ${this.tables.typeNameSql('type_code')}, 'value': id_value} ORDER BY type_code, id_value) AS identities
-          FROM ${t('final')} WHERE customer_id IN (SELECT customer_id FROM touched) GROUP BY 1
-        )
-        SELECT t.customer_id, coalesce(m.identities, []) AS identities,
-          coalesce(c.seed_type, s.seed_type) AS seed_type, coalesce(c.seed_value, s.seed_value) AS seed_value,
+        SELECT t.customer_id, coalesce(c.seed_type, s.seed_type) AS seed_type, coalesce(c.seed_value, s.seed_value) AS seed_value,
           coalesce(c.first_seen, s.first_seen) AS first_seen, c.merged_from
-        FROM touched AS t
-        LEFT JOIN members AS m USING (customer_id)
+        FROM (${this.touched()}) AS t
         LEFT JOIN ${t('previous_customers')} AS c USING (customer_id)
         LEFT JOIN ${t('new_customers')} AS s USING (customer_id)
         ORDER BY t.customer_id
+      ) TO ${sqlString(file)} (FORMAT json)`;
+  }
+
+  /** The touched customers' identifiers, strongest type first (type codes follow priority), then by value. */
+  touchedMembersSql(file: string): string {
+    return `COPY (
+        SELECT f.customer_id, ${this.tables.typeNameSql('f.type_code')} AS id_type, f.id_value
+        FROM ${this.t('final')} AS f SEMI JOIN (${this.touched()}) AS t ON t.customer_id = f.customer_id
+        ORDER BY f.customer_id, f.type_code, f.id_value
       ) TO ${sqlString(file)} (FORMAT json)`;
   }
 
@@ -92,14 +95,12 @@ export class OutputTables {
     return `COPY (
         SELECT f.customer_id AS from_id, i.customer_id AS into_id,
           ${sourceNameSql('e.source')} AS source, e.record_id, e.first_seen AS time,
-          ${this.tables.typeNameSql('a.type_code')} AS a_type, a.id_value AS a_value, ${this.tables.typeNameSql('b.type_code')} AS b_type, b.id_value AS b_value,
+          ${this.tables.typeNameSql('e.lo_type')} AS a_type, e.lo_value AS a_value, ${this.tables.typeNameSql('e.hi_type')} AS b_type, e.hi_value AS b_value,
           (SELECT list({'type': p.id_type, 'value': p.id_value} ORDER BY p.id_type, p.id_value) FROM ${t('previous')} AS p WHERE p.customer_id = f.customer_id) AS identifiers
         FROM ${t('merges')} AS m
         JOIN ${t('previous_numbered')} AS f ON f.previous_index = m.from_index
         JOIN ${t('previous_numbered')} AS i ON i.previous_index = m.into_index
         LEFT JOIN (SELECT rowid AS edge, * FROM ${t('edges')}) AS e ON e.edge = m.edge
-        LEFT JOIN ${t('nodes')} AS a ON a.rowid = e.lo
-        LEFT JOIN ${t('nodes')} AS b ON b.rowid = e.hi
         ORDER BY from_id
       ) TO ${sqlString(file)} (FORMAT json)`;
   }

@@ -160,11 +160,13 @@ async function stitchInWorkspace(
       changedAssignments: workspace.path('changed-assignments.jsonl'),
       droppedAssignments: workspace.path('dropped-assignments.jsonl'),
       touchedCustomers: workspace.path('touched-customers.jsonl'),
+      touchedMembers: workspace.path('touched-members.jsonl'),
       merges: workspace.path('merges.jsonl'),
     };
     await engine.execute(outputs.changedAssignmentsSql(changes.changedAssignments));
     await engine.execute(outputs.droppedAssignmentsSql(changes.droppedAssignments));
     await engine.execute(outputs.touchedCustomersSql(changes.touchedCustomers));
+    await engine.execute(outputs.touchedMembersSql(changes.touchedMembers));
     await engine.execute(outputs.mergesSql(changes.merges));
     storeSummary = await syncStore(store, changes, now());
     lap('store');

@@ -10,7 +10,10 @@ const PAGE = 10_000;
 export interface StoreSyncFiles {
   changedAssignments: string;
   droppedAssignments: string;
+  /** One row per touched customer, ordered by customer id. */
   touchedCustomers: string;
+  /** The touched customers' identifiers, one per row, ordered by customer id and then as they are listed. */
+  touchedMembers: string;
   merges: string;
 }
 
@@ -101,11 +104,19 @@ export async function syncStore(store: IdentityStore, files: StoreSyncFiles, now
     summary.customersWritten += customers.length;
     customers = [];
   };
+  // Both files are ordered by customer id: each customer's identifiers are the next run of member rows.
+  const members = jsonLines(files.touchedMembers)[Symbol.asyncIterator]();
+  let member = await members.next();
   for await (const row of jsonLines(files.touchedCustomers)) {
     const customerId = text(row.customer_id);
+    const identities: Identifier[] = [];
+    while (!member.done && text(member.value.customer_id) === customerId) {
+      identities.push({ type: text(member.value.id_type), value: text(member.value.id_value) });
+      member = await members.next();
+    }
     customers.push({
       customerId,
-      identities: decodeIdentifiers(row.identities) ?? [],
+      identities,
       seed: { type: text(row.seed_type), value: text(row.seed_value) },
       firstSeen: Number(row.first_seen),
       mergedInto: mergedInto.get(customerId) ?? null,
@@ -115,6 +126,7 @@ export async function syncStore(store: IdentityStore, files: StoreSyncFiles, now
     if (customers.length >= PAGE) await flushCustomers();
   }
   if (customers.length > 0) await flushCustomers();
+  if (!member.done) throw new Error(`identity.stitch: ${files.touchedMembers} is not in the order of ${files.touchedCustomers}`);
 
   for (let start = 0; start < merges.length; start += PAGE) await store.apply({ ...emptyChanges(), merges: merges.slice(start, start + PAGE) });
   summary.merges = merges.length;
