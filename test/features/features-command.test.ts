@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,9 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { FEATURES } from '../../src/features/feature-registry';
 import { FeatureLake } from './support/feature-lake';
 import { AS_OF, EARLIER, writeScenario } from './support/scenario';
+import { jsonLines, runCli } from '../support/run-cli';
 
 /** The compiled CLI entry beside this compiled test (scripts/test.mjs compiles both). */
-const MAIN = path.join(__dirname, '..', '..', 'src', 'cli', 'main.js');
 
 describe('c360 features', () => {
   const lake = new FeatureLake();
@@ -24,14 +23,8 @@ describe('c360 features', () => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  function c360(...args: string[]) {
-    const run = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(MAIN)}).main(['node', 'c360', ...process.argv.slice(1)])`, '--', ...args], {
-      env: { ...process.env, C360_HOME: home, C360_LAKE: lake.root, C360_LOG_LEVEL: 'error' },
-      encoding: 'utf8',
-    });
-    return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-  }
-  const lines = (stdout: string): unknown[] => stdout.trim().split('\n').map((line) => JSON.parse(line) as unknown);
+  const c360 = (...args: string[]) => runCli(args, { C360_HOME: home, C360_LAKE: lake.root });
+  const lines = (stdout: string): unknown[] => jsonLines(stdout);
 
   it('materialize prints a summary and fills the features zone and the online store', () => {
     for (const date of [EARLIER, AS_OF]) {

@@ -1,14 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CAMPAIGN_FIXTURE } from './support/campaign-fixture';
 import { FixtureLake } from './support/fixture-lake';
+import { runCli } from '../support/run-cli';
 
 /** The compiled CLI entry beside this compiled test (scripts/test.mjs compiles both). */
-const MAIN = path.join(__dirname, '..', '..', 'src', 'cli', 'main.js');
 
 describe('c360 funnel', () => {
   let lake: FixtureLake;
@@ -25,13 +24,7 @@ describe('c360 funnel', () => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  function c360(...args: string[]) {
-    const run = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(MAIN)}).main(['node', 'c360', ...process.argv.slice(1)])`, '--', ...args], {
-      env: { ...process.env, C360_HOME: home, C360_LAKE: lake.root, C360_LOG_LEVEL: 'error' },
-      encoding: 'utf8',
-    });
-    return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-  }
+  const c360 = (...args: string[]) => runCli(args, { C360_HOME: home, C360_LAKE: lake.root });
 
   it('prints the campaign funnel of a promotion as one JSON document', () => {
     const run = c360('funnel', '--promotion', 'P', '--from', '2026-03-02', '--to', '2026-03-03', '--window', '7d');

@@ -1,15 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { adEmail, adPhone, sha256Hex } from '../../src/segments/export/ad-identifiers';
 import { consentEvent, SegmentLake } from './support/segment-lake';
+import { jsonLines, runCli } from '../support/run-cli';
 
 /** The compiled CLI entry beside this compiled test (scripts/test.mjs compiles both). */
-const MAIN = path.join(__dirname, '..', '..', 'src', 'cli', 'main.js');
 const DAY = '2026-03-10';
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -62,14 +61,8 @@ describe('c360 segments', () => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  function c360(...args: string[]) {
-    const run = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(MAIN)}).main(['node', 'c360', ...process.argv.slice(1)])`, '--', ...args], {
-      env: { ...process.env, C360_HOME: home, C360_LAKE: lake.root, C360_LOG_LEVEL: 'error' },
-      encoding: 'utf8',
-    });
-    return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-  }
-  const lines = (stdout: string): unknown[] => stdout.trim().split('\n').map((line) => JSON.parse(line) as unknown);
+  const c360 = (...args: string[]) => runCli(args, { C360_HOME: home, C360_LAKE: lake.root });
+  const lines = (stdout: string): unknown[] => jsonLines(stdout);
 
   it('creates segments from inline JSON or a file, and refuses a bad one naming the problem', () => {
     const file = path.join(home, 'buyers.json');

@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,9 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import type { IdentityAudit } from '../../../src/identity/audit/identity-audit';
 import type { StitchSummary } from '../../../src/identity/batch/stitch-lake';
 import { RecordLake } from '../support/record-lake';
+import { jsonLines, runCli } from '../../support/run-cli';
 
 /** The compiled CLI entry beside this compiled test (scripts/test.mjs compiles both). */
-const MAIN = path.join(__dirname, '..', '..', '..', 'src', 'cli', 'main.js');
 
 interface Exported {
   customerId: string;
@@ -26,14 +25,11 @@ describe('c360 identity', () => {
   let home: string;
 
   function c360(...args: string[]) {
-    const run = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(MAIN)}).main(['node', 'c360', ...process.argv.slice(1)])`, '--', ...args], {
-      env: { ...process.env, C360_HOME: home, C360_LAKE: lake.root, C360_LOG_LEVEL: 'info' },
-      encoding: 'utf8',
-    });
+    const run = runCli(args, { C360_HOME: home, C360_LAKE: lake.root, C360_LOG_LEVEL: 'info' });
     assert.ok(!run.stderr.includes(PHONE_A) && !run.stderr.includes(EMAIL_A), `personal data on stderr: ${run.stderr}`);
-    return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+    return run;
   }
-  const lines = (stdout: string): Exported[] => stdout.trim().split('\n').map((line) => JSON.parse(line) as Exported);
+  const lines = (stdout: string): Exported[] => jsonLines<Exported>(stdout);
 
   let anonymousCustomer: string;
 
