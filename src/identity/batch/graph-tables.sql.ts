@@ -103,7 +103,10 @@ export class GraphTables {
   nodesSql(): string[] {
     const occurrences = this.columns().map((k) => `SELECT ${this.slotCode(k)} AS type_code, v${k} AS id_value, t FROM ${this.table('records')} WHERE v${k} IS NOT NULL`);
     return [
-      `CREATE OR REPLACE TABLE ${this.table('previous_valid')} AS SELECT * FROM ${this.table('previous')} WHERE ${this.stillValid()}`,
+      // Checked once: the valid ones continue, the others are dropped from the store (see OutputTables).
+      `CREATE OR REPLACE TABLE ${this.table('previous_checked')} AS SELECT *, ${this.stillValid()} AS valid FROM ${this.table('previous')}`,
+      `DROP TABLE ${this.table('previous')}`,
+      `CREATE OR REPLACE VIEW ${this.table('previous_valid')} AS SELECT id_type, id_value, customer_id FROM ${this.table('previous_checked')} WHERE valid`,
       `CREATE OR REPLACE TABLE ${this.table('previous_numbered')} AS
         SELECT customer_id, row_number() OVER (ORDER BY coalesce(c.first_seen, ${NO_TIME_MS}), ${this.typeCodeSql('c.seed_type')}, c.seed_type, c.seed_value, customer_id) - 1 AS previous_index
         FROM (SELECT DISTINCT customer_id FROM ${this.table('previous_valid')}) AS p
@@ -214,7 +217,7 @@ export class GraphTables {
   finalSql(files: { assigned: string; refused: string; merges: string }): Array<{ sql: string; salts: number }> {
     const csv = (file: string, columns: string) => `read_csv(${sqlString(file)}, header = false, delim = ',', auto_detect = false, columns = {${columns}})`;
     const nodes = this.table('nodes');
-    const taken = `(SELECT customer_id FROM ${this.table('previous_customers')} UNION SELECT customer_id FROM ${this.table('previous')})`;
+    const taken = `(SELECT customer_id FROM ${this.table('previous_customers')} UNION SELECT customer_id FROM ${this.table('previous_checked')})`;
     return [
       { sql: `CREATE OR REPLACE TABLE ${this.table('assigned')} AS SELECT * FROM ${csv(files.assigned, `final_previous: 'INTEGER', final_seed: 'INTEGER'`)}`, salts: 0 },
       { sql: `CREATE OR REPLACE TABLE ${this.table('refused')} AS SELECT * FROM ${csv(files.refused, `edge: 'INTEGER', outcome: 'INTEGER', type_code: 'INTEGER'`)}`, salts: 0 },

@@ -51,15 +51,16 @@ export class OutputTables {
 
   /** Stored assignments whose value today's rules reject (e.g. a value added to the blocklist). */
   droppedAssignmentsSql(file: string): string {
-    return `COPY (SELECT id_type, id_value, customer_id FROM ${this.t('previous')} ANTI JOIN ${this.t('previous_valid')} USING (id_type, id_value))
-      TO ${sqlString(file)} (FORMAT json)`;
+    return `COPY (SELECT id_type, id_value, customer_id FROM ${this.t('previous_checked')} WHERE NOT valid) TO ${sqlString(file)} (FORMAT json)`;
   }
 
-  private touched(): string {
+  /** The customers a change touched, once for both files below. */
+  touchedSql(): string {
     const t = (name: string) => this.t(name);
-    return `SELECT customer_id FROM ${t('final')} WHERE previous_customer IS DISTINCT FROM customer_id
+    return `CREATE OR REPLACE TABLE ${t('touched')} AS
+      SELECT customer_id FROM ${t('final')} WHERE previous_customer IS DISTINCT FROM customer_id
       UNION SELECT previous_customer FROM ${t('final')} WHERE previous_customer IS DISTINCT FROM customer_id AND previous_customer IS NOT NULL
-      UNION SELECT customer_id FROM ${t('previous')} ANTI JOIN ${t('previous_valid')} USING (id_type, id_value)`;
+      UNION SELECT customer_id FROM ${t('previous_checked')} WHERE NOT valid`;
   }
 
   /**
@@ -73,7 +74,7 @@ export class OutputTables {
     return `COPY (
         SELECT t.customer_id, coalesce(c.seed_type, s.seed_type) AS seed_type, coalesce(c.seed_value, s.seed_value) AS seed_value,
           coalesce(c.first_seen, s.first_seen) AS first_seen, c.merged_from
-        FROM (${this.touched()}) AS t
+        FROM ${t('touched')} AS t
         LEFT JOIN ${t('previous_customers')} AS c USING (customer_id)
         LEFT JOIN ${t('new_customers')} AS s USING (customer_id)
         ORDER BY t.customer_id
@@ -84,7 +85,7 @@ export class OutputTables {
   touchedMembersSql(file: string): string {
     return `COPY (
         SELECT f.customer_id, ${this.tables.typeNameSql('f.type_code')} AS id_type, f.id_value
-        FROM ${this.t('final')} AS f SEMI JOIN (${this.touched()}) AS t ON t.customer_id = f.customer_id
+        FROM ${this.t('final')} AS f SEMI JOIN ${this.t('touched')} AS t ON t.customer_id = f.customer_id
         ORDER BY f.customer_id, f.type_code, f.id_value
       ) TO ${sqlString(file)} (FORMAT json)`;
   }
@@ -92,16 +93,26 @@ export class OutputTables {
   /** Merges of previous customers, with the record and link that caused each and what the merged one held. */
   mergesSql(file: string): string {
     const t = (name: string) => this.t(name);
+    // The merged customers are few; restrict to them before gathering what they held.
     return `COPY (
-        SELECT f.customer_id AS from_id, i.customer_id AS into_id,
+        WITH merged AS (
+          SELECT m.edge, f.customer_id AS from_id, i.customer_id AS into_id FROM ${t('merges')} AS m
+          JOIN ${t('previous_numbered')} AS f ON f.previous_index = m.from_index
+          JOIN ${t('previous_numbered')} AS i ON i.previous_index = m.into_index
+        ), held AS (
+          SELECT p.customer_id, list({'type': p.id_type, 'value': p.id_value} ORDER BY p.id_type, p.id_value) AS identifiers
+          FROM ${t('previous_checked')} AS p SEMI JOIN merged ON merged.from_id = p.customer_id GROUP BY 1
+        ), causes AS (
+          SELECT e.* FROM (SELECT rowid AS edge, * FROM ${t('edges')}) AS e SEMI JOIN merged ON merged.edge = e.edge
+        )
+        SELECT m.from_id, m.into_id,
           ${sourceNameSql('e.source')} AS source, e.record_id, e.first_seen AS time,
           ${this.tables.typeNameSql('e.lo_type')} AS a_type, e.lo_value AS a_value, ${this.tables.typeNameSql('e.hi_type')} AS b_type, e.hi_value AS b_value,
-          (SELECT list({'type': p.id_type, 'value': p.id_value} ORDER BY p.id_type, p.id_value) FROM ${t('previous')} AS p WHERE p.customer_id = f.customer_id) AS identifiers
-        FROM ${t('merges')} AS m
-        JOIN ${t('previous_numbered')} AS f ON f.previous_index = m.from_index
-        JOIN ${t('previous_numbered')} AS i ON i.previous_index = m.into_index
-        LEFT JOIN (SELECT rowid AS edge, * FROM ${t('edges')}) AS e ON e.edge = m.edge
-        ORDER BY from_id
+          h.identifiers
+        FROM merged AS m
+        LEFT JOIN causes AS e ON e.edge = m.edge
+        LEFT JOIN held AS h ON h.customer_id = m.from_id
+        ORDER BY m.from_id
       ) TO ${sqlString(file)} (FORMAT json)`;
   }
 }

@@ -165,6 +165,7 @@ async function stitchInWorkspace(
     };
     await engine.execute(outputs.changedAssignmentsSql(changes.changedAssignments));
     await engine.execute(outputs.droppedAssignmentsSql(changes.droppedAssignments));
+    await engine.execute(outputs.touchedSql());
     await engine.execute(outputs.touchedCustomersSql(changes.touchedCustomers));
     await engine.execute(outputs.touchedMembersSql(changes.touchedMembers));
     await engine.execute(outputs.mergesSql(changes.merges));

@@ -1,0 +1,53 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { EmbeddedIdentityStore } from '../../../src/identity/embedded/embedded-identity-store';
+import { identifierKey } from '../../../src/identity/identifier';
+import { extendBlocklist } from '../../../src/identity/rules/blocklist';
+import { DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
+import { RecordLake } from '../support/record-lake';
+
+const key = (type: string, value: string) => identifierKey({ type, value });
+
+describe('what a batch stitch changes in the identity store', () => {
+  const lake = new RecordLake();
+  let storeDir: string;
+  let store: EmbeddedIdentityStore;
+
+  before(async () => {
+    storeDir = mkdtempSync(path.join(os.tmpdir(), 'c360-identity-store-changes-'));
+    store = await EmbeddedIdentityStore.open(storeDir);
+    lake
+      .orders({ id: 'OD1', userId: 'u_a', phone: '9811111111', email: 'a@example.com', at: '2026-03-01T08:00:00Z' })
+      .events(
+        { at: '2026-03-01T09:00:00Z', userId: 'u_a', anonymousId: 'anon-1', deviceId: 'kiosk-7' },
+        { at: '2026-03-01T10:00:00Z', anonymousId: 'anon-2', deviceId: 'kiosk-7' },
+      );
+  });
+  after(async () => {
+    await store.close();
+    await lake.close();
+    rmSync(storeDir, { recursive: true, force: true });
+  });
+
+  it('a value blocked after it was stitched leaves the store, and what it joined falls apart', async () => {
+    const first = await lake.stitch({ store, now: () => 1_000 });
+    const account = first.map.customerOf.get(key('user_id', 'u_a'));
+    assert.equal(first.map.customerOf.get(key('anonymous_id', 'anon-2')), account, 'the kiosk joined the second visitor to the account');
+
+    const rules = { ...DEFAULT_RULES, blocklist: extendBlocklist(DEFAULT_RULES.blocklist, [], ['^kiosk-']) };
+    const second = await lake.stitch({ store, rules, now: () => 2_000 });
+    assert.equal(second.map.customerOf.has(key('device_id', 'kiosk-7')), false);
+    assert.equal(second.map.customerOf.get(key('user_id', 'u_a')), account, 'the account keeps its id');
+    assert.notEqual(second.map.customerOf.get(key('anonymous_id', 'anon-2')), account, 'the visitor is a customer of its own again');
+    assert.equal(second.summary.store?.unassigned, 1);
+    assert.equal(second.summary.blockedValues, 2);
+
+    assert.equal((await store.lookup([{ type: 'device_id', value: 'kiosk-7' }])).size, 0);
+    const stored = (await store.customers([account ?? ''])).get(account ?? '');
+    assert.deepEqual(stored?.identities.map(identifierKey), [key('user_id', 'u_a'), key('email', 'a@example.com'), key('phone', '+919811111111'), key('anonymous_id', 'anon-1')]);
+    assert.equal(stored?.updatedAt, 2_000);
+  });
+});
