@@ -1,6 +1,6 @@
 import { sqlString } from '../../lake/lake-relation';
 import { customerIdSql } from '../customer-id';
-import { blockedSql, normalizedIdentifierSql } from '../identifier-normalization';
+import { blockedSql, duckDbTrimmedIdentifierSql, normalizedFromPartsSql, phoneDigitsSql } from '../identifier-normalization';
 import type { CompiledRules } from '../rules/identity-rules';
 import { NO_TIME_MS, type LayoutSlot } from './record-identifiers.sql';
 
@@ -89,10 +89,14 @@ export class GraphTables {
       GROUP BY ALL`;
   }
 
-  /** A value still valid under today's rules (a newly blocked value drops out of the graph and the store). */
-  private stillValid(): string {
-    const cases = this.typeNames.map((type) => `WHEN ${sqlString(type)} THEN ${normalizedIdentifierSql(type, 'id_value', this.rules.rules.blocklist)}`);
-    return `(CASE id_type ${cases.join(' ')} END) IS NOT DISTINCT FROM id_value`;
+  /** Each stored assignment, and whether its value is still valid under today's rules (a newly blocked value drops out of the graph and the store). */
+  private previousCheckedSql(): string {
+    const parts = { trimmed: 'tr', cleaned: 'lc', digits: 'dg' };
+    const cases = this.typeNames.map((type) => `WHEN ${sqlString(type)} THEN ${normalizedFromPartsSql(type, parts, this.rules.rules.blocklist)}`);
+    // Staged as in records: each intermediate once per stored value (ten million of them after a first stitch).
+    return `SELECT id_type, id_value, customer_id, (CASE id_type ${cases.join(' ')} END) IS NOT DISTINCT FROM id_value AS valid
+      FROM (SELECT *, lower(tr) AS lc, CASE WHEN id_type = 'phone' THEN ${phoneDigitsSql('tr')} END AS dg
+            FROM (SELECT *, ${duckDbTrimmedIdentifierSql('id_value')} AS tr FROM ${this.table('previous')}))`;
   }
 
   /**
@@ -104,7 +108,7 @@ export class GraphTables {
     const occurrences = this.columns().map((k) => `SELECT ${this.slotCode(k)} AS type_code, v${k} AS id_value, t FROM ${this.table('records')} WHERE v${k} IS NOT NULL`);
     return [
       // Checked once: the valid ones continue, the others are dropped from the store (see OutputTables).
-      `CREATE OR REPLACE TABLE ${this.table('previous_checked')} AS SELECT *, ${this.stillValid()} AS valid FROM ${this.table('previous')}`,
+      `CREATE OR REPLACE TABLE ${this.table('previous_checked')} AS ${this.previousCheckedSql()}`,
       `DROP TABLE ${this.table('previous')}`,
       `CREATE OR REPLACE VIEW ${this.table('previous_valid')} AS SELECT id_type, id_value, customer_id FROM ${this.table('previous_checked')} WHERE valid`,
       `CREATE OR REPLACE TABLE ${this.table('previous_numbered')} AS
