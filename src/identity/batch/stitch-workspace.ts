@@ -1,8 +1,9 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import type { LakeEngine } from '../../lake/lake-engine.port';
 import type { LakeLayout } from '../../lake/lake-layout';
 import { DomainError } from '../../shared/domain-error';
+import { acquireProcessLock } from '../../shared/process-lock';
 
 /** One stitch run's scratch: a schema in the lake engine for its tables and a staging folder for its files. */
 export interface StitchWorkspace {
@@ -11,40 +12,15 @@ export interface StitchWorkspace {
   path(...parts: string[]): string;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Two stitch runs at once would race on the identity zone's files and the store; one lock per lake prevents it. */
-function acquireLock(lockPath: string): () => void {
-  mkdirSync(path.dirname(lockPath), { recursive: true });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lockPath, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(lockPath, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(lockPath, 'utf8').trim());
-      if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
-        throw new DomainError('CONFLICT', `another identity stitch (pid ${holder}) is running on this lake; wait for it, or delete ${lockPath} if that process is gone`);
-      }
-      // The holder died mid-run: the lock is stale.
-      rmSync(lockPath, { force: true });
-    }
-  }
-  throw new DomainError('CONFLICT', `could not take ${lockPath}`);
-}
-
 /** Runs `work` in a fresh workspace and always removes the schema, the staging folder and the lock. */
 export async function withStitchWorkspace<T>(engine: LakeEngine, layout: LakeLayout, work: (workspace: StitchWorkspace) => Promise<T>): Promise<T> {
-  const release = acquireLock(layout.staging('identity.lock'));
+  // Two stitch runs at once would race on the identity zone's files and the store; one lock per lake prevents it.
+  const lockPath = layout.staging('identity.lock');
+  const release = acquireProcessLock(lockPath, (holder) =>
+    holder > 0
+      ? new DomainError('CONFLICT', `another identity stitch (pid ${holder}) is running on this lake; wait for it, or delete ${lockPath} if that process is gone`)
+      : new DomainError('CONFLICT', `could not take ${lockPath}`),
+  );
   const run = `identity-${Date.now()}-${process.pid}`;
   const dir = layout.staging(run);
   const schema = `c360_${run.replaceAll('-', '_')}`;

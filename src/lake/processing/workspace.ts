@@ -1,8 +1,9 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import type { LakeEngine } from '../lake-engine.port';
 import type { LakeLayout } from '../lake-layout';
 import type { Logger } from '../../shared/logger.port';
+import { acquireProcessLock } from '../../shared/process-lock';
 
 /** One processing run's scratch: a DuckDB schema for its tables and a staging folder inside the lake root. */
 export interface Workspace {
@@ -22,39 +23,11 @@ export class ProcessLockedError extends Error {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM means the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Two runs renaming partitions at once would interleave; one lock file per lake prevents it. */
-function acquireLock(lockPath: string): () => void {
-  mkdirSync(path.dirname(lockPath), { recursive: true });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lockPath, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(lockPath, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(lockPath, 'utf8').trim());
-      if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) throw new ProcessLockedError(lockPath, holder);
-      // The holder died mid-run; its staging folder is garbage and the lock is stale.
-      rmSync(lockPath, { force: true });
-    }
-  }
-  throw new ProcessLockedError(lockPath, -1);
-}
-
 /** Runs `work` with a fresh workspace, and always removes the schema, the staging folder and the lock. */
 export async function withWorkspace<T>(engine: LakeEngine, layout: LakeLayout, logger: Logger, work: (workspace: Workspace) => Promise<T>): Promise<T> {
-  const release = acquireLock(layout.staging('process.lock'));
+  // Two runs renaming partitions at once would interleave; one lock file per lake prevents it.
+  const lockPath = layout.staging('process.lock');
+  const release = acquireProcessLock(lockPath, (holder) => new ProcessLockedError(lockPath, holder));
   const run = `process-${Date.now()}-${process.pid}`;
   const dir = layout.staging(run);
   const schema = `c360_${run.replaceAll('-', '_')}`;

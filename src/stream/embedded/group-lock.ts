@@ -1,5 +1,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { isProcessAlive } from '../../shared/process-lock';
 import { createFileIfAbsent } from './atomic-file';
 
 // Locks held by this process. A lock naming our own pid but missing here was left by an earlier
@@ -9,16 +10,6 @@ const heldHere = new Set<string>();
 interface LockOwner {
   pid: number;
   host: string;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function readOwner(file: string): Promise<LockOwner | undefined> {
@@ -51,7 +42,7 @@ export async function acquireGroupLock(file: string, group: string): Promise<() 
     }
     const owner = await readOwner(file);
     const ours = owner?.pid === me.pid && owner.host === me.host;
-    const stale = owner !== undefined && owner.host === me.host && (ours ? !heldHere.has(file) : !isAlive(owner.pid));
+    const stale = owner !== undefined && owner.host === me.host && (ours ? !heldHere.has(file) : !isProcessAlive(owner.pid));
     if (!stale && owner !== undefined) {
       const where = ours ? 'by another EmbeddedEventBus in this process' : `by process ${owner.pid} on ${owner.host}`;
       throw new Error(`consumer group ${JSON.stringify(group)} is already consuming ${where} (lock ${file}); the embedded bus allows one process per group. Stop that consumer, or delete the lock file if it is gone.`);
