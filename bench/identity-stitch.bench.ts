@@ -1,0 +1,103 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { stitchLake } from '../src/identity/batch/stitch-lake';
+import { EmbeddedIdentityStore } from '../src/identity/embedded/embedded-identity-store';
+import type { IdentityStore } from '../src/identity/identity-store.port';
+import { DuckDbLakeEngine } from '../src/lake/duckdb/duckdb-lake-engine';
+import { LakeLayout } from '../src/lake/lake-layout';
+import { lakeRelation } from '../src/lake/lake-relation';
+import { synthesizeIdentityBenchLake } from './identity-stitch-lake';
+
+// Usage: npm run build && node dist/bench/identity-stitch.bench.js
+//   C360_BENCH_PEOPLE (default 2,300,000: about 10M edges), C360_BENCH_DIR (keeps the synthesized lake between runs),
+//   C360_BENCH_MEMORY (DuckDB memory limit, default 4GB as C360_DUCKDB_MEMORY_LIMIT), C360_BENCH_THREADS (default 2),
+//   C360_BENCH_STORE=embedded also times a first and a repeated stitch that sync the embedded identity store.
+// Each timed stitch runs in a child process of its own, so its peak RSS is its own (DuckDB's memory included).
+
+const people = Number(process.env.C360_BENCH_PEOPLE ?? 2_300_000);
+const dir = process.env.C360_BENCH_DIR ?? path.join(os.tmpdir(), `c360-bench-identity-${people}`);
+const memoryLimit = process.env.C360_BENCH_MEMORY ?? '4GB';
+const threads = Number(process.env.C360_BENCH_THREADS ?? 2);
+const lakeRoot = path.join(dir, 'lake');
+const storeDir = path.join(dir, 'identity-store');
+
+async function openEngine(): Promise<DuckDbLakeEngine> {
+  return DuckDbLakeEngine.open({ lakeRoot, memoryLimit, threads });
+}
+
+/** Child mode: one stitch, then one JSON line with its wall time and the process's peak RSS. */
+async function timeOneStitch(label: string, withStore: boolean): Promise<void> {
+  const started = performance.now();
+  const cpuStarted = process.cpuUsage();
+  const engine = await openEngine();
+  let store: IdentityStore | undefined;
+  try {
+    store = withStore ? await EmbeddedIdentityStore.open(storeDir) : undefined;
+    const summary = await stitchLake(engine, new LakeLayout(lakeRoot), { store });
+    const wallMs = Math.round(performance.now() - started);
+    const cpu = process.cpuUsage(cpuStarted);
+    const { records, identifiers, edges, customers, mergedCustomers, refusedLinks, blockedValues, ms } = summary;
+    console.log(
+      JSON.stringify({
+        bench: 'identity stitch',
+        label,
+        memoryLimit,
+        threads,
+        wallMs,
+        // CPU seconds of all threads (DuckDB's and Node's): steadier than wall time on a shared machine.
+        cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+        peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+        records,
+        identifiers,
+        edges,
+        customers,
+        mergedCustomers,
+        refusedLinks,
+        blockedValues,
+        store: summary.store,
+        phasesMs: ms,
+      }),
+    );
+  } finally {
+    await store?.close();
+    await engine.close();
+  }
+}
+
+function child(label: string, withStore: boolean): void {
+  const run = spawnSync(process.execPath, [__filename, '--child', label, withStore ? 'store' : 'lake'], { stdio: 'inherit', env: process.env });
+  if (run.status !== 0) throw new Error(`${label}: exit ${run.status}`);
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--child') return timeOneStitch(process.argv[3], process.argv[4] === 'store');
+  mkdirSync(lakeRoot, { recursive: true });
+  const engine = await openEngine();
+  try {
+    const started = performance.now();
+    const layout = new LakeLayout(lakeRoot);
+    await synthesizeIdentityBenchLake(engine, layout, { people, days: 30, toDay: '2026-11-22' });
+    const rows: Record<string, number> = {};
+    for (const table of ['clickstream', 'orders', 'api_logs']) {
+      const [count] = await engine.query(`SELECT count(*) AS n FROM ${lakeRelation(engine, layout, 'processed', table)}`);
+      rows[table] = Number(count?.n);
+    }
+    console.log(JSON.stringify({ bench: 'identity lake', people, rows, cores: os.availableParallelism(), preparedMs: Math.round(performance.now() - started) }));
+  } finally {
+    await engine.close();
+  }
+  child('lake only (identity zone written, no store)', false);
+  if (process.env.C360_BENCH_STORE !== 'embedded') child('lake only, again', false);
+  else {
+    rmSync(storeDir, { recursive: true, force: true });
+    child('first stitch into an empty embedded identity store', true);
+    child('re-stitch with the embedded store (nothing changed)', true);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
