@@ -1,7 +1,7 @@
 import { types, type Client } from 'cassandra-driver';
-import { CONSISTENCY, createCassandraClient, type CassandraConfig, type CassandraStoreOptions } from '../../store/cassandra/cassandra-client';
+import { CONSISTENCY, type CassandraConfig, type CassandraStoreOptions } from '../../store/cassandra/cassandra-client';
 import { mapBounded } from '../../store/cassandra/map-bounded';
-import { assertKeyspaceName, migrate } from '../../store/cassandra/migrate';
+import { connectMigrated } from '../../store/cassandra/connect-migrated';
 import { InFlight } from '../../store/in-flight';
 import { identifierKey, type Identifier } from '../identifier';
 import {
@@ -73,19 +73,7 @@ export class CassandraIdentityStore implements IdentityStore {
 
   /** Connects, creates the keyspace if needed and applies the identity migrations. */
   static async connect(config: CassandraConfig, options: CassandraStoreOptions = {}): Promise<CassandraIdentityStore> {
-    assertKeyspaceName(config.keyspace);
-    const client = createCassandraClient(config, options);
-    try {
-      await client.connect();
-      await migrate(client, config.keyspace, IDENTITY_MIGRATIONS, {
-        replication: options.replication ?? { class: 'SimpleStrategy', replicationFactor: 1 },
-        localDataCenter: config.localDataCenter,
-        schemaTimeoutMs: options.schemaTimeoutMs ?? 120_000,
-      });
-    } catch (error) {
-      await client.shutdown();
-      throw error;
-    }
+    const client = await connectMigrated(config, IDENTITY_MIGRATIONS, options);
     return new CassandraIdentityStore(client, statementsFor(config.keyspace), {
       concurrency: options.concurrency ?? 64,
       read: CONSISTENCY[options.readConsistency ?? 'LOCAL_QUORUM'],

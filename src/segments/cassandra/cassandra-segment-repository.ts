@@ -1,6 +1,6 @@
 import { types, type Client } from 'cassandra-driver';
-import { CONSISTENCY, createCassandraClient, type CassandraConfig, type CassandraStoreOptions } from '../../store/cassandra/cassandra-client';
-import { assertKeyspaceName, migrate } from '../../store/cassandra/migrate';
+import { CONSISTENCY, type CassandraConfig, type CassandraStoreOptions } from '../../store/cassandra/cassandra-client';
+import { connectMigrated } from '../../store/cassandra/connect-migrated';
 import { nameKey, type SaveOutcome, type SegmentAuditEntry, type SegmentRepository, type StoredSegment } from '../segment-repository.port';
 import { SEGMENT_MIGRATIONS } from './segment-migrations';
 
@@ -31,19 +31,7 @@ export class CassandraSegmentRepository implements SegmentRepository {
   ) {}
 
   static async connect(config: CassandraConfig, options: CassandraStoreOptions = {}): Promise<CassandraSegmentRepository> {
-    assertKeyspaceName(config.keyspace);
-    const client = createCassandraClient(config, options);
-    try {
-      await client.connect();
-      await migrate(client, config.keyspace, SEGMENT_MIGRATIONS, {
-        replication: options.replication ?? { class: 'SimpleStrategy', replicationFactor: 1 },
-        localDataCenter: config.localDataCenter,
-        schemaTimeoutMs: options.schemaTimeoutMs ?? 120_000,
-      });
-    } catch (error) {
-      await client.shutdown();
-      throw error;
-    }
+    const client = await connectMigrated(config, SEGMENT_MIGRATIONS, options);
     // Serial reads see every applied lightweight transaction, so a change never builds on a stale version.
     return new CassandraSegmentRepository(client, statementsFor(config.keyspace), CONSISTENCY[options.readConsistency ?? 'LOCAL_QUORUM']);
   }

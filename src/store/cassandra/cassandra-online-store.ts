@@ -3,10 +3,10 @@ import { InFlight } from '../in-flight';
 import { decodeFeatureValue, encodeFeatureValue, type FeatureReadResult, type FeatureRow, type OnlineStore, type StoredFeature } from '../online-store.port';
 import { assertStorableRows, storableNames } from '../online-store.validation';
 import { wholeEntityReadLimit } from '../whole-entity-read';
-import { CONSISTENCY, createCassandraClient, type CassandraConfig, type CassandraStoreOptions } from './cassandra-client';
+import { CONSISTENCY, type CassandraConfig, type CassandraStoreOptions } from './cassandra-client';
 import { CASSANDRA_MIGRATIONS } from './cassandra-migrations';
 import { mapBounded } from './map-bounded';
-import { assertKeyspaceName, migrate } from './migrate';
+import { connectMigrated } from './connect-migrated';
 
 // Statements per unlogged batch. Batches hold one partition only, which Cassandra applies as one
 // mutation and exempts from its batch size warnings; the cap keeps each mutation moderate.
@@ -88,19 +88,7 @@ export class CassandraOnlineStore implements OnlineStore {
 
   /** Connects, creates the keyspace if needed and applies pending schema migrations. */
   static async connect(config: CassandraConfig, options: CassandraStoreOptions = {}): Promise<CassandraOnlineStore> {
-    assertKeyspaceName(config.keyspace);
-    const client = createCassandraClient(config, options);
-    try {
-      await client.connect();
-      await migrate(client, config.keyspace, CASSANDRA_MIGRATIONS, {
-        replication: options.replication ?? { class: 'SimpleStrategy', replicationFactor: 1 },
-        localDataCenter: config.localDataCenter,
-        schemaTimeoutMs: options.schemaTimeoutMs ?? 120_000,
-      });
-    } catch (error) {
-      await client.shutdown();
-      throw error;
-    }
+    const client = await connectMigrated(config, CASSANDRA_MIGRATIONS, options);
     return new CassandraOnlineStore(client, statementsFor(config.keyspace), {
       concurrency: options.concurrency ?? 64,
       read: CONSISTENCY[options.readConsistency ?? 'LOCAL_QUORUM'],
