@@ -7,6 +7,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createServer } from '../../src/app/server';
 import { loadConfig } from '../../src/config/load-config';
 import { memoryLogger } from '../support/memory-log';
+import { postGraphql } from '../support/post-graphql';
 
 const ADMIN_KEY = 'admin-key-0123456789abcdef';
 const RECSYS_KEY = 'recsys-key-0123456789abcdef';
@@ -33,15 +34,7 @@ describe('API authentication and authorization', () => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  async function graphql(query: string, key?: string) {
-    const response = await app.getHttpAdapter().getInstance().inject({
-      method: 'POST',
-      url: '/graphql',
-      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-      payload: JSON.stringify({ query }),
-    });
-    return { status: response.statusCode, body: response.json() as { data?: Record<string, unknown>; errors?: Array<{ message: string; extensions?: { code?: string } }> } };
-  }
+  const graphql = (query: string, key?: string) => postGraphql(app, query, {}, key ?? null);
 
   it('answers 401 UNAUTHENTICATED without an API key', async () => {
     const { status, body } = await graphql('{ lakeTables { name } }');

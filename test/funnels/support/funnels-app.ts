@@ -10,18 +10,13 @@ import { CampaignMetricsStore } from '../../../src/funnels/campaign/campaign-met
 import { silentLogger } from '../../../src/shared/logger.port';
 import { EmbeddedOnlineStore } from '../../../src/store/embedded/embedded-online-store';
 import { memoryLogger } from '../../support/memory-log';
+import { postGraphql, type GraphqlAnswer } from '../../support/post-graphql';
 import type { FixtureLake } from './fixture-lake';
 
 export const FUNNELS_KEY = 'funnels-key-0123456789abcdef';
 export const FEATURES_KEY = 'features-key-0123456789abcdef';
 
-export interface GraphqlAnswer {
-  status: number;
-  body: {
-    data?: Record<string, unknown> | null;
-    errors?: Array<{ message: string; extensions?: { code?: string } }>;
-  };
-}
+export type { GraphqlAnswer };
 
 /** The real API (createServer) over a fixture lake, with a funnels:read key and a key without it. */
 export class FunnelsApp {
@@ -57,13 +52,7 @@ export class FunnelsApp {
   }
 
   async graphql(query: string, variables: Record<string, unknown> = {}, key: string | null = FUNNELS_KEY): Promise<GraphqlAnswer> {
-    const response = await this.app.getHttpAdapter().getInstance().inject({
-      method: 'POST',
-      url: '/graphql',
-      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-      payload: JSON.stringify({ query, variables }),
-    });
-    return { status: response.statusCode, body: response.json() };
+    return postGraphql(this.app, query, variables, key);
   }
 
   async close(): Promise<void> {

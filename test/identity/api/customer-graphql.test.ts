@@ -14,6 +14,7 @@ import { IDENTITY_STORE } from '../../../src/identity/api';
 import { IncrementalStitcher } from '../../../src/identity/incremental/incremental-stitcher';
 import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
 import { memoryLogger } from '../../support/memory-log';
+import { postGraphql } from '../../support/post-graphql';
 
 const ADMIN_KEY = 'admin-key-0123456789abcdef';
 const SUPPORT_KEY = 'support-key-0123456789abcdef';
@@ -67,13 +68,7 @@ describe('GraphQL customer profiles (identity)', () => {
   });
 
   async function graphql(query: string, key = SUPPORT_KEY, variables: Record<string, unknown> = {}): Promise<GraphqlBody> {
-    const response = await app.getHttpAdapter().getInstance().inject({
-      method: 'POST',
-      url: '/graphql',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      payload: JSON.stringify({ query, variables }),
-    });
-    return response.json() as GraphqlBody;
+    return (await postGraphql(app, query, variables, key)).body;
   }
   const codeOf = (body: GraphqlBody) => body.errors?.[0]?.extensions?.code;
 

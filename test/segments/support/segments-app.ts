@@ -6,16 +6,14 @@ import { createServer } from '../../../src/app/server';
 import type { AppConfig } from '../../../src/config/app-config';
 import { loadConfig } from '../../../src/config/load-config';
 import { memoryLogger } from '../../support/memory-log';
+import { postGraphql, type GraphqlAnswer } from '../../support/post-graphql';
 
 export const MARKETING_KEY = 'marketing-key-0123456789abcdef';
 export const ANALYST_KEY = 'analyst-key-0123456789abcdef';
 export const RECSYS_KEY = 'recsys-key-0123456789abcdef';
 export const SUPPORT_KEY = 'support-key-0123456789abcdef';
 
-export interface GraphqlAnswer {
-  status: number;
-  body: { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
-}
+export type { GraphqlAnswer };
 
 /** The real API over a lake: a marketing key (segments read and write, profiles), an analyst's (segments read), and keys without segment scopes. */
 export class SegmentsApp {
@@ -42,13 +40,7 @@ export class SegmentsApp {
   }
 
   async graphql(query: string, variables: Record<string, unknown> = {}, key: string | null = MARKETING_KEY): Promise<GraphqlAnswer> {
-    const response = await this.app.getHttpAdapter().getInstance().inject({
-      method: 'POST',
-      url: '/graphql',
-      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-      payload: JSON.stringify({ query, variables }),
-    });
-    return { status: response.statusCode, body: response.json() };
+    return postGraphql(this.app, query, variables, key);
   }
 
   async close(): Promise<void> {
