@@ -4,6 +4,7 @@ import type { LakeEngine } from '../src/lake/lake-engine.port';
 import type { LakeLayout } from '../src/lake/lake-layout';
 import { sqlString } from '../src/lake/lake-relation';
 import { identityMapFile } from '../src/funnels/sql/identity-map.sql';
+import { stitchedClickstreamRelation, writeStitchedClickstream, type StitchedClickstreamSummary } from '../src/identity/events/stitched-clickstream';
 
 export interface BenchLakeShape {
   events: number;
@@ -71,4 +72,13 @@ export async function synthesizeBenchLake(engine: LakeEngine, layout: LakeLayout
     UNION ALL SELECT 'anonymous_id', 'anon-' || i || '-' || k, 'cust-' || i FROM range(${shape.customers}) AS t(i), range(2) AS s(k)
   ) TO ${sqlString(identityMapFile(layout))} (FORMAT parquet)`);
   writeFileSync(marker, JSON.stringify(shape));
+}
+
+/**
+ * The stitched clickstream the daily identity.stitch-events step would leave, built unless a fresh
+ * one is there (or always with `force`, to time the step). Undefined when nothing was built.
+ */
+export async function stitchBenchLake(engine: LakeEngine, layout: LakeLayout, force = false): Promise<StitchedClickstreamSummary | undefined> {
+  if (!force && stitchedClickstreamRelation(engine, layout) !== undefined) return undefined;
+  return writeStitchedClickstream(engine, layout);
 }

@@ -17,11 +17,13 @@ import { lakeRelation } from '../src/lake/lake-relation';
 import { JsonLogger } from '../src/observability/json-logger';
 import { silentLogger } from '../src/shared/logger.port';
 import { EmbeddedOnlineStore } from '../src/store/embedded/embedded-online-store';
-import { synthesizeBenchLake } from './funnels-lake';
+import { stitchBenchLake, synthesizeBenchLake } from './funnels-lake';
 
 // Usage: npm run build && node dist/bench/funnels.bench.js
 //   C360_BENCH_DIR (default $TMPDIR/c360-bench-funnels) keeps the synthesized lake between runs;
-//   C360_BENCH_EVENTS (default 10000000), C360_BENCH_REQUESTS (default 2000).
+//   C360_BENCH_EVENTS (default 10000000), C360_BENCH_REQUESTS (default 2000);
+//   C360_BENCH_RESTITCH=1 rebuilds the stitched clickstream even when a fresh one is kept, to time it;
+//   C360_BENCH_ONLY=adhoc|api runs one half.
 
 const DAY = 86_400_000;
 const KEY = 'bench-key-0123456789abcdef';
@@ -41,17 +43,27 @@ function summary(samples: number[]): { min: number; p50: number; p95: number; p9
   return { min: round(sorted[0] ?? 0), p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted[sorted.length - 1] ?? 0) };
 }
 
-async function timeAdHoc(runner: LakeFunnelRunner, label: string, spec: FunnelSpec, runs = 5): Promise<void> {
-  await runner.run(spec); // warm: file metadata and the identity map's pages
-  const samples: number[] = [];
-  let result = '';
+/**
+ * The same funnel with events' customers joined from the identity map and read from the stitched
+ * clickstream, side by side: runs alternate which path goes first, so both see the same machine load.
+ */
+async function timeAdHoc(runners: { join: LakeFunnelRunner; stitched: LakeFunnelRunner }, label: string, spec: FunnelSpec, runs = 5): Promise<void> {
+  const paths = ['join', 'stitched'] as const;
+  const samples = { join: [] as number[], stitched: [] as number[] };
+  const results = { join: '', stitched: '' };
+  for (const path of paths) await runners[path].run(spec); // warm: file metadata and the identity map's pages
   for (let run = 0; run < runs; run++) {
-    const started = performance.now();
-    const groups = await runner.run(spec);
-    samples.push(performance.now() - started);
-    result = groups[0]?.steps.map((step) => step.customers).join(' → ') ?? '';
+    for (const path of run % 2 === 0 ? paths : [...paths].reverse()) {
+      const started = performance.now();
+      const groups = await runners[path].run(spec);
+      samples[path].push(performance.now() - started);
+      results[path] = JSON.stringify(groups.map((group) => [group.promotionId, group.value, group.steps.map((step) => step.customers)]));
+    }
   }
-  console.log(JSON.stringify({ bench: 'ad hoc', label, ms: summary(samples), firstGroup: result, groups: runs }));
+  if (results.join !== results.stitched) throw new Error(`${label}: the paths disagree: ${results.join} vs ${results.stitched}`);
+  const join = summary(samples.join);
+  const stitched = summary(samples.stitched);
+  console.log(JSON.stringify({ bench: 'ad hoc', label, runs, join, stitched, medianRatio: Math.round((join.p50 / stitched.p50) * 100) / 100, load: os.loadavg().map((value) => Math.round(value * 10) / 10) }));
 }
 
 function post(agent: http.Agent, port: number, body: string): Promise<{ status: number; text: string }> {
@@ -70,6 +82,23 @@ function post(agent: http.Agent, port: number, body: string): Promise<{ status: 
   });
 }
 
+async function timeAdHocFunnels(runners: { join: LakeFunnelRunner; stitched: LakeFunnelRunner }): Promise<void> {
+  const campaign = (breakdown?: FunnelSpec['breakdown']): FunnelSpec => ({
+    ...campaignFunnelSpec('click_through', { promotionId: 'promo_3' }, { from, to: shape.toDay, windowMs: 7 * DAY, breakdown }),
+    unit: 'customers',
+  });
+  await timeAdHoc(runners, 'campaign funnel, 1 promotion, 30 days, 7d window', campaign());
+  await timeAdHoc(runners, 'campaign funnel, breakdown platform', campaign('platform'));
+  await timeAdHoc(runners, 'campaign funnel, breakdown vertical', campaign('vertical'));
+  await timeAdHoc(runners, '4 event steps (viewed → added → checkout → viewed again), 30 days, 1d window', {
+    steps: ['Product Viewed', 'Product Added', 'Checkout Started', 'Product Viewed'].map((event) => ({ kind: 'event' as const, name: event, event, filters: [] })),
+    from,
+    to: shape.toDay,
+    windowMs: DAY,
+    unit: 'customers',
+  });
+}
+
 async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const lakeRoot = path.join(dir, 'lake');
@@ -81,21 +110,15 @@ async function main(): Promise<void> {
   const [count] = await engine.query(`SELECT count(*) AS n FROM ${lakeRelation(engine, layout, 'processed', 'clickstream')}`);
   console.log(JSON.stringify({ bench: 'lake', events: Number(count?.n), customers: shape.customers, days: shape.days, cores: os.availableParallelism(), synthesizeMs: Math.round(performance.now() - synthStarted) }));
 
-  const runner = new LakeFunnelRunner(engine, layout);
-  const campaign = (breakdown?: FunnelSpec['breakdown']): FunnelSpec => ({
-    ...campaignFunnelSpec('click_through', { promotionId: 'promo_3' }, { from, to: shape.toDay, windowMs: 7 * DAY, breakdown }),
-    unit: 'customers',
-  });
-  await timeAdHoc(runner, 'campaign funnel, 1 promotion, 30 days, 7d window', campaign());
-  await timeAdHoc(runner, 'campaign funnel, breakdown platform', campaign('platform'));
-  await timeAdHoc(runner, 'campaign funnel, breakdown vertical', campaign('vertical'));
-  await timeAdHoc(runner, '4 event steps (viewed → added → checkout → viewed again), 30 days, 1d window', {
-    steps: ['Product Viewed', 'Product Added', 'Checkout Started', 'Product Viewed'].map((event) => ({ kind: 'event' as const, name: event, event, filters: [] })),
-    from,
-    to: shape.toDay,
-    windowMs: DAY,
-    unit: 'customers',
-  });
+  const restitch = await stitchBenchLake(engine, layout, process.env.C360_BENCH_RESTITCH === '1');
+  if (restitch) console.log(JSON.stringify({ bench: 'stitched clickstream build (identity.stitch-events)', ...restitch, load: os.loadavg().map((value) => Math.round(value * 10) / 10) }));
+  const only = process.env.C360_BENCH_ONLY;
+  const runners = { join: new LakeFunnelRunner(engine, layout, undefined, 'join'), stitched: new LakeFunnelRunner(engine, layout, undefined, 'stitched') };
+  if (only !== 'api') await timeAdHocFunnels(runners);
+  if (only === 'adhoc') {
+    await engine.close();
+    return;
+  }
 
   const home = path.join(dir, 'home');
   const config = loadConfig({ C360_HOME: home, C360_LAKE: lakeRoot, C360_STREAM_CONSUME: 'false', C360_LOG_LEVEL: 'error', C360_API_KEYS: JSON.stringify([{ name: 'bench', key: KEY, scopes: ['funnels:read'] }]) });

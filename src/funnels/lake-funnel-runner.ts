@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { stitchedClickstreamRelation } from '../identity/events/stitched-clickstream';
 import type { LakeEngine } from '../lake/lake-engine.port';
 import type { LakeLayout } from '../lake/lake-layout';
 import { lakeRelation } from '../lake/lake-relation';
@@ -11,6 +12,13 @@ import { dialectOf, type FunnelDialect } from './sql/funnel-dialect';
 import { funnelSql, type FunnelSqlOptions } from './sql/funnel-query.sql';
 import type { FunnelSources } from './sql/funnel-sql-context';
 import { identityMapFile, identityMapRelation } from './sql/identity-map.sql';
+
+/**
+ * Where events get their customer. `auto`: from the stitched clickstream when a fresh one exists,
+ * else by joining the identity map. `stitched` and `join` force one path (benchmarks and the tests
+ * that check both give the same answer); `stitched` fails when the table is missing or stale.
+ */
+export type EventCustomerSource = 'auto' | 'stitched' | 'join';
 
 /** Columns the funnel reads, typed, for a table that has no files yet (a fresh lake). */
 const EMPTY_TABLES: Readonly<Record<'clickstream' | 'orders', string>> = {
@@ -33,6 +41,7 @@ export class LakeFunnelRunner implements FunnelRunner {
     private readonly engine: LakeEngine,
     private readonly layout: LakeLayout,
     private readonly dialect: FunnelDialect = dialectOf(engine),
+    private readonly customers: EventCustomerSource = 'auto',
   ) {}
 
   async run(spec: FunnelSpec, options: FunnelSqlOptions = {}): Promise<FunnelGroupStats[]> {
@@ -55,6 +64,20 @@ export class LakeFunnelRunner implements FunnelRunner {
     }
     const table = (name: 'clickstream' | 'orders') =>
       hasPartitions(this.layout, name) ? lakeRelation(this.engine, this.layout, 'processed', name) : `(${EMPTY_TABLES[name]})`;
-    return { clickstream: table('clickstream'), orders: table('orders'), identityMap: identityMapRelation(this.engine, this.layout) };
+    return {
+      clickstream: table('clickstream'),
+      orders: table('orders'),
+      identityMap: identityMapRelation(this.engine, this.layout),
+      stitchedClickstream: this.stitchedClickstream(),
+    };
+  }
+
+  private stitchedClickstream(): string | undefined {
+    if (this.customers === 'join') return undefined;
+    const relation = stitchedClickstreamRelation(this.engine, this.layout);
+    if (relation === undefined && this.customers === 'stitched') {
+      throw new DomainError('UNAVAILABLE', 'No fresh stitched clickstream: run `c360 jobs run` (step identity.stitch-events) after the last stitch');
+    }
+    return relation;
   }
 }

@@ -16,8 +16,9 @@ function eventSteps(context: FunnelSqlContext): Array<{ index: number; step: Eve
 /**
  * `ev`: clickstream rows matching some step (or the exclusion) between the first entry and the
  * scan's end, with their stitched customer, epoch-ms time and one match flag per step (`m1`…) and
- * exclusion (`mx`). Rows are narrowed to matches before the identity joins, the costly part; the
- * day and time predicates let DuckDB skip whole files and row groups.
+ * exclusion (`mx`). The day and time predicates let DuckDB skip whole files, the event filter row
+ * groups of the stitched clickstream (sorted by event). From the stitched clickstream the customer
+ * is a column; otherwise rows are narrowed to matches before the identity joins, the costly part.
  */
 function eventsCtes(context: FunnelSqlContext): Cte[] {
   const { params, dialect, spec } = context;
@@ -25,19 +26,20 @@ function eventsCtes(context: FunnelSqlContext): Cte[] {
   if (spec.exclusion) flags.push(['mx', eventMatchSql(spec.exclusion, 'e', params, dialect)]);
   const names = [...new Set([...eventSteps(context).map(({ step }) => step.event), ...(spec.exclusion ? [spec.exclusion.event] : [])])];
   const columns = ['t', 'os', 'promo', ...flags.map(([name]) => name)];
-  return [
-    [
-      'raw',
-      `SELECT e.user_id, e.anonymous_id, ${dialect.epochMs('e.event_time')} AS t, coalesce(e.os_name, '') AS os, e.promotion_id AS promo,
+  const stitched = context.sources.stitchedClickstream;
+  const customer = stitched === undefined ? 'e.user_id, e.anonymous_id' : 'e.customer_id AS cid';
+  const raw: Cte = [
+    'raw',
+    `SELECT ${customer}, ${dialect.epochMs('e.event_time')} AS t, coalesce(e.os_name, '') AS os, e.promotion_id AS promo,
         ${flags.map(([name, match]) => `${match} AS ${name}`).join(',\n        ')}
-      FROM ${context.sources.clickstream} AS e
+      FROM ${stitched ?? context.sources.clickstream} AS e
       WHERE ${dialect.dayBetween('e.dt', params.bind(spec.from), params.bind(dayText(context.scanEndMs - 1)))}
         AND e.event IN (${names.map((name) => params.bind(name)).join(', ')})
         AND e.event_time >= ${params.bind(new Date(context.fromMs))} AND e.event_time < ${params.bind(new Date(context.scanEndMs))}`,
-    ],
-    ['hit', `SELECT * FROM raw WHERE ${flags.map(([name]) => name).join(' OR ')}`],
-    ...eventCustomerCtes('ids', 'hit', columns),
   ];
+  const matched = flags.map(([name]) => name).join(' OR ');
+  if (stitched !== undefined) return [raw, ['ev', `SELECT cid, ${columns.join(', ')} FROM raw WHERE ${matched}`]];
+  return [raw, ['hit', `SELECT * FROM raw WHERE ${matched}`], ...eventCustomerCtes('ids', 'hit', columns)];
 }
 
 /**
@@ -104,9 +106,10 @@ export function isExclusionLinked(context: FunnelSqlContext): boolean {
   return context.byPart && context.spec.exclusion?.sameAsEntry === 'promotion_id';
 }
 
-/** Every CTE the chain reads: identifiers, events, orders, entries and per-step candidates. */
+/** Every CTE the chain reads: identifiers (for orders, and events unless stitched), events, orders, entries and per-step candidates. */
 export function sourceCtes(context: FunnelSqlContext): Cte[] {
-  const ctes: Cte[] = [['ids', identifiersCte(context.sources.identityMap)], ...eventsCtes(context)];
+  const needsIds = context.endsWithOrder || context.sources.stitchedClickstream === undefined;
+  const ctes: Cte[] = [...(needsIds ? [['ids', identifiersCte(context.sources.identityMap)] as const] : []), ...eventsCtes(context)];
   if (context.endsWithOrder) ctes.push(ordersCte(context));
   ctes.push(entriesCte(context));
   context.spec.steps.forEach((step, index) => {

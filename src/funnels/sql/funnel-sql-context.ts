@@ -7,6 +7,11 @@ export interface FunnelSources {
   clickstream: string;
   orders: string;
   identityMap: string;
+  /**
+   * The clickstream with each event's customer (`customer_id`), when a fresh one exists: events
+   * are then read from it instead of `clickstream` joined to `identityMap`, with the same result.
+   */
+  stitchedClickstream?: string;
 }
 
 /**

@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
 import type { FunnelSpec } from '../../../src/funnels/funnel-definition';
 import type { FunnelGroupStats } from '../../../src/funnels/funnel-stats';
-import { LakeFunnelRunner } from '../../../src/funnels/lake-funnel-runner';
-import { DUCKDB_DIALECT } from '../../../src/funnels/sql/funnel-dialect';
+import { LakeFunnelRunner, type EventCustomerSource } from '../../../src/funnels/lake-funnel-runner';
+import { DUCKDB_DIALECT, type FunnelDialect } from '../../../src/funnels/sql/funnel-dialect';
+import { identityMapFile } from '../../../src/funnels/sql/identity-map.sql';
+import { stitchedClickstreamRelation, writeStitchedClickstream } from '../../../src/identity/events/stitched-clickstream';
 import type { LakeEngine } from '../../../src/lake/lake-engine.port';
 import type { LakeLayout } from '../../../src/lake/lake-layout';
 import { assertSameStats } from './compare-stats';
@@ -11,15 +14,30 @@ import { referenceFunnel } from './reference-funnel';
 /** DuckDB functions with the portable range-join chain that Athena runs. */
 export const RANGE_JOIN_DIALECT = { ...DUCKDB_DIALECT, nextStep: 'range' as const };
 
+/** Builds the stitched clickstream unless a fresh one is there (the lake has an identity map to build it from). */
+export async function ensureStitchedClickstream(engine: LakeEngine, layout: LakeLayout): Promise<void> {
+  if (existsSync(identityMapFile(layout)) && stitchedClickstreamRelation(engine, layout) === undefined) await writeStitchedClickstream(engine, layout);
+}
+
 /**
- * Runs a funnel three ways (DuckDB's ASOF chain, the portable range-join chain, the reference)
- * and asserts they agree; returns the SQL result for the test's own expectations.
+ * Runs a funnel five ways (DuckDB's ASOF chain and the portable range-join chain, each with
+ * customers joined from the identity map and read from the stitched clickstream, and the
+ * reference) and asserts they agree; returns the SQL result for the test's own expectations.
  */
 export async function checkedFunnel(engine: LakeEngine, layout: LakeLayout, spec: FunnelSpec, data?: RefData): Promise<FunnelGroupStats[]> {
-  const asof = await new LakeFunnelRunner(engine, layout, DUCKDB_DIALECT).run(spec);
-  const range = await new LakeFunnelRunner(engine, layout, RANGE_JOIN_DIALECT).run(spec);
+  await ensureStitchedClickstream(engine, layout);
   const reference = referenceFunnel(data ?? (await loadReferenceData(engine, layout)), spec);
-  assertSameStats(asof, reference, 'ASOF chain vs reference');
-  assertSameStats(range, reference, 'range-join chain vs reference');
-  return asof;
+  const ways: Array<[string, FunnelDialect, EventCustomerSource]> = [
+    ['ASOF chain, identity join', DUCKDB_DIALECT, 'join'],
+    ['range-join chain, identity join', RANGE_JOIN_DIALECT, 'join'],
+    ['ASOF chain, stitched clickstream', DUCKDB_DIALECT, 'stitched'],
+    ['range-join chain, stitched clickstream', RANGE_JOIN_DIALECT, 'stitched'],
+  ];
+  let first: FunnelGroupStats[] | undefined;
+  for (const [label, dialect, customers] of ways) {
+    const groups = await new LakeFunnelRunner(engine, layout, dialect, customers).run(spec);
+    assertSameStats(groups, reference, `${label} vs reference`);
+    first ??= groups;
+  }
+  return first ?? [];
 }
