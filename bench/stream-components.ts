@@ -55,15 +55,33 @@ async function main(): Promise<void> {
     });
     await bus.close();
 
-    const store = await CassandraOnlineStore.connect(config.cassandra, { concurrency: 256 });
-    const rows = (offset: number) => Array.from({ length: 1000 }, (_, i) => ({ entityKey: `customer:${run}-${offset + i}`, eventTime: Date.now(), features: { a: 1, b: 'x', c: 2 } }));
-    await rate('cassandra via the store adapter, partitions/s (3 cells each, one request per partition, 256 in flight)', 20_000, async () => {
-      for (let i = 0; i < 20; i++) await store.writeBatch(rows(i * 1000));
-    });
-    await rate('cassandra via the store adapter, partition reads/s', 20_000, async () => {
-      for (let i = 0; i < 20; i++) await store.read(rows(i * 1000).map((row) => row.entityKey));
-    });
-    await store.close();
+    // Streamed customers' writes: a state cell of the day's message ids and a few served values.
+    const rows = (offset: number) =>
+      Array.from({ length: 1000 }, (_, i) => ({
+        entityKey: `customer:${run}-${offset + i}`,
+        eventTime: Date.now(),
+        features: { '_stream:meta': '{"v":1767225600000,"b":{},"m":[]}', '_stream:slot:3': `{"d":"2026-01-01","ids":["${run}-${offset + i}-1"],"c":{"orders_30d":1}}`, last_seen_at: new Date().toISOString() },
+      }));
+    // One request per partition (as before) and shared multi-partition batches, alternated.
+    const single = await CassandraOnlineStore.connect(config.cassandra, { concurrency: 256, partitionsPerBatch: 1 });
+    const shared = await CassandraOnlineStore.connect(config.cassandra, { concurrency: 256 });
+    let offset = 0;
+    for (let round = 1; round <= 2; round++) {
+      for (const [label, store] of [['one request per partition', single], ['shared batches (10 partitions / 4 KiB)', shared]] as const) {
+        await rate(`cassandra via the store adapter, partition writes/s, ${label}, round ${round}`, 20_000, async () => {
+          for (let i = 0; i < 20; i++) await store.writeBatch(rows((offset += 1000)));
+        });
+      }
+    }
+    for (let round = 1; round <= 2; round++) {
+      await rate(`cassandra via the store adapter, whole-partition reads/s, one request per partition, round ${round}`, 20_000, async () => {
+        for (let i = 0; i < 20; i++) await Promise.all(rows(i * 1000).map((row) => single.read([row.entityKey])));
+      });
+      await rate(`cassandra via the store adapter, whole-partition reads/s, 32 partitions per request, round ${round}`, 20_000, async () => {
+        for (let i = 0; i < 20; i++) await shared.read(rows(i * 1000).map((row) => row.entityKey));
+      });
+    }
+    await Promise.all([single.close(), shared.close()]);
 
     const client = createCassandraClient(config.cassandra);
     await client.connect();

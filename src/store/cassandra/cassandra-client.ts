@@ -18,8 +18,16 @@ export interface CassandraStoreOptions {
   /** Default LOCAL_QUORUM for both: with RF 3 a read then sees every acknowledged write. */
   readConsistency?: ConsistencyName;
   writeConsistency?: ConsistencyName;
-  /** Partitions read or written at once per call; default 64. */
+  /** Requests in flight at once per call; default 64. */
   concurrency?: number;
+  /**
+   * Partitions one write request may carry (an unlogged batch of partitions with the same
+   * replicas); default 10, Cassandra's unlogged_batch_across_partitions_warn_threshold. 1 sends
+   * each partition on its own.
+   */
+  partitionsPerBatch?: number;
+  /** Estimated data bytes of one multi-partition write; default 4,096, under Cassandra's 5 KiB batch_size_warn_threshold. */
+  batchBytes?: number;
   /** Per-request timeout for reads and writes in ms; default 5,000. */
   requestTimeoutMs?: number;
   /** TCP connect timeout in ms; default 5,000. */

@@ -7,16 +7,30 @@ import { CONSISTENCY, type CassandraConfig, type CassandraStoreOptions } from '.
 import { CASSANDRA_MIGRATIONS } from './cassandra-migrations';
 import { mapBounded } from './map-bounded';
 import { connectMigrated } from './connect-migrated';
+import { packByReplicas, type BatchLimits } from './replica-batches';
 
-// Statements per unlogged batch. Batches hold one partition only, which Cassandra applies as one
-// mutation and exempts from its batch size warnings; the cap keeps each mutation moderate.
+// Statements per unlogged batch of one partition, which Cassandra applies as one mutation and
+// exempts from its batch size warnings; the cap keeps each mutation moderate.
 const STATEMENTS_PER_BATCH = 100;
+// Cassandra's defaults for multi-partition batches: a warning past 10 partitions
+// (unlogged_batch_across_partitions_warn_threshold) and past 5 KiB of data (batch_size_warn_threshold),
+// a refusal past 50 KiB. The byte budget stays under the warning with room for our estimate's error.
+const DEFAULT_PARTITIONS_PER_BATCH = 10;
+const DEFAULT_BATCH_BYTES = 4096;
+// What Cassandra counts beyond names and values, measured on 5.0 (about 41 bytes a cell, 29 a
+// partition), rounded up; the key is counted on top, for margin.
+const CELL_OVERHEAD_BYTES = 48;
+const PARTITION_OVERHEAD_BYTES = 32;
+// Whole partitions read per request (IN on the partition key): the driver's per-request work, not
+// Cassandra, bounds a client reading many small partitions one request each.
+const PARTITIONS_PER_READ = 32;
 // Rows per page when an entity has very many features; paging is transparent to read().
 const FETCH_SIZE = 1000;
 
 interface Statements {
   write: string;
   readAll: string;
+  readAllOfMany: string;
   readSome: string;
   readLimited: string;
   erase: string;
@@ -31,6 +45,7 @@ function statementsFor(keyspace: string): Statements {
     // makes the write idempotent, hence safe to retry.
     write: `UPDATE ${table} USING TIMESTAMP ? SET value = ? WHERE entity_key = ? AND feature = ?`,
     readAll: `SELECT feature, value, WRITETIME(value) AS written_at FROM ${table} WHERE entity_key = ?`,
+    readAllOfMany: `SELECT entity_key, feature, value, WRITETIME(value) AS written_at FROM ${table} WHERE entity_key IN ?`,
     readSome: `SELECT feature, value, WRITETIME(value) AS written_at FROM ${table} WHERE entity_key = ? AND feature IN ?`,
     readLimited: `SELECT feature, value, WRITETIME(value) AS written_at FROM ${table} WHERE entity_key = ? LIMIT ?`,
     erase: `DELETE FROM ${table} USING TIMESTAMP ? WHERE entity_key = ?`,
@@ -58,6 +73,14 @@ function storedFeature(row: types.Row): [string, StoredFeature] | undefined {
   return [feature, { value: decodeFeatureValue(value), eventTime: (micros - (micros % 1000)) / 1000 }];
 }
 
+/** One entity's cells to write: [timestamp, value, entity key, feature] per cell, and the estimated data size. */
+interface PartitionWrite {
+  entityKey: string;
+  params: unknown[][];
+  bytes: number;
+  statements: number;
+}
+
 function featuresOf(rows: readonly types.Row[], wanted?: ReadonlySet<string>): Map<string, StoredFeature> {
   const features = new Map<string, StoredFeature>();
   for (const row of rows) {
@@ -83,31 +106,61 @@ export class CassandraOnlineStore implements OnlineStore {
   private constructor(
     private readonly client: Client,
     private readonly statements: Statements,
-    private readonly settings: { concurrency: number; read: types.consistencies; write: types.consistencies; now: () => number },
+    private readonly keyspace: string,
+    private readonly settings: { concurrency: number; read: types.consistencies; write: types.consistencies; now: () => number; batch: BatchLimits },
   ) {}
 
   /** Connects, creates the keyspace if needed and applies pending schema migrations. */
   static async connect(config: CassandraConfig, options: CassandraStoreOptions = {}): Promise<CassandraOnlineStore> {
     const client = await connectMigrated(config, CASSANDRA_MIGRATIONS, options);
-    return new CassandraOnlineStore(client, statementsFor(config.keyspace), {
+    return new CassandraOnlineStore(client, statementsFor(config.keyspace), config.keyspace, {
       concurrency: options.concurrency ?? 64,
       read: CONSISTENCY[options.readConsistency ?? 'LOCAL_QUORUM'],
       write: CONSISTENCY[options.writeConsistency ?? 'LOCAL_QUORUM'],
       now: options.now ?? Date.now,
+      batch: {
+        partitions: Math.max(1, options.partitionsPerBatch ?? DEFAULT_PARTITIONS_PER_BATCH),
+        bytes: options.batchBytes ?? DEFAULT_BATCH_BYTES,
+        statements: STATEMENTS_PER_BATCH,
+      },
     });
   }
 
+  /**
+   * Small partitions share requests: unlogged batches of partitions with the same replicas, each
+   * partition's cells together (Cassandra applies one partition's part of a batch atomically), so
+   * a few thousand customers cost a few hundred requests. A partition too large to share goes in
+   * its own batches, its first cells first, as before.
+   */
   writeBatch(rows: readonly FeatureRow[]): Promise<void> {
     return this.inFlight.run(async () => {
       assertStorableRows(rows);
-      const byEntity = new Map<string, unknown[][]>();
+      const byEntity = new Map<string, PartitionWrite>();
       for (const row of rows) {
-        const params = byEntity.get(row.entityKey) ?? [];
-        for (const [feature, value] of Object.entries(row.features)) params.push([micros(row.eventTime, row.version), encodeFeatureValue(value), row.entityKey, feature]);
-        if (params.length > 0) byEntity.set(row.entityKey, params);
+        let partition = byEntity.get(row.entityKey);
+        for (const [feature, value] of Object.entries(row.features)) {
+          const encoded = encodeFeatureValue(value);
+          if (!partition) byEntity.set(row.entityKey, (partition = { entityKey: row.entityKey, params: [], bytes: PARTITION_OVERHEAD_BYTES + Buffer.byteLength(row.entityKey), statements: 0 }));
+          partition.params.push([micros(row.eventTime, row.version), encoded, row.entityKey, feature]);
+          partition.bytes += Buffer.byteLength(feature) + Buffer.byteLength(encoded) + CELL_OVERHEAD_BYTES;
+          partition.statements += 1;
+        }
       }
-      await mapBounded([...byEntity.values()], this.settings.concurrency, (params) => this.writePartition(params));
+      const requests = packByReplicas([...byEntity.values()], (partition) => this.replicasOf(partition.entityKey), this.settings.batch);
+      await mapBounded(requests, this.settings.concurrency, (partitions) => (partitions.length === 1 ? this.writePartition(partitions[0].params) : this.writeTogether(partitions)));
     });
+  }
+
+  /** The replica set holding an entity's partition ('' when the driver has no token map yet: one group). */
+  private replicasOf(entityKey: string): string {
+    const replicas = this.client.getReplicas(this.keyspace, Buffer.from(entityKey, 'utf8'));
+    if (!replicas || replicas.length === 0) return '';
+    return replicas.length === 1 ? replicas[0].address : replicas.map((host) => host.address).sort().join(',');
+  }
+
+  private async writeTogether(partitions: readonly PartitionWrite[]): Promise<void> {
+    const queries = partitions.flatMap((partition) => partition.params.map((params) => ({ query: this.statements.write, params })));
+    await this.client.batch(queries, { prepare: true, isIdempotent: true, consistency: this.settings.write, logged: false });
   }
 
   private async writePartition(params: unknown[][]): Promise<void> {
@@ -126,12 +179,32 @@ export class CassandraOnlineStore implements OnlineStore {
       const result: FeatureReadResult = new Map();
       if (names?.length === 0) return result;
       const keys = storableNames(entityKeys);
+      if (names === undefined && keys.length > 1) return this.readWholePartitions(keys);
       const partitions = await mapBounded(keys, this.settings.concurrency, (entityKey) => this.readPartition(entityKey, names));
       keys.forEach((entityKey, index) => {
         if (partitions[index].size > 0) result.set(entityKey, partitions[index]);
       });
       return result;
     });
+  }
+
+  /** Whole partitions of many entities, a few dozen per request, each request to one replica set. */
+  private async readWholePartitions(keys: readonly string[]): Promise<FeatureReadResult> {
+    const unique = [...new Set(keys)].map((entityKey) => ({ entityKey, bytes: 0, statements: 0 }));
+    const requests = packByReplicas(unique, (partition) => this.replicasOf(partition.entityKey), { partitions: PARTITIONS_PER_READ, bytes: Number.POSITIVE_INFINITY, statements: Number.POSITIVE_INFINITY });
+    const pages = await mapBounded(requests, this.settings.concurrency, (partitions) => this.rowsOf(this.statements.readAllOfMany, [partitions.map((partition) => partition.entityKey)]));
+    const result: FeatureReadResult = new Map();
+    for (const rows of pages) {
+      for (const row of rows) {
+        const entityKey: unknown = row.get('entity_key');
+        const stored = storedFeature(row);
+        if (typeof entityKey !== 'string' || !stored) continue;
+        let features = result.get(entityKey);
+        if (!features) result.set(entityKey, (features = new Map()));
+        features.set(stored[0], stored[1]);
+      }
+    }
+    return result;
   }
 
   private async readPartition(entityKey: string, names: readonly string[] | undefined): Promise<Map<string, StoredFeature>> {
