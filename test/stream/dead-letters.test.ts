@@ -6,6 +6,8 @@ import { customerEntityKey } from '../../src/features/feature-definition';
 import type { ClickstreamEvent } from '../../src/stream/clickstream-event';
 import { StreamConsumer } from '../../src/stream/consumer/stream-consumer';
 import { noConsumerMetrics } from '../../src/stream/consumer/consumer-metrics';
+import type { DeadLetter } from '../../src/stream/dead-letter/dead-letter';
+import type { DeadLetterQueue } from '../../src/stream/dead-letter/dead-letter-queue.port';
 import { replayDeadLetters } from '../../src/stream/dead-letter/replay-dead-letters';
 import type { DeliveredMessage } from '../../src/stream/event-bus.port';
 import { FeatureProjector } from '../../src/stream/features/feature-projector';
@@ -76,6 +78,38 @@ describe('dead letters: poison messages never stall a partition; replay after a 
       'processing_failed: bug: cannot handle this event',
     ]);
     assert.equal(letters.find((letter) => letter.reason === 'invalid_json')?.payload, '{not json');
+  });
+
+  it('applies batches delivered together (one per partition) as one projector batch, poison still isolated, each settled with its own letters', async () => {
+    const applied: number[] = [];
+    class CountingProjector extends BuggyProjector {
+      override async apply(events: readonly ClickstreamEvent[]) {
+        applied.push(events.length);
+        return super.apply(events);
+      }
+    }
+    const letters: DeadLetter[] = [];
+    const deadLetters: DeadLetterQueue = { send: async (sent) => void letters.push(...sent), replay: async () => ({ replayed: 0 }), close: async () => undefined };
+    const together = new StreamConsumer({ bus: stream.runtime.bus, group: 'test', topics: ['c360-events'], projector: new CountingProjector(store, identity.identity), deadLetters, metrics: noConsumerMetrics, logger: silentLogger });
+    const onPartition = (partition: number, offset: number, value: string): DeliveredMessage => ({ ...message(offset, value), partition });
+    await Promise.all([
+      together.handle([onPartition(0, 0, good('t-1', 'together-a')), onPartition(0, 1, good('t-2', 'together-a'))]),
+      together.handle([onPartition(1, 0, good('t-3', 'together-b')), onPartition(1, 1, good('poison', 'together-b'))]),
+      together.handle([onPartition(2, 0, '{not json')]),
+    ]);
+    // One batch of the three (4 decoded events), then the failed batch's events one at a time.
+    assert.deepEqual(applied, [4, 1, 1, 1, 1]);
+    assert.equal(await orders('together-a'), 2);
+    assert.equal(await orders('together-b'), 1);
+    assert.deepEqual(letters.map((letter) => [letter.origin.partition, letter.reason]).sort(), [
+      ['1', 'processing_failed: bug: cannot handle this event'],
+      ['2', 'invalid_json'],
+    ]);
+    // A partition's batch that fails on its own, delivered with one that does not, is dead-lettered rather than redelivered.
+    applied.length = 0;
+    await Promise.all([together.handle([onPartition(0, 2, good('t-4', 'together-a'))]), together.handle([onPartition(1, 2, good('poison', 'together-c'))])]);
+    assert.deepEqual(applied, [2, 1, 1]);
+    assert.equal(await orders('together-a'), 3);
   });
 
   it('rejects the batch (to be redelivered) when every event fails: an outage, not poison', async () => {
