@@ -23,6 +23,14 @@ function equalities(context: FunnelSqlContext, linked: boolean, onVertical: bool
   ].join(' AND ');
 }
 
+/**
+ * Step `j`'s candidates, narrowed to customers who reached step `j - 1` in `from`: only their rows
+ * can match, and most customers stop early, so the join sorts and probes far fewer rows.
+ */
+function candidates(j: number, from: string): string {
+  return `(SELECT * FROM s${j} WHERE cid IN (SELECT cid FROM ${from} WHERE t${j - 1} IS NOT NULL))`;
+}
+
 /** Step `j` (1-based, ≥ 2) from CTE `from` with `columns`. */
 function stepCte(context: FunnelSqlContext, j: number, from: string, columns: readonly string[]): { cte: Cte; columns: string[] } {
   const isOrder = context.spec.steps[j - 1]?.kind === 'order';
@@ -37,7 +45,7 @@ function stepCte(context: FunnelSqlContext, j: number, from: string, columns: re
     const amount = isOrder ? `, CASE WHEN ${matched} THEN s.amount END AS amount` : '';
     return {
       cte: [`c${j}`, `SELECT c.*, CASE WHEN ${matched} THEN s.t END AS t${j}${amount}
-        FROM ${from} AS c ASOF LEFT JOIN s${j} AS s ON ${on} AND s.t > ${previous}`],
+        FROM ${from} AS c ASOF LEFT JOIN ${candidates(j, from)} AS s ON ${on} AND s.t > ${previous}`],
       columns: [...columns, ...added],
     };
   }
@@ -45,7 +53,7 @@ function stepCte(context: FunnelSqlContext, j: number, from: string, columns: re
   const amount = isOrder ? ', min_by(s.amount, s.t) AS amount' : '';
   return {
     cte: [`c${j}`, `SELECT ${kept}, min(s.t) AS t${j}${amount}
-      FROM ${from} AS c LEFT JOIN s${j} AS s ON ${on} AND s.t > ${previous} AND ${within}
+      FROM ${from} AS c LEFT JOIN ${candidates(j, from)} AS s ON ${on} AND s.t > ${previous} AND ${within}
       GROUP BY ${kept}`],
     columns: [...columns, ...added],
   };

@@ -27,15 +27,19 @@ function eventsCtes(context: FunnelSqlContext): Cte[] {
   const names = [...new Set([...eventSteps(context).map(({ step }) => step.event), ...(spec.exclusion ? [spec.exclusion.event] : [])])];
   const columns = ['t', 'os', 'promo', ...flags.map(([name]) => name)];
   const stitched = context.sources.stitchedClickstream;
-  const customer = stitched === undefined ? 'e.user_id, e.anonymous_id' : 'e.customer_id AS cid';
+  const select = (relation: string, customer: string, event: string) => `SELECT ${customer}, ${dialect.epochMs('e.event_time')} AS t, coalesce(e.os_name, '') AS os, e.promotion_id AS promo,
+        ${flags.map(([name, match]) => `${match} AS ${name}`).join(',\n        ')}
+      FROM ${relation} AS e
+      WHERE ${dialect.dayBetween('e.dt', params.bind(spec.from), params.bind(dayText(context.scanEndMs - 1)))}
+        AND ${event}
+        AND e.event_time >= ${params.bind(new Date(context.fromMs))} AND e.event_time < ${params.bind(new Date(context.scanEndMs))}`;
+  // The stitched clickstream is sorted by event: an equality per event lets each scan read only that
+  // event's row groups, where one IN list is checked against row groups as a min-max range only.
   const raw: Cte = [
     'raw',
-    `SELECT ${customer}, ${dialect.epochMs('e.event_time')} AS t, coalesce(e.os_name, '') AS os, e.promotion_id AS promo,
-        ${flags.map(([name, match]) => `${match} AS ${name}`).join(',\n        ')}
-      FROM ${stitched ?? context.sources.clickstream} AS e
-      WHERE ${dialect.dayBetween('e.dt', params.bind(spec.from), params.bind(dayText(context.scanEndMs - 1)))}
-        AND e.event IN (${names.map((name) => params.bind(name)).join(', ')})
-        AND e.event_time >= ${params.bind(new Date(context.fromMs))} AND e.event_time < ${params.bind(new Date(context.scanEndMs))}`,
+    stitched === undefined
+      ? select(context.sources.clickstream, 'e.user_id, e.anonymous_id', `e.event IN (${names.map((name) => params.bind(name)).join(', ')})`)
+      : names.map((name) => select(stitched, 'e.customer_id AS cid', `e.event = ${params.bind(name)}`)).join('\n      UNION ALL\n      '),
   ];
   const matched = flags.map(([name]) => name).join(' OR ');
   if (stitched !== undefined) return [raw, ['ev', `SELECT cid, ${columns.join(', ')} FROM raw WHERE ${matched}`]];
