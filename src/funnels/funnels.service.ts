@@ -10,6 +10,7 @@ import {
 } from './campaign/campaign-funnels';
 import { CampaignMetricsStore, type ComputedDay } from './campaign/campaign-metrics-store';
 import { featuresFor, sumPrecomputed } from './campaign/precomputed-campaign';
+import { PrecomputedCache } from './campaign/precomputed-cache';
 import type { Breakdown, FunnelSpec } from './funnel-definition';
 import { breakdownReports, emptyGroup, stepReports, type FunnelReport, type FunnelSource } from './funnel-report';
 import type { FunnelRunner } from './funnel-runner.port';
@@ -67,6 +68,8 @@ function promotionIdOf(value: string): string {
  * answered from the precomputed daily metrics when they cover the request and ad hoc otherwise.
  */
 export class FunnelsService {
+  private readonly precomputedCache = new PrecomputedCache<Map<CampaignVariant, Computed>>();
+
   constructor(
     private readonly runner: FunnelRunner,
     private readonly metrics: CampaignMetricsStore | undefined,
@@ -116,7 +119,12 @@ export class FunnelsService {
     const variants = CAMPAIGN_VARIANTS.filter((variant) => windows[variant] === DEFAULT_WINDOWS[variant]);
     if (!this.metrics || !CampaignMetricsStore.canStore(promotionId) || variants.length === 0) return result;
     const days = daysBetween(from, to);
-    const stored = await this.metrics.read(promotionId, days, variants.flatMap((variant) => featuresFor(variant, breakdown)));
+    const computedDays = await this.metrics.readComputedDays(days);
+    const key = JSON.stringify([promotionId, from, to, breakdown ?? null, windows.click_through, windows.view_through]);
+    const version = PrecomputedCache.versionOf(days, computedDays);
+    const cached = this.precomputedCache.get(key, version);
+    if (cached) return cached;
+    const stored = await this.metrics.read(promotionId, days, variants.flatMap((variant) => featuresFor(variant, breakdown)), computedDays);
     for (const variant of variants) {
       const covered = days.every((day) => stored.computed.get(day)?.[WINDOW_FIELD[variant]] === windows[variant]);
       if (!covered) {
@@ -126,6 +134,7 @@ export class FunnelsService {
       const spec = campaignFunnelSpec(variant, { promotionId }, { from, to, windowMs: windows[variant] });
       result.set(variant, sumPrecomputed(stored, days, variant, breakdown, spec.steps.length, true));
     }
+    this.precomputedCache.set(key, version, result);
     return result;
   }
 

@@ -63,15 +63,26 @@ export class CampaignMetricsStore {
     await this.store.writeBatch([{ entityKey: COMPUTED_DAYS_ENTITY, eventTime, features: marker }]);
   }
 
-  /** One read for the marker and every day of the range. */
-  async read(promotionId: string, days: readonly string[], features: readonly string[]): Promise<StoredCampaignMetrics> {
-    const entities = days.map((day) => campaignEntity(promotionId, day));
-    const result = await this.store.read([COMPUTED_DAYS_ENTITY, ...entities], [...features, ...days]);
+  /** Which of `days` the job has computed, and with which windows: one small read of the marker. */
+  async readComputedDays(days: readonly string[]): Promise<Map<string, ComputedDay>> {
+    const result = await this.store.read([COMPUTED_DAYS_ENTITY], days);
     const computed = new Map<string, ComputedDay>();
     for (const [day, stored] of result.get(COMPUTED_DAYS_ENTITY) ?? []) {
       const value = parseJson(stored.value, isComputedDay);
       if (value) computed.set(day, value);
     }
+    return computed;
+  }
+
+  /**
+   * The marker, then the asked features of every day of the range. Separate reads so the day
+   * entities are read by name (a promotion-day also holds breakdowns nobody asked for, with their
+   * histograms); the marker first, so a day it names computed was fully written before it.
+   */
+  async read(promotionId: string, days: readonly string[], features: readonly string[], computedDays?: Map<string, ComputedDay>): Promise<StoredCampaignMetrics> {
+    const computed = computedDays ?? (await this.readComputedDays(days));
+    const entities = days.map((day) => campaignEntity(promotionId, day));
+    const result = await this.store.read(entities, features);
     const byDay = new Map<string, Map<string, StoredGroup[]>>();
     days.forEach((day, index) => {
       const stored = result.get(entities[index] ?? '');
