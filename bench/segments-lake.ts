@@ -5,6 +5,7 @@ import { FEATURES } from '../src/features/feature-registry';
 import { featurePartitionDir, featurePartitionFile } from '../src/features/offline/feature-partitions';
 import { shiftDay } from '../src/features/sql/as-of';
 import { identityMapFile } from '../src/features/sql/feature-sources';
+import { stitchedClickstreamRelation, writeStitchedClickstream, type StitchedClickstreamSummary } from '../src/identity/events/stitched-clickstream';
 import type { LakeEngine } from '../src/lake/lake-engine.port';
 import type { LakeLayout } from '../src/lake/lake-layout';
 import { sqlString } from '../src/lake/lake-relation';
@@ -52,20 +53,31 @@ export interface SegmentsBenchLake {
   previousDay: string;
   customers: number;
   events: number;
+  /** The stitched clickstream written by this call (absent when the lake already had a current one). */
+  stitched?: StitchedClickstreamSummary;
 }
 
 /**
  * A synthetic lake for the segments benchmark, written with DuckDB's range(): the identity map,
  * the feature tables of two days (every registry feature, plausible spreads and nulls; the second
  * day's values drawn afresh for a tenth of the customers, so the change feed has work), a month of
- * processed clickstream (track events with product properties, and consent choices).
+ * processed clickstream (track events with product properties, and consent choices), and the
+ * stitched clickstream the daily run's identity.stitch-events writes from them.
  */
 export async function segmentsBenchLake(engine: LakeEngine, layout: LakeLayout, customers: number, eventsPerCustomer: number): Promise<SegmentsBenchLake> {
   const day = '2026-03-31';
   const previousDay = shiftDay(day, -1);
   const events = customers * eventsPerCustomer;
   const marker = path.join(layout.root, `.bench-${customers}x${eventsPerCustomer}`);
-  if (existsSync(marker)) return { day, previousDay, customers, events };
+  if (!existsSync(marker)) {
+    await writeLake(engine, layout, customers, events, day, previousDay);
+    mkdirSync(marker);
+  }
+  const stitched = stitchedClickstreamRelation(engine, layout) ? undefined : await writeStitchedClickstream(engine, layout);
+  return { day, previousDay, customers, events, ...(stitched ? { stitched } : {}) };
+}
+
+async function writeLake(engine: LakeEngine, layout: LakeLayout, customers: number, events: number, day: string, previousDay: string): Promise<void> {
   rmSync(layout.root, { recursive: true, force: true });
   mkdirSync(path.dirname(identityMapFile(layout)), { recursive: true });
   await engine.execute(`COPY (SELECT 'user_id' AS id_type, 'u' || CAST(i AS VARCHAR) AS id_value, ${customerId('i')} AS customer_id FROM range(${customers}) AS r(i)) TO ${sqlString(identityMapFile(layout))} (FORMAT parquet)`);
@@ -105,6 +117,4 @@ export async function segmentsBenchLake(engine: LakeEngine, layout: LakeLayout, 
       FROM raw
     ) TO ${sqlString(clickstream)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (dt), OVERWRITE_OR_IGNORE)`,
   );
-  mkdirSync(marker);
-  return { day, previousDay, customers, events };
 }

@@ -8,11 +8,15 @@ import { servedFeatures } from '../src/features/offline/online-values';
 import { sqlString } from '../src/lake/lake-relation';
 import { DuckDbLakeEngine } from '../src/lake/duckdb/duckdb-lake-engine';
 import { LakeLayout } from '../src/lake/lake-layout';
+import { previewSegment } from '../src/segments/audience/preview';
 import { EmbeddedSegmentRepository } from '../src/segments/embedded/embedded-segment-repository';
 import { materializeSegments } from '../src/segments/materialize/materialize-segments';
+import { snapshotSql, type SnapshotSegment } from '../src/segments/materialize/snapshot.sql';
 import { RealtimeSegments } from '../src/segments/realtime/realtime-segments';
-import { SegmentAudiences } from '../src/segments/segment-audiences';
 import { SegmentCatalog } from '../src/segments/segment-catalog';
+import { DUCKDB_SEGMENT_DIALECT } from '../src/segments/sql/segment-dialect';
+import { SegmentSqlContext } from '../src/segments/sql/segment-sql-context';
+import { segmentSources, type SegmentSources } from '../src/segments/sql/segment-sources';
 import { silentLogger } from '../src/shared/logger.port';
 import { EmbeddedOnlineStore } from '../src/store/embedded/embedded-online-store';
 import { segmentsBenchLake } from './segments-lake';
@@ -20,12 +24,16 @@ import { segmentsBenchLake } from './segments-lake';
 // Usage: C360_DIST=dist-seg npm test -- segments/definition (any build of bench/), then
 //   node dist-seg/bench/segments.bench.js
 //   C360_BENCH_CUSTOMERS (default 1000000), C360_BENCH_EVENTS_PER_CUSTOMER (default 4), C360_BENCH_THREADS (default 2),
-//   C360_BENCH_RUNS (default 7), C360_BENCH_DIR (default $TMPDIR/c360-bench-segments-<customers>) keeps the lake between runs.
+//   C360_BENCH_RUNS (default 7), C360_BENCH_SNAPSHOT_RUNS (default 3), C360_BENCH_DIR (default $TMPDIR/c360-bench-segments-<customers>)
+//   keeps the lake between runs.
+// Previews and the snapshot query run side by side, alternating: events read from the stitched clickstream
+// (what the daily run leaves) and events joined to the identity map (the fallback when it is missing or stale).
 
 const customers = Number(process.env.C360_BENCH_CUSTOMERS ?? 1_000_000);
 const eventsPerCustomer = Number(process.env.C360_BENCH_EVENTS_PER_CUSTOMER ?? 4);
 const threads = Number(process.env.C360_BENCH_THREADS ?? 2);
 const runs = Number(process.env.C360_BENCH_RUNS ?? 7);
+const snapshotRuns = Number(process.env.C360_BENCH_SNAPSHOT_RUNS ?? 3);
 const dir = process.env.C360_BENCH_DIR ?? path.join(os.tmpdir(), `c360-bench-segments-${customers}`);
 
 /** Previews timed, one kind each: feature tests only, nested logic, behaviour with filters, another segment. */
@@ -72,6 +80,17 @@ function twentySegments(): Array<[string, unknown]> {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const spread = (times: number[]) => ({ medianMs: Math.round(median(times)), minMs: Math.round(Math.min(...times)), maxMs: Math.round(Math.max(...times)) });
+
+type Events = 'stitched' | 'joined';
+/** The day's relations with events read one way or the other; stitched requires the lake to have a current stitched clickstream. */
+function sourcesFor(engine: DuckDbLakeEngine, layout: LakeLayout, day: string, events: Events): SegmentSources {
+  const sources = segmentSources(engine, layout, day);
+  if (events === 'stitched' && !sources.stitchedClickstream) throw new Error('the bench lake has no current stitched clickstream');
+  return events === 'stitched' ? sources : { ...sources, stitchedClickstream: undefined };
+}
+/** Alternates the two ways, first one then the other, so load drifts hit both alike. */
+const inTurn = (run: number): Events[] => (run % 2 === 0 ? ['stitched', 'joined'] : ['joined', 'stitched']);
 
 async function main(): Promise<void> {
   const layout = new LakeLayout(path.join(dir, 'lake'));
@@ -85,7 +104,6 @@ async function main(): Promise<void> {
   const repository = await EmbeddedSegmentRepository.open(path.join(dir, 'segments'));
   const store = await EmbeddedOnlineStore.open(path.join(dir, 'store'));
   const catalog = new SegmentCatalog(repository, new FeatureRegistry(), silentLogger);
-  const audiences = new SegmentAudiences(catalog, engine, layout, store);
   try {
     for (const [id, definition] of twentySegments()) await catalog.create({ id, name: id, definition }, 'bench');
     // Consent snapshots of earlier runs would make the first previews look faster than a fresh day's.
@@ -93,15 +111,22 @@ async function main(): Promise<void> {
 
     const preview = async (consent: string) => {
       for (const [label, definition] of Object.entries(PREVIEWS)) {
-        const times: number[] = [];
-        let size = 0;
+        const checked = await catalog.check(definition);
+        const times: Record<Events, number[]> = { stitched: [], joined: [] };
+        const sizes: Record<Events, number> = { stitched: 0, joined: 0 };
+        // Run 0 of each warms the file cache and is not counted.
         for (let run = 0; run <= runs; run++) {
-          const started = performance.now();
-          const result = await audiences.preview({ definition, date: lake.day });
-          if (run > 0) times.push(performance.now() - started);
-          size = result.size;
+          for (const events of inTurn(run)) {
+            const started = performance.now();
+            const result = await previewSegment(engine, layout, checked, lake.day, 10, sourcesFor(engine, layout, lake.day, events));
+            if (run > 0) times[events].push(performance.now() - started);
+            sizes[events] = result.size;
+          }
         }
-        console.log(JSON.stringify({ bench: 'preview', consent, label, size, medianMs: Math.round(median(times)), minMs: Math.round(Math.min(...times)), maxMs: Math.round(Math.max(...times)), runs }));
+        if (sizes.stitched !== sizes.joined) throw new Error(`${label}: ${sizes.stitched} members with stitched events, ${sizes.joined} joined`);
+        const stitched = spread(times.stitched);
+        const joined = spread(times.joined);
+        console.log(JSON.stringify({ bench: 'preview', consent, label, size: sizes.stitched, stitched, joined, ratio: Number((stitched.medianMs / joined.medianMs).toFixed(2)), runs }));
       }
     };
     await preview('read from the clickstream (no snapshot of the day yet)');
@@ -121,10 +146,32 @@ async function main(): Promise<void> {
           optedOut: summary.optedOut,
           ms: summary.ms,
           wallMs: Math.round(performance.now() - started),
+          events: segmentSources(engine, layout, date).stitchedClickstream ? 'stitched' : 'joined',
         }),
       );
     }
     await preview('the day’s snapshot (after the daily run)');
+
+    // The snapshot query alone (every segment's members of the day), side by side.
+    const segments: SnapshotSegment[] = [];
+    for (const segment of await catalog.list()) segments.push({ id: segment.id, version: segment.version, definition: await catalog.check(segment.definition, segment.id) });
+    const scratch = path.join(dir, 'snapshot-scratch.parquet');
+    const snapshotTimes: Record<Events, number[]> = { stitched: [], joined: [] };
+    const rowsBy: Record<Events, number> = { stitched: 0, joined: 0 };
+    for (let run = 0; run < snapshotRuns; run++) {
+      for (const events of inTurn(run)) {
+        const query = snapshotSql(segments, new SegmentSqlContext(lake.day, DUCKDB_SEGMENT_DIALECT, sourcesFor(engine, layout, lake.day, events)), undefined);
+        const started = performance.now();
+        const [row] = await engine.query(`COPY (${query.text}) TO ${sqlString(scratch)} (FORMAT parquet, COMPRESSION zstd)`, query.params);
+        snapshotTimes[events].push(performance.now() - started);
+        rowsBy[events] = Number(row?.Count ?? 0);
+      }
+    }
+    rmSync(scratch, { force: true });
+    if (rowsBy.stitched !== rowsBy.joined) throw new Error(`snapshot: ${rowsBy.stitched} memberships with stitched events, ${rowsBy.joined} joined`);
+    console.log(
+      JSON.stringify({ bench: 'snapshot query', segments: segments.length, memberships: rowsBy.stitched, stitched: spread(snapshotTimes.stitched), joined: spread(snapshotTimes.joined), ratio: Number((median(snapshotTimes.stitched) / median(snapshotTimes.joined)).toFixed(2)), runs: snapshotRuns }),
+    );
 
     // The real-time path reads features from the online store: load the sampled customers' rows of the day.
     const ids = Array.from({ length: 10_000 }, (_, i) => `c${String((i * 97) % customers).padStart(7, '0')}`);

@@ -29,6 +29,8 @@ describe('SQL and in-memory evaluators agree on random definitions (generated la
   let lake: GeneratedSegmentLake;
   let facts: Map<string, CustomerFacts>;
   let context: SegmentSqlContext;
+  /** The same day with events joined to the identity map instead of read from the stitched clickstream. */
+  let joined: SegmentSqlContext;
   const registry = new FeatureRegistry();
   const rng = new SeedSpace(SEED).rng('segment-definitions', 0);
   let generator: RandomDefinitions;
@@ -37,7 +39,10 @@ describe('SQL and in-memory evaluators agree on random definitions (generated la
   before(async () => {
     lake = await generatedSegmentLake(400, 21);
     facts = await lakeFacts(lake.engine, lake.layout, lake.day);
-    context = new SegmentSqlContext(lake.day, DUCKDB_SEGMENT_DIALECT, segmentSources(lake.engine, lake.layout, lake.day));
+    const sources = segmentSources(lake.engine, lake.layout, lake.day);
+    assert.ok(sources.stitchedClickstream, 'the generated lake has a current stitched clickstream');
+    context = new SegmentSqlContext(lake.day, DUCKDB_SEGMENT_DIALECT, sources);
+    joined = new SegmentSqlContext(lake.day, DUCKDB_SEGMENT_DIALECT, { ...sources, stitchedClickstream: undefined });
     const pools = dataPools(facts.values());
     const base = new RandomDefinitions(rng, pools, lake.day);
     const segments = { 'base-a': base.definition(1), 'base-b': base.definition(1), 'base-c': base.definition(2) };
@@ -57,14 +62,19 @@ describe('SQL and in-memory evaluators agree on random definitions (generated la
     assert.ok(facts.size >= 200 && withEvents >= 150 && lake.consentEvents >= 20 && optedOut >= 10, JSON.stringify({ customers: facts.size, withEvents, consent: lake.consentEvents, optedOut }));
   });
 
-  it(`agrees on ${DEFINITIONS} random definitions, most of which split the population (seed ${SEED})`, async () => {
+  const members = async (checked: CheckedCondition, on: SegmentSqlContext): Promise<string[]> => {
+    const query = membersSql(checked, on);
+    return (await lake.engine.query(`${query.text} ORDER BY 1`, query.params)).map((row) => String(row.customer_id));
+  };
+
+  it(`agrees on ${DEFINITIONS} random definitions, most of which split the population, events stitched or joined (seed ${SEED})`, async () => {
     let splitting = 0;
     for (let index = 0; index < DEFINITIONS; index++) {
       const definition = generator.definition();
       const checked = await checkDefinition(definition, { registry, segments: lookup });
-      const query = membersSql(checked, context);
-      const bySql = (await lake.engine.query(`${query.text} ORDER BY 1`, query.params)).map((row) => String(row.customer_id));
+      const bySql = await members(checked, context);
       assert.deepEqual(inMemory(checked), bySql, `definition ${index} (seed ${SEED}) ${JSON.stringify(definition)}`);
+      assert.deepEqual(await members(checked, joined), bySql, `definition ${index} (seed ${SEED}), events joined to the identity map: ${JSON.stringify(definition)}`);
       if (bySql.length > 0 && bySql.length < facts.size * 0.95) splitting++;
     }
     assert.ok(splitting >= DEFINITIONS * 0.4, `only ${splitting} of ${DEFINITIONS} definitions split the population`);
@@ -73,13 +83,15 @@ describe('SQL and in-memory evaluators agree on random definitions (generated la
   it('agrees when many definitions are compiled together and share their behaviour scan', async () => {
     const checked: CheckedCondition[] = [];
     for (let index = 0; index < 20; index++) checked.push(await checkDefinition(generator.definition(), { registry, segments: lookup }));
-    const compiled = compileSegments(checked, context);
-    const flags = compiled.predicates.map((predicate, index) => sql`${predicate} AS ${raw(`s${index}`)}`);
-    const query = sql`WITH ${compiled.ctes} SELECT f.customer_id, ${raw(compiled.optedOut)} AS opted_out, ${joinSql(flags, ', ')} FROM ${raw(compiled.from)} ORDER BY 1`;
-    const rows = await lake.engine.query(query.text, query.params);
-    checked.forEach((definition, index) => {
-      const bySql = rows.filter((row) => row[`s${index}`] === true && row.opted_out === false).map((row) => String(row.customer_id));
-      assert.deepEqual(inMemory(definition), bySql, `definition ${index} of the batch`);
-    });
+    for (const [events, on] of [['stitched', context], ['joined', joined]] as const) {
+      const compiled = compileSegments(checked, on);
+      const flags = compiled.predicates.map((predicate, index) => sql`${predicate} AS ${raw(`s${index}`)}`);
+      const query = sql`WITH ${compiled.ctes} SELECT f.customer_id, ${raw(compiled.optedOut)} AS opted_out, ${joinSql(flags, ', ')} FROM ${raw(compiled.from)} ORDER BY 1`;
+      const rows = await lake.engine.query(query.text, query.params);
+      checked.forEach((definition, index) => {
+        const bySql = rows.filter((row) => row[`s${index}`] === true && row.opted_out === false).map((row) => String(row.customer_id));
+        assert.deepEqual(inMemory(definition), bySql, `definition ${index} of the batch, events ${events}`);
+      });
+    }
   });
 });

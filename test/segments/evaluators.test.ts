@@ -56,11 +56,14 @@ describe('segment evaluators on a hand-built lake: SQL and in-memory agree with 
       // c5 opts out only after the as-of day: still in on D.
       consentEvent('k5', 'u-c5', '2026-03-11T08:00:00.000Z', false),
     ]);
+    await lake.stitchEvents();
   });
   after(() => lake.close());
 
+  /** The members by SQL, the same whether events come stitched or are joined to the identity map, and by the in-memory predicate. */
   async function bothEvaluators(definition: unknown, segments: Record<string, unknown> = {}): Promise<string[]> {
-    const bySql = await lake.members(definition, DAY, segments);
+    const bySql = await lake.members(definition, DAY, segments, 'stitched');
+    assert.deepEqual(await lake.members(definition, DAY, segments, 'joined'), bySql, `stitched and joined events disagree on ${JSON.stringify(definition)}`);
     const predicate = compilePredicate(await lake.check(definition, segments), DAY);
     const facts = await lakeFacts(await lake.engine(), lake.layout, DAY);
     const inMemory = [...facts].filter(([, customer]) => predicate(customer)).map(([id]) => id).sort();

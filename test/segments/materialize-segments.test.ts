@@ -166,7 +166,7 @@ describe('segment materialization: daily snapshots, change feed, online membersh
 
   it('previews the exact size of a definition, consent told apart, with a sample of members', async () => {
     const preview = await audiences.preview({ definition: { feature: 'orders_30d', op: 'gte', value: 1 }, date: D2, sample: 2 });
-    assert.deepEqual({ ...preview, ms: 0, sample: [] }, { date: D2, population: 5, matched: 3, excludedByConsent: 1, size: 2, sample: [], consent: 'snapshot', ms: 0 });
+    assert.deepEqual({ ...preview, ms: 0, sample: [] }, { date: D2, population: 5, matched: 3, excludedByConsent: 1, size: 2, sample: [], consent: 'snapshot', events: 'joined', ms: 0 });
     assert.equal(preview.sample.length, 2);
     assert.ok(preview.sample.every((customer) => ['c2', 'c5'].includes(customer)));
     const latest = await audiences.preview({ definition: { not: { feature: 'orders_30d', op: 'gte', value: 1 } }, sample: 0 });

@@ -82,7 +82,7 @@ describe('c360 segments', () => {
   it('previews a definition or a stored segment', () => {
     const preview = c360('segments', 'preview', '--id', 'buyers', '--sample', '0');
     assert.equal(preview.status, 0, preview.stderr);
-    assert.deepEqual(JSON.parse(preview.stdout), { date: DAY, population: 4, matched: 4, excludedByConsent: 1, size: 3, sample: [], consent: 'clickstream', ms: (JSON.parse(preview.stdout) as { ms: number }).ms });
+    assert.deepEqual(JSON.parse(preview.stdout), { date: DAY, population: 4, matched: 4, excludedByConsent: 1, size: 3, sample: [], consent: 'clickstream', events: 'joined', ms: (JSON.parse(preview.stdout) as { ms: number }).ms });
     const adHoc = c360('segments', 'preview', '--definition', '{"feature":"orders_30d","op":"gt","value":4}', '--date', DAY);
     assert.equal((JSON.parse(adHoc.stdout) as { size: number; sample: string[] }).size, 1);
     assert.match(c360('segments', 'preview').stderr, /give either --definition or --id/);

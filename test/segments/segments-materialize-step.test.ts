@@ -35,11 +35,12 @@ describe('segments.materialize pipeline step', () => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  it('runs in the daily pipeline after features.materialize', () => {
+  it('runs in the daily pipeline after features.materialize and identity.stitch-events', () => {
     const names = orderSteps(dailyPipeline(config())).map((step) => step.name);
     assert.ok(names.includes('segments.materialize'), names.join(', '));
     assert.ok(names.indexOf('features.materialize') < names.indexOf('segments.materialize'), names.join(', '));
-    assert.deepEqual(segmentsMaterializeStep(config()).dependsOn, ['features.materialize']);
+    assert.ok(names.indexOf('identity.stitch-events') >= 0 && names.indexOf('identity.stitch-events') < names.indexOf('segments.materialize'), names.join(', '));
+    assert.deepEqual(segmentsMaterializeStep(config()).dependsOn, ['features.materialize', 'identity.stitch-events']);
   });
 
   it('materializes the run date’s segments through the configured lake, store and repository', async () => {

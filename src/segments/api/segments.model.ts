@@ -84,6 +84,9 @@ export class SegmentPreviewModel implements SegmentPreview {
   @Field(() => String, { description: 'snapshot (the day’s consent snapshot) or clickstream (read now)' })
   consent!: 'snapshot' | 'clickstream';
 
+  @Field(() => String, { description: 'stitched (events read with their customer from the stitched clickstream) or joined (events joined to the identity map now: slower)' })
+  events!: 'stitched' | 'joined';
+
   @Field(() => Int)
   ms!: number;
 }

@@ -4,7 +4,7 @@ import type { CheckedCondition } from '../definition/segment-condition';
 import { segmentDialectOf } from '../sql/segment-dialect';
 import { compileSegments } from '../sql/segment-query.sql';
 import { SegmentSqlContext } from '../sql/segment-sql-context';
-import { segmentSources } from '../sql/segment-sources';
+import { segmentSources, type SegmentSources } from '../sql/segment-sources';
 import { raw, sql } from '../sql/sql-fragment';
 
 export const DEFAULT_SAMPLE = 10;
@@ -25,17 +25,25 @@ export interface SegmentPreview {
   sample: string[];
   /** Where consent came from: the day's snapshot, or the clickstream (no snapshot of that day yet). */
   consent: 'snapshot' | 'clickstream';
+  /** How events found their customer: read from the stitched clickstream, or joined to the identity map. */
+  events: 'stitched' | 'joined';
   ms: number;
 }
 
 /**
  * The exact size of a definition's audience as of D and a sample of it, in one query: the matched
  * customers are counted, those who refused advertising are told apart, the sample is drawn from
- * the rest.
+ * the rest. `sources` defaults to what the lake offers for D (benchmarks compare alternatives).
  */
-export async function previewSegment(engine: LakeEngine, layout: LakeLayout, definition: CheckedCondition, date: string, sampleSize: number): Promise<SegmentPreview> {
+export async function previewSegment(
+  engine: LakeEngine,
+  layout: LakeLayout,
+  definition: CheckedCondition,
+  date: string,
+  sampleSize: number,
+  sources: SegmentSources = segmentSources(engine, layout, date),
+): Promise<SegmentPreview> {
   const started = performance.now();
-  const sources = segmentSources(engine, layout, date);
   const context = new SegmentSqlContext(date, segmentDialectOf(engine), sources);
   const compiled = compileSegments([definition], context);
   const query = sql`WITH ${compiled.ctes},
@@ -56,6 +64,7 @@ export async function previewSegment(engine: LakeEngine, layout: LakeLayout, def
     size: matched - excluded,
     sample: rows.filter((row) => row.customer_id !== null && row.customer_id !== undefined).map((row) => String(row.customer_id)),
     consent: sources.consent ? 'snapshot' : 'clickstream',
+    events: sources.stitchedClickstream ? 'stitched' : 'joined',
     ms: Math.round(performance.now() - started),
   };
 }

@@ -1,5 +1,5 @@
-import { customerJoinSql } from '../../identity/identifier-normalization';
 import type { CheckedBehaviour, CheckedFilter } from '../definition/segment-condition';
+import { customerEvents } from './customer-events.sql';
 import type { SegmentSqlContext } from './segment-sql-context';
 import { joinSql, raw, sql, valueList, type SqlFragment } from './sql-fragment';
 
@@ -30,21 +30,30 @@ export class BehaviourColumns {
   }
 
   /**
-   * The CTEs `ids`, `ev` and `beh`; none when no definition has behaviour. Both strategies count
-   * distinct messageIds that match: count(DISTINCT) keeps a set per behaviour and customer,
-   * `per-message` (the default) aggregates (customer, message) once for all behaviours and sums;
-   * measured side by side it was faster for 1 and 7 behaviours, slower for 2 (docs/BENCHMARKS.md).
+   * The CTEs `ev` and `beh` (and what reading events with their customer needs); none when no
+   * definition has behaviour. Each event's properties are parsed once, into `props`, however many
+   * filters read them; a behaviour's test leaves out what `ev` already guarantees (its event when
+   * there is only one, its window when it is the longest). Both strategies count distinct
+   * messageIds that match: count(DISTINCT) keeps a set per behaviour and customer, `per-message`
+   * (the default) aggregates (customer, message) once for all behaviours and sums; measured side by
+   * side it was faster for 1 and 7 behaviours, slower for 2 (docs/BENCHMARKS.md).
    */
   ctes(context: SegmentSqlContext, strategy: BehaviourStrategy = 'per-message'): SqlFragment[] {
     const entries = [...this.columns.values()];
     if (entries.length === 0) return [];
     const longest = Math.max(...entries.map((entry) => entry.behaviour.inLastDays));
     const events = [...new Set(entries.map((entry) => entry.behaviour.event))];
-    const { joins, customer } = customerJoinSql('ids', 'e', { userId: 'user_id', anonymousId: 'anonymous_id' });
-    const conditions = entries.map(({ column, behaviour }) => ({
-      column,
-      when: joinSql([sql`event = ${behaviour.event}`, raw(`event_time >= ${context.windowStartLiteral(behaviour.inLastDays)}`), ...behaviour.where.map((filter) => filterSql(filter, context))], ' AND '),
-    }));
+    const properties = [...new Set(entries.flatMap((entry) => entry.behaviour.where.map((filter) => filter.property)))];
+    const slot = (property: string) => `props[${properties.indexOf(property) + 1}]`;
+    const source = customerEvents(context, 'ids');
+    const conditions = entries.map(({ column, behaviour }) => {
+      const tests = [
+        ...(events.length > 1 ? [sql`event = ${behaviour.event}`] : []),
+        ...(behaviour.inLastDays < longest ? [raw(`event_time >= ${context.windowStartLiteral(behaviour.inLastDays)}`)] : []),
+        ...behaviour.where.map((filter) => filterSql(filter, slot(filter.property), context)),
+      ];
+      return { column, when: tests.length > 0 ? joinSql(tests, ' AND ') : raw('true') };
+    });
     const counted =
       strategy === 'distinct'
         ? [
@@ -60,15 +69,12 @@ export class BehaviourColumns {
     )`,
             raw(`beh AS (SELECT customer_id, ${conditions.map(({ column }) => `sum(${column}) AS ${column}`).join(', ')} FROM beh_messages GROUP BY customer_id)`),
           ];
+    const props = properties.length > 0 ? sql`, ${context.dialect.jsonValues('e.properties', properties.map((property) => `$.${property}`))} AS props` : raw('');
     return [
-      raw(`ids AS (
-      SELECT id_type, id_value, min(customer_id) AS customer_id FROM ${context.sources.identityMap}
-      WHERE id_type IN ('user_id', 'anonymous_id') AND customer_id IS NOT NULL GROUP BY id_type, id_value
-    )`),
+      ...source.ctes,
       sql`ev AS (
-      SELECT ${raw(customer)} AS customer_id, e.message_id, e.event, e.event_time, e.properties
-      FROM ${raw(context.sources.clickstream)} AS e
-      ${raw(joins)}
+      SELECT ${raw(source.customer)} AS customer_id, e.message_id, e.event, e.event_time${props}
+      FROM ${raw(source.from)}
       WHERE ${raw(context.partitions('e.dt', longest))} AND e.event_time >= ${raw(context.windowStartLiteral(longest))} AND e.event_time < ${raw(context.endLiteral)}
         AND e.type = 'track' AND e.event IN ${valueList(events)}
     )`,
@@ -77,11 +83,10 @@ export class BehaviourColumns {
   }
 }
 
-/** One property filter over `ev.properties`; false (not NULL) when the property is missing or of another kind. */
-function filterSql(filter: CheckedFilter, context: SegmentSqlContext): SqlFragment {
-  const path = `$.${filter.property}`;
+/** One property filter over its slot of `ev.props`; false (not NULL) when the property is missing or of another kind. */
+function filterSql(filter: CheckedFilter, slot: string, context: SegmentSqlContext): SqlFragment {
   const { dialect } = context;
-  const value = filter.kind === 'text' ? dialect.jsonString('properties', path) : filter.kind === 'number' ? dialect.jsonNumber('properties', path) : dialect.jsonBoolean('properties', path);
+  const value = raw(filter.kind === 'text' ? dialect.valueString(slot) : filter.kind === 'number' ? dialect.valueNumber(slot) : dialect.valueBoolean(slot));
   const [first] = filter.values;
   const test =
     filter.op === 'in'

@@ -1,6 +1,6 @@
 import type { LakeEngine } from '../../lake/lake-engine.port';
 import { ATHENA_FEATURE_DIALECT, DUCKDB_FEATURE_DIALECT, type FeatureDialect } from '../../features/sql/feature-dialect';
-import { raw, sql, type SqlFragment } from './sql-fragment';
+import { raw, sql, SqlFragment } from './sql-fragment';
 
 /**
  * Where DuckDB and Athena (Trino) disagree in the segment SQL, each behind one function; the rest
@@ -13,12 +13,17 @@ export interface SegmentDialect {
   listContains(list: string, value: string): SqlFragment;
   /** A non-empty list. */
   listNotEmpty(list: string): string;
-  /** The JSON string at `path`, or NULL when it is missing or not a string. */
-  jsonString(json: string, path: string): SqlFragment;
-  /** The JSON number at `path` as a DOUBLE, or NULL when missing or not a number. */
-  jsonNumber(json: string, path: string): SqlFragment;
-  /** The JSON boolean at `path`, or NULL when missing or not a boolean. */
-  jsonBoolean(json: string, path: string): SqlFragment;
+  /**
+   * The JSON values at `paths` of the document `json` as a list (1-based; an element is NULL where
+   * its path is missing), so several property filters share one parse of each event's properties.
+   */
+  jsonValues(json: string, paths: readonly string[]): SqlFragment;
+  /** Of one JSON value (an element of jsonValues): its text when it is a string, else NULL. */
+  valueString(value: string): string;
+  /** Of one JSON value: the number as a DOUBLE when it is a number, else NULL. */
+  valueNumber(value: string): string;
+  /** Of one JSON value: the boolean when it is true or false, else NULL. */
+  valueBoolean(value: string): string;
   /** The text of a JSON scalar at a constant path, whatever its kind. */
   jsonText(json: string, path: string): SqlFragment;
   /** An order for a deterministic sample that is not merely the smallest ids. */
@@ -29,9 +34,10 @@ export const DUCKDB_SEGMENT_DIALECT: SegmentDialect = {
   days: DUCKDB_FEATURE_DIALECT,
   listContains: (list, value) => sql`list_contains(${raw(list)}, ${value})`,
   listNotEmpty: (list) => `len(${list}) > 0`,
-  jsonString: (json, path) => sql`CASE WHEN json_type(${raw(json)}, ${path}) = 'VARCHAR' THEN json_extract_string(${raw(json)}, ${path}) END`,
-  jsonNumber: (json, path) => sql`CASE WHEN json_type(${raw(json)}, ${path}) IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT') THEN TRY_CAST(json_extract_string(${raw(json)}, ${path}) AS DOUBLE) END`,
-  jsonBoolean: (json, path) => sql`CASE WHEN json_type(${raw(json)}, ${path}) = 'BOOLEAN' THEN json_extract_string(${raw(json)}, ${path}) = 'true' END`,
+  jsonValues: (json, paths) => new SqlFragment(`json_extract(${json}, [${paths.map(() => '?').join(', ')}])`, paths),
+  valueString: (value) => `CASE WHEN json_type(${value}) = 'VARCHAR' THEN ${value} ->> '$' END`,
+  valueNumber: (value) => `CASE WHEN json_type(${value}) IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT') THEN TRY_CAST(${value} ->> '$' AS DOUBLE) END`,
+  valueBoolean: (value) => `CASE WHEN json_type(${value}) = 'BOOLEAN' THEN ${value} ->> '$' = 'true' END`,
   jsonText: (json, path) => sql`json_extract_string(${raw(json)}, ${path})`,
   sampleOrder: (column) => `hash(${column})`,
 };
@@ -41,10 +47,11 @@ export const ATHENA_SEGMENT_DIALECT: SegmentDialect = {
   days: ATHENA_FEATURE_DIALECT,
   listContains: (list, value) => sql`contains(${raw(list)}, ${value})`,
   listNotEmpty: (list) => `cardinality(${list}) > 0`,
-  jsonString: (json, path) => sql`CASE WHEN json_format(json_extract(${raw(json)}, ${path})) LIKE '"%' THEN json_extract_scalar(${raw(json)}, ${path}) END`,
-  jsonNumber: (json, path) =>
-    sql`CASE WHEN json_format(json_extract(${raw(json)}, ${path})) NOT LIKE '"%' THEN TRY_CAST(json_extract_scalar(${raw(json)}, ${path}) AS DOUBLE) END`,
-  jsonBoolean: (json, path) => sql`CASE WHEN json_format(json_extract(${raw(json)}, ${path})) IN ('true', 'false') THEN json_format(json_extract(${raw(json)}, ${path})) = 'true' END`,
+  // Trino has no multi-path extract: one json_extract per property, still once per event rather than per filter.
+  jsonValues: (json, paths) => new SqlFragment(`ARRAY[${paths.map(() => `json_extract(${json}, ?)`).join(', ')}]`, paths),
+  valueString: (value) => `CASE WHEN json_format(${value}) LIKE '"%' THEN json_extract_scalar(${value}, '$') END`,
+  valueNumber: (value) => `CASE WHEN json_format(${value}) NOT LIKE '"%' THEN TRY_CAST(json_extract_scalar(${value}, '$') AS DOUBLE) END`,
+  valueBoolean: (value) => `CASE WHEN json_format(${value}) IN ('true', 'false') THEN json_format(${value}) = 'true' END`,
   jsonText: (json, path) => sql`json_extract_scalar(${raw(json)}, ${path})`,
   sampleOrder: (column) => `xxhash64(to_utf8(${column}))`,
 };

@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { featurePartitionFile } from '../../features/offline/feature-partitions';
 import { identityMapFile } from '../../features/sql/feature-sources';
+import { stitchedClickstreamRelation } from '../../identity/events/stitched-clickstream';
 import type { LakeEngine } from '../../lake/lake-engine.port';
 import type { LakeLayout } from '../../lake/lake-layout';
 import { lakeRelation, sqlString } from '../../lake/lake-relation';
@@ -14,6 +15,12 @@ export interface SegmentSources {
   /** The processed clickstream (behaviour and consent). */
   clickstream: string;
   identityMap: string;
+  /**
+   * The clickstream with each event's stitched customer (`customer_id`), when the lake has one
+   * built from its current identity map and processed files; behaviour and consent then read it
+   * instead of joining events to the identity map.
+   */
+  stitchedClickstream?: string;
   /** A consent snapshot of D (customer_id, opted_out), when one was written; otherwise consent is read from the clickstream. */
   consent?: string;
 }
@@ -69,6 +76,7 @@ export function segmentSources(engine: Pick<LakeEngine, 'dialect'>, layout: Lake
       features: `(SELECT * FROM "features_customer_features" WHERE dt = ${sqlString(day)})`,
       clickstream: lakeRelation(engine, layout, 'processed', 'clickstream'),
       identityMap: '"identity_identity_map"',
+      stitchedClickstream: stitchedClickstreamRelation(engine, layout),
     };
   }
   const clickstreamDir = layout.processedTable('clickstream');
@@ -79,5 +87,6 @@ export function segmentSources(engine: Pick<LakeEngine, 'dialect'>, layout: Lake
     clickstream: hasClickstream ? lakeRelation(engine, layout, 'processed', 'clickstream') : emptyClickstream(),
     identityMap: `read_parquet(${sqlString(identityMapFile(layout))})`,
     ...(existsSync(consent) ? { consent: `read_parquet(${sqlString(consent)})` } : {}),
+    stitchedClickstream: hasClickstream ? stitchedClickstreamRelation(engine, layout) : undefined,
   };
 }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { materializeFeatures } from '../../../src/features/materialize-features';
 import { shiftDay } from '../../../src/features/sql/as-of';
 import { stitchLake } from '../../../src/identity/batch/stitch-lake';
+import { writeStitchedClickstream } from '../../../src/identity/events/stitched-clickstream';
 import { DuckDbLakeEngine } from '../../../src/lake/duckdb/duckdb-lake-engine';
 import { generateLake, type GenerateSummary } from '../../../src/lake/generator/generate-lake';
 import { SeedSpace } from '../../../src/lake/generator/prng';
@@ -56,7 +57,7 @@ async function writeConsent(engine: DuckDbLakeEngine, layout: LakeLayout, day: s
   return events;
 }
 
-/** A lake as generate → process → (consent written) → identity stitch → features materialize leave it. */
+/** A lake as generate → process → (consent written) → identity stitch → stitched clickstream → features materialize leave it. */
 export async function generatedSegmentLake(users: number, days: number, seed = 23): Promise<GeneratedSegmentLake> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'c360-segments-gen-'));
   const layout = new LakeLayout(root);
@@ -68,6 +69,7 @@ export async function generatedSegmentLake(users: number, days: number, seed = 2
   const consent = await writeConsent(engine, layout, day, seed);
   await processLake(layout, engine, { from: shiftDay(day, -10), to: shiftDay(day, 1) }, silentLogger);
   await stitchLake(engine, layout);
+  await writeStitchedClickstream(engine, layout);
   await materializeFeatures({ date: day }, { engine, layout, store, logger: silentLogger });
   return {
     root,

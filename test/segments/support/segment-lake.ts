@@ -9,6 +9,7 @@ import { DuckDbLakeEngine } from '../../../src/lake/duckdb/duckdb-lake-engine';
 import { LakeLayout } from '../../../src/lake/lake-layout';
 import { sqlString } from '../../../src/lake/lake-relation';
 import { processLake } from '../../../src/lake/processing/process-lake';
+import { writeStitchedClickstream } from '../../../src/identity/events/stitched-clickstream';
 import { silentLogger } from '../../../src/shared/logger.port';
 import type { FeatureScalar } from '../../../src/store/online-store.port';
 import { checkDefinition } from '../../../src/segments/definition/check-definition';
@@ -79,6 +80,11 @@ export class SegmentLake {
     await processLake(this.layout, await this.engine(), {}, silentLogger);
   }
 
+  /** Writes the stitched clickstream (each event with its customer) from the current events and identity map, as the daily run's identity.stitch-events does. */
+  async stitchEvents(): Promise<void> {
+    await writeStitchedClickstream(await this.engine(), this.layout);
+  }
+
   async identities(rows: readonly IdentityRow[]): Promise<void> {
     await writeIdentityMap(await this.engine(), this.layout, rows);
   }
@@ -100,10 +106,17 @@ export class SegmentLake {
     return checkDefinition(definition, { registry: this.registry, segments: lookupOf(segments) });
   }
 
-  /** Members by the SQL evaluator, sorted. */
-  async members(definition: unknown, day: string, segments: Record<string, unknown> = {}): Promise<string[]> {
+  /**
+   * Members by the SQL evaluator, sorted. `events` says how events find their customer: `stitched`
+   * requires a current stitched clickstream (stitchEvents), `joined` joins the processed
+   * clickstream to the identity map even when there is one; by default, whichever the lake offers.
+   */
+  async members(definition: unknown, day: string, segments: Record<string, unknown> = {}, events?: 'stitched' | 'joined'): Promise<string[]> {
     const engine = await this.engine();
-    const query = membersSql(await this.check(definition, segments), new SegmentSqlContext(day, DUCKDB_SEGMENT_DIALECT, segmentSources(engine, this.layout, day)));
+    const sources = segmentSources(engine, this.layout, day);
+    if (events === 'stitched' && !sources.stitchedClickstream) throw new Error('no current stitched clickstream on this lake');
+    if (events === 'joined') delete sources.stitchedClickstream;
+    const query = membersSql(await this.check(definition, segments), new SegmentSqlContext(day, DUCKDB_SEGMENT_DIALECT, sources));
     const rows = await engine.query(`${query.text} ORDER BY 1`, query.params);
     return rows.map((row) => String(row.customer_id));
   }
