@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { funnelsMetricsStep } from '../../jobs/funnels-metrics.step';
+import { FUNNELS_METRICS_DEPENDS_ON, funnelsMetricsStep } from '../../jobs/funnels-metrics.step';
 import { loadConfig } from '../../src/config/load-config';
 import { metricsPartition } from '../../src/funnels/campaign/campaign-metrics-parquet';
 import { runPipeline } from '../../src/jobs/pipeline';
@@ -12,13 +12,13 @@ import { CAMPAIGN_FIXTURE } from './support/campaign-fixture';
 import { FixtureLake } from './support/fixture-lake';
 
 describe('jobs run: funnels.campaign-metrics', () => {
-  it('runs after identity stitching and writes every recomputed entry day', async () => {
+  it('runs after the step it depends on and writes every recomputed entry day', async () => {
     const lake = new FixtureLake();
     const home = mkdtempSync(path.join(os.tmpdir(), 'c360-funnels-job-'));
     try {
       await lake.write(CAMPAIGN_FIXTURE);
       const config = loadConfig({ C360_HOME: home, C360_LAKE: lake.root });
-      const stitched = { name: 'identity.stitch', dependsOn: [], run: async () => ({}) };
+      const stitched = { name: FUNNELS_METRICS_DEPENDS_ON, dependsOn: [], run: async () => ({}) };
       const summary = await runPipeline([stitched, funnelsMetricsStep(config, 7)], { date: '2026-03-03', logger: silentLogger });
       const step = summary.steps.find((result) => result.name === 'funnels.campaign-metrics');
       assert.equal(step?.status, 'succeeded', step?.error);
