@@ -9,8 +9,10 @@ const MIX: ReadonlyArray<[number, (n: number) => string]> = [
   [0.07, () => `"type":"screen","name":"Cart"`],
 ];
 
-const CONTEXT =
-  '"context":{"library":{"name":"analytics-node","version":"3.0.13"},"app":{"name":"c360-shop","version":"4.2.0"},"os":{"name":"Android","version":"14"},"device":{"id":"dev-0001","type":"android"},"locale":"en-IN","userAgent":"Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/120 Mobile Safari/537.36"}';
+// Each customer's own device: a device id shared by every customer would be one identifier linked to
+// all of them, which stitching refuses on every event (a hot spot no real traffic has).
+const context = (device: string) =>
+  `"context":{"library":{"name":"analytics-node","version":"3.0.13"},"app":{"name":"c360-shop","version":"4.2.0"},"os":{"name":"Android","version":"14"},"device":{"id":"${device}","type":"android"},"locale":"en-IN","userAgent":"Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/120 Mobile Safari/537.36"}`;
 
 export function eventText(run: string, n: number, customers: number, now: number): string {
   const customer = n % customers;
@@ -23,5 +25,5 @@ export function eventText(run: string, n: number, customers: number, now: number
     }
     roll -= share;
   }
-  return `{${body},"userId":"bu-${run}-${customer}","anonymousId":"ba-${run}-${customer}","messageId":"${run}-${n}","originalTimestamp":"${new Date(now).toISOString()}",${CONTEXT}}`;
+  return `{${body},"userId":"bu-${run}-${customer}","anonymousId":"ba-${run}-${customer}","messageId":"${run}-${n}","originalTimestamp":"${new Date(now).toISOString()}",${context(`bd-${run}-${customer}`)}}`;
 }
