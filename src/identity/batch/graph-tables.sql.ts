@@ -2,6 +2,7 @@ import { sqlString } from '../../lake/lake-relation';
 import { customerIdSql } from '../customer-id';
 import { blockedSql, duckDbTrimmedIdentifierSql, normalizedFromPartsSql, phoneDigitsSql } from '../identifier-normalization';
 import type { CompiledRules } from '../rules/identity-rules';
+import type { LinkKeys } from './link-keys';
 import { NO_TIME_MS, type LayoutSlot } from './record-identifiers.sql';
 
 /** Loads the identity store's state (see previous-state.ts) into the run's schema: previous, previous_customers, separation_sides. */
@@ -27,7 +28,8 @@ export function previousTypesSql(schema: string): string {
  *
  *   records (one row per record, identifiers in layout columns v1..vK)
  *     ├► nodes (one per identifier, in seed order: first seen, type priority, value; node = rowid)
- *     └► sightings (one per linked pair, keyed by hashes) ─► edges (in the order links are applied; edge = rowid)
+ *     └► link_records (record keys, identifier hashes) ─► sightings (one per linked pair, keyed by hashes)
+ *          ─► edges (node numbers, first sighting key, provenance; edge = rowid, in no order)
  *
  * then, after the stitcher assigned every node a customer, the new customers and the final map.
  * Identifiers are joined by a 64-bit hash of (type code, value) where that saves comparing strings:
@@ -115,23 +117,21 @@ export class GraphTables {
         SELECT customer_id, row_number() OVER (ORDER BY coalesce(c.first_seen, ${NO_TIME_MS}), ${this.typeCodeSql('c.seed_type')}, c.seed_type, c.seed_value, customer_id) - 1 AS previous_index
         FROM (SELECT DISTINCT customer_id FROM ${this.table('previous_valid')}) AS p
         LEFT JOIN ${this.table('previous_customers')} AS c USING (customer_id)`,
-      `CREATE OR REPLACE TABLE ${this.table('lake_nodes')} AS
-        SELECT type_code, id_value, min(t) AS first_seen, max(t) AS last_seen, count(*) AS occurrences
-        FROM (${occurrences.join(' UNION ALL ')})
-        GROUP BY ALL`,
       `CREATE OR REPLACE TABLE ${this.table('nodes')} AS
-        WITH joined AS (
+        WITH lake_nodes AS (
+          SELECT type_code, id_value, min(t) AS first_seen
+          FROM (${occurrences.join(' UNION ALL ')})
+          GROUP BY ALL
+        ), joined AS (
           SELECT coalesce(l.type_code, p.type_code) AS type_code, coalesce(l.id_value, p.id_value) AS id_value,
-            l.type_code IS NOT NULL AS in_lake, coalesce(l.first_seen, ${NO_TIME_MS}) AS first_seen, l.last_seen,
-            coalesce(l.occurrences, 0) AS occurrences, p.customer_id AS previous_customer
-          FROM ${this.table('lake_nodes')} AS l
+            l.type_code IS NOT NULL AS in_lake, coalesce(l.first_seen, ${NO_TIME_MS}) AS first_seen, p.customer_id AS previous_customer
+          FROM lake_nodes AS l
           FULL OUTER JOIN (SELECT ${this.typeCodeSql('id_type')} AS type_code, id_value, customer_id FROM ${this.table('previous_valid')}) AS p
             ON p.type_code = l.type_code AND p.id_value = l.id_value
         )
         SELECT j.*, coalesce(n.previous_index, -1) AS previous_index
         FROM joined AS j LEFT JOIN ${this.table('previous_numbered')} AS n ON n.customer_id = j.previous_customer
         ORDER BY j.first_seen, j.type_code, j.id_value`,
-      `DROP TABLE ${this.table('lake_nodes')}`,
     ];
   }
 
@@ -170,55 +170,101 @@ export class GraphTables {
   }
 
   /**
+   * Records sharing a time and source with another, each distinct record id ranked among them
+   * (record ids sort as text; NULL last, as ORDER BY puts them): the rank LinkKeys packs into a
+   * record's key. Few records share both, so this is one grouping and a small window.
+   */
+  recordTiesSql(): string {
+    const records = this.table('records');
+    return `CREATE OR REPLACE TABLE ${this.table('record_ties')} AS
+      SELECT t, source, record_id, dense_rank() OVER (PARTITION BY t, source ORDER BY record_id) - 1 AS rank
+      FROM (SELECT DISTINCT t, source, record_id FROM ${records} SEMI JOIN (SELECT t, source FROM ${records} GROUP BY ALL HAVING count(*) > 1) AS tied USING (t, source))`;
+  }
+
+  /** The bounds LinkKeys are sized by (see RecordBounds). */
+  recordBoundsSql(): string {
+    return `SELECT min(t) FILTER (WHERE t <> ${NO_TIME_MS}) AS min_time, max(t) FILTER (WHERE t <> ${NO_TIME_MS}) AS max_time,
+        coalesce(bool_or(t = ${NO_TIME_MS}), false) AS untimed, (SELECT coalesce(max(rank), 0) FROM ${this.table('record_ties')}) AS max_rank
+      FROM ${this.table('records')}`;
+  }
+
+  /** The most identifiers a record links after its anchor: sighting positions run from 1 to this. */
+  maxPosition(): number {
+    return Math.max(0, this.layout.length - 1);
+  }
+
+  /**
+   * What linking needs of each record: its key (see LinkKeys), time and record id, and the hash
+   * key of each identifier (h{k}, NULL where v{k} is). Replaces the records, whose other columns
+   * linking does not need.
+   */
+  linkRecordsSql(keys: LinkKeys, seed: number): string[] {
+    const hashes = this.columns().map((k) => `CASE WHEN r.v${k} IS NOT NULL THEN ${this.hashSql(String(this.slotCode(k)), `r.v${k}`, seed)} END AS h${k}`);
+    return [
+      `CREATE OR REPLACE TABLE ${this.table('link_records')} AS
+        SELECT ${keys.recordKeySql('r.t', 'r.source', 'coalesce(x.rank, 0)')} AS rk, r.t, r.record_id, ${hashes.join(', ')}
+        FROM ${this.table('records')} AS r
+        LEFT JOIN ${this.table('record_ties')} AS x ON x.t = r.t AND x.source = r.source AND x.record_id IS NOT DISTINCT FROM r.record_id`,
+      `DROP TABLE ${this.table('records')}`,
+      `DROP TABLE ${this.table('record_ties')}`,
+    ];
+  }
+
+  /**
    * Links: each record links its strongest identifier (the anchor: its first layout column holding
    * one) with each of the others, in layout order — linking them in that order is what lets a limit
    * drop the weakest. `pos` is the other's place among the record's identifiers after the anchor. A
    * pair seen in many records is one edge, applied at its first sighting (time, then source and
-   * record, then position in the record), with its provenance and counts; edge = rowid.
+   * record, then position in the record: the least sighting key), with its provenance and counts;
+   * edge = rowid. Edges come in no order: the stitcher sorts them into link order by their keys
+   * (linkOrder), which costs a fraction of sorting them here with their identifiers.
    */
-  edgesSql(seed: number): string[] {
+  edgesSql(keys: LinkKeys): string[] {
     const ks = this.columns();
     const pairs = ks.slice(1).map((j) => {
       const before = ks.slice(0, j - 1);
-      const anchor = `CASE ${before.map((i) => `WHEN v${i} IS NOT NULL THEN ${this.hashSql(String(this.slotCode(i)), `v${i}`, seed)}`).join(' ')} END`;
-      const pos = before.map((i) => `(v${i} IS NOT NULL)::INTEGER`).join(' + ');
-      return `SELECT ${anchor} AS ha, ${this.hashSql(String(this.slotCode(j)), `v${j}`, seed)} AS hb, t, source, record_id, ${pos} AS pos
-        FROM ${this.table('records')} WHERE v${j} IS NOT NULL AND ${pos} >= 1`;
+      const anchor = before.length === 1 ? `h${before[0]}` : `coalesce(${before.map((i) => `h${i}`).join(', ')})`;
+      const pos = before.map((i) => `(h${i} IS NOT NULL)::INTEGER`).join(' + ');
+      return `SELECT ${anchor} AS ha, h${j} AS hb, ${keys.sightingKeySql('rk', pos)} AS k, t, record_id FROM ${this.table('link_records')} WHERE h${j} IS NOT NULL AND ${anchor} IS NOT NULL`;
     });
-    const sightings = pairs.length === 0 ? `SELECT NULL::UBIGINT AS ha, NULL::UBIGINT AS hb, NULL::BIGINT AS t, NULL::TINYINT AS source, NULL::VARCHAR AS record_id, NULL::INTEGER AS pos WHERE false` : pairs.join('\nUNION ALL\n');
+    const sightings =
+      pairs.length === 0
+        ? `SELECT NULL::UBIGINT AS ha, NULL::UBIGINT AS hb, NULL::${keys.sqlType} AS k, NULL::BIGINT AS t, NULL::VARCHAR AS record_id WHERE false`
+        : pairs.join('\nUNION ALL\n');
     return [
+      // The first sighting's record id rides along as arg_min: cheaper than looking it up by key afterwards.
       `CREATE OR REPLACE TABLE ${this.table('sightings')} AS
-        SELECT least(ha, hb) AS h1, greatest(ha, hb) AS h2,
-          min({'t': t, 's': source, 'r': record_id, 'p': pos}) AS first, max(t) AS last_seen, count(*) AS occurrences
+        SELECT least(ha, hb) AS h1, greatest(ha, hb) AS h2, min(k) AS k, arg_min(record_id, k) AS record_id, max(t) AS last_seen, count(*) AS occurrences
         FROM (${sightings})
         WHERE ha <> hb
         GROUP BY 1, 2`,
+      `DROP TABLE ${this.table('link_records')}`,
       `CREATE OR REPLACE TABLE ${this.table('edges')} AS
-        SELECT least(a.node, b.node) AS lo, greatest(a.node, b.node) AS hi,
-          s.first.t AS first_seen, s.first.s AS source, s.first.r AS record_id, s.first.p AS pos, s.last_seen, s.occurrences,
+        SELECT least(a.node, b.node) AS lo, greatest(a.node, b.node) AS hi, s.k,
+          ${keys.recordTimeSql('s.k')} AS first_seen, ${keys.recordSourceSql('s.k')} AS source, s.record_id, s.last_seen, s.occurrences,
           CASE WHEN a.node < b.node THEN a.type_code ELSE b.type_code END AS lo_type, CASE WHEN a.node < b.node THEN a.id_value ELSE b.id_value END AS lo_value,
           CASE WHEN a.node < b.node THEN b.type_code ELSE a.type_code END AS hi_type, CASE WHEN a.node < b.node THEN b.id_value ELSE a.id_value END AS hi_value
         FROM ${this.table('sightings')} AS s
         JOIN ${this.table('node_keys')} AS a ON a.h = s.h1
-        JOIN ${this.table('node_keys')} AS b ON b.h = s.h2
-        ORDER BY first_seen, source, record_id, pos, lo, hi`,
-      // What follows needs neither the records nor the hashes: give their memory back.
+        JOIN ${this.table('node_keys')} AS b ON b.h = s.h2`,
+      // What follows needs neither the sightings nor the hashes: give their memory back.
       `DROP TABLE ${this.table('sightings')}`,
       `DROP TABLE ${this.table('node_keys')}`,
-      `DROP TABLE ${this.table('records')}`,
     ];
   }
 
-  edgesExportSql(file: string): string {
-    return `COPY (SELECT lo, hi FROM ${this.table('edges')}) TO ${sqlString(file)} (FORMAT csv, HEADER false)`;
+  /** The edges as the stitcher reads them: lo, hi and the two halves of the first sighting's key, in edge (rowid) order. */
+  edgesExportSql(file: string, keys: LinkKeys): string {
+    return `COPY (SELECT lo, hi, ${keys.timeSql('k')}, ${keys.placeSql('k')} FROM ${this.table('edges')}) TO ${sqlString(file)} (FORMAT csv, HEADER false)`;
   }
 
   /**
    * Reads the stitcher's answer back and names every customer: a kept one by its previous id, a new
    * one by its seed (customerIdFor), with the second attempt when the first is an existing customer's
-   * id. The id salt is bound (three `?`), never spliced into the SQL.
+   * id. The id salt is bound (three `?`), never spliced into the SQL. `final` is a table when the
+   * store's changes read it again, else a view the identity map is written from in one pass.
    */
-  finalSql(files: { assigned: string; refused: string; merges: string }): Array<{ sql: string; salts: number }> {
+  finalSql(files: { assigned: string; refused: string; merges: string }, materialized: boolean): Array<{ sql: string; salts: number }> {
     const csv = (file: string, columns: string) => `read_csv(${sqlString(file)}, header = false, delim = ',', auto_detect = false, columns = {${columns}})`;
     const nodes = this.table('nodes');
     const taken = `(SELECT customer_id FROM ${this.table('previous_customers')} UNION SELECT customer_id FROM ${this.table('previous_checked')})`;
@@ -243,7 +289,7 @@ export class GraphTables {
       {
         salts: 0,
         // A kept node's final_seed is -1, so only new customers' nodes find a row of new_customers.
-        sql: `CREATE OR REPLACE TABLE ${this.table('final')} AS
+        sql: `CREATE OR REPLACE ${materialized ? 'TABLE' : 'VIEW'} ${this.table('final')} AS
           SELECT x.node, x.type_code, x.id_value, x.in_lake, x.first_seen, x.previous_customer, x.final_previous, x.final_seed,
             coalesce(p.customer_id, c.customer_id) AS customer_id
           FROM (SELECT n.rowid AS node, n.type_code, n.id_value, n.in_lake, n.first_seen, n.previous_customer, a.final_previous, a.final_seed

@@ -15,7 +15,16 @@ const NINE = 57;
 
 /** Reads a header-less CSV of `columns` integer columns and exactly `rows` rows into one Int32Array per column. */
 export function readIntegerCsv(file: string, columns: number, rows: number): Int32Array[] {
-  const output = Array.from({ length: columns }, () => new Int32Array(rows));
+  return readNumberColumns(file, Array.from({ length: columns }, () => 'int32' as const), rows) as Int32Array[];
+}
+
+/**
+ * Reads a header-less CSV of integer columns and exactly `rows` rows: an Int32Array per `int32`
+ * column, a Float64Array per `wide` one (integers up to 2^53, e.g. milliseconds since an epoch).
+ */
+export function readNumberColumns(file: string, kinds: ReadonlyArray<'int32' | 'wide'>, rows: number): Array<Int32Array | Float64Array> {
+  const columns = kinds.length;
+  const output = kinds.map((kind) => (kind === 'wide' ? new Float64Array(rows) : new Int32Array(rows)));
   const buffer = Buffer.allocUnsafe(READ_CHUNK);
   const fd = openSync(file, 'r');
   let row = 0;

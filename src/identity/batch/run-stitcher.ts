@@ -1,7 +1,8 @@
 import { assignCustomers } from '../graph/assign-customers';
 import { LinkOutcome, type TypeRoles } from '../graph/constrained-union-find';
+import { linkOrder } from '../graph/link-order';
 import { stitchGraph, type StitchGraph } from '../graph/stitch-graph';
-import { readIntegerCsv, writeIntegerCsv } from './integer-csv';
+import { readIntegerCsv, readNumberColumns, writeIntegerCsv } from './integer-csv';
 
 export interface StitcherFiles {
   nodes: string;
@@ -37,7 +38,7 @@ export interface StitcherResult {
 export function runStitcher(files: StitcherFiles, sizes: StitcherSizes, roles: TypeRoles): StitcherResult {
   const started = performance.now();
   const [typeCode, inLake, previousOf] = readIntegerCsv(files.nodes, 3, sizes.nodes);
-  const [edgeA, edgeB] = readIntegerCsv(files.edges, 2, sizes.edges);
+  const [edgeA, edgeB, firstTime, firstPlace] = readNumberColumns(files.edges, ['int32', 'int32', 'wide', 'wide'], sizes.edges) as [Int32Array, Int32Array, Float64Array, Float64Array];
   const [separationNodes, separationTokens] = readIntegerCsv(files.separations, 2, sizes.separationRows);
   const separations = new Map<number, number[]>();
   separationNodes.forEach((node, index) => separations.set(node, [...(separations.get(node) ?? []), separationTokens[index]]));
@@ -54,6 +55,7 @@ export function runStitcher(files: StitcherFiles, sizes: StitcherSizes, roles: T
     separations,
   };
   const loaded = performance.now();
+  graph.order = linkOrder(firstTime, firstPlace, edgeA, edgeB);
 
   const components = stitchGraph(graph);
   const assignment = assignCustomers(graph, components);

@@ -12,6 +12,7 @@ import { isIdentifierType } from '../identifier';
 import { typeRoles } from '../graph/type-roles';
 import { CompiledRules, DEFAULT_RULES, type IdentityRules } from '../rules/identity-rules';
 import { GraphTables, loadPreviousSql, previousTypesSql } from './graph-tables.sql';
+import { LinkKeys, type RecordBounds } from './link-keys';
 import { OutputTables } from './output-tables.sql';
 import { exportPreviousState } from './previous-state';
 import { emptyRecordsSql, RECORD_SOURCES, recordsSelectSql, slotLayout } from './record-identifiers.sql';
@@ -40,6 +41,11 @@ export interface StitchSummary {
   malformedValues: number;
   store: StoreSyncSummary | null;
   ms: Record<string, number>;
+}
+
+function recordBounds([row]: ReadonlyArray<Record<string, unknown>>): RecordBounds {
+  const time = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+  return { minTime: time(row?.min_time), maxTime: time(row?.max_time), untimed: row?.untimed === true, maxRank: Number(row?.max_rank ?? 0) };
 }
 
 async function count(engine: LakeEngine, sql: string): Promise<number> {
@@ -116,7 +122,10 @@ async function stitchInWorkspace(
     if (hashSeed >= 8) throw new Error('identity.stitch: identifier hashes keep colliding; nothing was written');
     logger.warn('identity.stitch: identifier hash collision, rehashing', { seed: hashSeed + 1 });
   }
-  for (const sql of tables.edgesSql(hashSeed)) await engine.execute(sql);
+  await engine.execute(tables.recordTiesSql());
+  const keys = new LinkKeys(recordBounds(await engine.query(tables.recordBoundsSql())), tables.maxPosition());
+  for (const sql of tables.linkRecordsSql(keys, hashSeed)) await engine.execute(sql);
+  for (const sql of tables.edgesSql(keys)) await engine.execute(sql);
   lap('edges');
 
   const files = {
@@ -128,7 +137,7 @@ async function stitchInWorkspace(
     merges: workspace.path('merges.csv'),
   };
   await engine.execute(tables.nodesExportSql(files.nodes));
-  await engine.execute(tables.edgesExportSql(files.edges));
+  await engine.execute(tables.edgesExportSql(files.edges, keys));
   await engine.execute(tables.separationsExportSql(files.separations));
   const sizes = {
     nodes: await count(engine, `SELECT count(*) FROM ${tables.table('nodes')}`),
@@ -142,15 +151,20 @@ async function stitchInWorkspace(
   Object.assign(ms, { stitchLoad: Math.round(stitched.ms.load), stitchLink: Math.round(stitched.ms.stitch), stitchWrite: Math.round(stitched.ms.write) });
   phase = performance.now();
 
-  for (const { sql, salts } of tables.finalSql(files)) await engine.execute(sql, Array.from({ length: salts }, () => rules.rules.idSalt));
+  for (const { sql, salts } of tables.finalSql(files, store !== undefined)) await engine.execute(sql, Array.from({ length: salts }, () => rules.rules.idSalt));
   if ((await count(engine, tables.duplicateIdsSql())) > 0) {
     throw new Error('identity.stitch: two customers would share an id (a hash collision); nothing was written');
   }
   lap('final');
   const outputs = new OutputTables(tables);
-  await writeTable(engine, lakeLayout, 'identity_map', (file) => outputs.identityMapSql(file));
-  await writeTable(engine, lakeLayout, 'identity_edges', (file) => outputs.edgesSql(file));
-  await writeTable(engine, lakeLayout, 'identity_blocked', (file) => outputs.blockedSql(file));
+  // Side by side on two connections: writing Parquet leaves a core idle part of the time. Every
+  // write settles before a failure propagates, so none still runs when the workspace is removed.
+  const written = await Promise.allSettled([
+    writeTable(engine, lakeLayout, 'identity_edges', (file) => outputs.edgesSql(file)),
+    writeTable(engine, lakeLayout, 'identity_map', (file) => outputs.identityMapSql(file)),
+    writeTable(engine, lakeLayout, 'identity_blocked', (file) => outputs.blockedSql(file)),
+  ]);
+  for (const result of written) if (result.status === 'rejected') throw result.reason;
   const [totals] = await engine.query(outputs.summarySql());
   lap('lakeOutputs');
 

@@ -3,8 +3,9 @@ import { GrowableInt32 } from './growable-int32';
 
 /**
  * The identity graph as batch stitching hands it over: nodes are numbered in seed order (first seen,
- * then type priority, then value), edges come in the order they are applied (first seen, then the
- * record, then the type priority within the record), as integer arrays.
+ * then type priority, then value), edges are applied in `order` (first seen, then the record, then
+ * the type priority within the record), as integer arrays. Refused links and joins name edges by
+ * their index.
  */
 export interface StitchGraph {
   nodeCount: number;
@@ -19,6 +20,8 @@ export interface StitchGraph {
   edgeCount: number;
   edgeA: Int32Array;
   edgeB: Int32Array;
+  /** Edge indices in the order links are applied (see linkOrder); without it, index order. */
+  order?: Int32Array;
   /** node → separation tokens (2·separation + side) of un-merges it takes part in. */
   separations: ReadonlyMap<number, readonly number[]>;
 }
@@ -47,14 +50,16 @@ export function stitchGraph(graph: StitchGraph): StitchedComponents {
   const refusedOutcomes: number[] = [];
   const refusedTypes: number[] = [];
   const previousJoins = new GrowableInt32();
-  let edge = 0;
+  let edge = -1;
   const onJoin = (kept: number, absorbed: number) => {
     const a = oldestPrevious[kept];
     const b = oldestPrevious[absorbed];
     if (a >= 0 && b >= 0 && a !== b) previousJoins.push(edge, Math.min(a, b), Math.max(a, b));
     oldestPrevious[kept] = a < 0 ? b : b < 0 ? a : Math.min(a, b);
   };
-  for (; edge < graph.edgeCount; edge++) {
+  const order = graph.order;
+  for (let step = 0; step < graph.edgeCount; step++) {
+    edge = order ? order[step] : step;
     const outcome = unionFind.link(graph.edgeA[edge], graph.edgeB[edge], onJoin);
     if (outcome !== LinkOutcome.LINKED && outcome !== LinkOutcome.ALREADY_LINKED) {
       refusedEdges.push(edge);
