@@ -52,20 +52,25 @@ export class BehaviourColumns {
         ...(behaviour.inLastDays < longest ? [raw(`event_time >= ${context.windowStartLiteral(behaviour.inLastDays)}`)] : []),
         ...behaviour.where.map((filter) => filterSql(filter, slot(filter.property), context)),
       ];
-      return { column, when: tests.length > 0 ? joinSql(tests, ' AND ') : raw('true') };
+      return { column, when: tests.length > 0 ? joinSql(tests, ' AND ') : undefined };
     });
+    const when = (condition: (typeof conditions)[number]) => condition.when ?? raw('true');
+    // Events no behaviour counts are dropped before grouping by message (often most of them, with
+    // property filters); needless when every event of `ev` is counted whole by some behaviour.
+    const countedWhole = new Set(entries.filter(({ behaviour }) => behaviour.where.length === 0 && behaviour.inLastDays === longest).map(({ behaviour }) => behaviour.event));
+    const counts = events.every((event) => countedWhole.has(event)) ? raw('') : sql` AND (${joinSql(conditions.map(when), ' OR ')})`;
     const counted =
       strategy === 'distinct'
         ? [
             sql`beh AS (
-      SELECT customer_id, ${joinSql(conditions.map(({ column, when }) => sql`count(DISTINCT CASE WHEN ${when} THEN message_id END) AS ${raw(column)}`), ',\n        ')}
+      SELECT customer_id, ${joinSql(conditions.map((condition) => sql`count(DISTINCT CASE WHEN ${when(condition)} THEN message_id END) AS ${raw(condition.column)}`), ',\n        ')}
       FROM ev WHERE customer_id IS NOT NULL GROUP BY customer_id
     )`,
           ]
         : [
             sql`beh_messages AS (
-      SELECT customer_id, ${joinSql(conditions.map(({ column, when }) => sql`max(CASE WHEN ${when} THEN 1 ELSE 0 END) AS ${raw(column)}`), ',\n        ')}
-      FROM ev WHERE customer_id IS NOT NULL AND message_id IS NOT NULL GROUP BY customer_id, message_id
+      SELECT customer_id, ${joinSql(conditions.map((condition) => sql`max(CASE WHEN ${when(condition)} THEN 1 ELSE 0 END) AS ${raw(condition.column)}`), ',\n        ')}
+      FROM ev WHERE customer_id IS NOT NULL AND message_id IS NOT NULL${counts} GROUP BY customer_id, message_id
     )`,
             raw(`beh AS (SELECT customer_id, ${conditions.map(({ column }) => `sum(${column}) AS ${column}`).join(', ')} FROM beh_messages GROUP BY customer_id)`),
           ];

@@ -35,9 +35,11 @@ export const DUCKDB_SEGMENT_DIALECT: SegmentDialect = {
   listContains: (list, value) => sql`list_contains(${raw(list)}, ${value})`,
   listNotEmpty: (list) => `len(${list}) > 0`,
   jsonValues: (json, paths) => new SqlFragment(`json_extract(${json}, [${paths.map(() => '?').join(', ')}])`, paths),
-  valueString: (value) => `CASE WHEN json_type(${value}) = 'VARCHAR' THEN ${value} ->> '$' END`,
-  valueNumber: (value) => `CASE WHEN json_type(${value}) IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT') THEN TRY_CAST(${value} ->> '$' AS DOUBLE) END`,
-  valueBoolean: (value) => `CASE WHEN json_type(${value}) = 'BOOLEAN' THEN ${value} ->> '$' = 'true' END`,
+  // An extracted value's text is minified JSON, so its kind shows in the text without parsing it
+  // again: strings start with a quote, only numbers cast to a DOUBLE, booleans are true or false.
+  valueString: (value) => `CASE WHEN starts_with(CAST(${value} AS VARCHAR), '"') THEN ${value} ->> '$' END`,
+  valueNumber: (value) => `TRY_CAST(CAST(${value} AS VARCHAR) AS DOUBLE)`,
+  valueBoolean: (value) => `CASE WHEN CAST(${value} AS VARCHAR) IN ('true', 'false') THEN CAST(${value} AS VARCHAR) = 'true' END`,
   jsonText: (json, path) => sql`json_extract_string(${raw(json)}, ${path})`,
   sampleOrder: (column) => `hash(${column})`,
 };
