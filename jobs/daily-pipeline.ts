@@ -23,7 +23,8 @@ export function dailyPipeline(config: AppConfig, options: DailyPipelineOptions =
     // if it failed or is stale they fall back to joining the identity map.
     funnelsMetricsStep(config, options.lookbackDays),
     featuresMaterializeStep(config),
-    // Segments are rules over the day's features: after features.materialize (its default).
+    // Segments are rules over the day's features and read the stitched clickstream: after
+    // features.materialize and identity.stitch-events (its default).
     segmentsMaterializeStep(config),
   ];
 }
