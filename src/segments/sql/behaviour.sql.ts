@@ -36,7 +36,7 @@ export class BehaviourColumns {
    * there is only one, its window when it is the longest). Both strategies count distinct
    * messageIds that match: count(DISTINCT) keeps a set per behaviour and customer, `per-message`
    * (the default) aggregates (customer, message) once for all behaviours and sums; measured side by
-   * side it was faster for 1 and 7 behaviours, slower for 2 (docs/BENCHMARKS.md).
+   * side on the stitched clickstream it was faster for 1, 2 and 7 behaviours (docs/BENCHMARKS.md).
    */
   ctes(context: SegmentSqlContext, strategy: BehaviourStrategy = 'per-message'): SqlFragment[] {
     const entries = [...this.columns.values()];
