@@ -1,7 +1,8 @@
 // Each durable step of the stream path alone, to see which one bounds the pipeline on a machine:
 // the raw-zone append, Kafka publish (kafkajs, idempotent producer), and Cassandra partition
-// writes through the store adapter (one request per partition) against Cassandra's own ceiling
-// with multi-partition unlogged batches (raw driver: the request shape the adapter could use).
+// writes and reads through the store adapter, one request per partition and shared (multi-partition
+// batches within Cassandra's warning thresholds, 32 partitions per read) alternated, against
+// Cassandra's own ceiling with 25 partitions per unlogged batch (raw driver, past the thresholds).
 //   node dist-stream/bench/stream-components.js
 // Needs scripts/services' Kafka and Cassandra; removes what it creates.
 import { randomBytes } from 'node:crypto';
