@@ -4,8 +4,12 @@ import { CampaignMetricsStore } from '../src/funnels/campaign/campaign-metrics-s
 import { openFunnels } from '../src/funnels/open-funnels';
 import type { PipelineStep } from '../src/jobs/pipeline';
 
-/** The step that must have run first: campaign funnels count stitched customers. */
-export const FUNNELS_METRICS_DEPENDS_ON = 'identity.stitch';
+/**
+ * The step that must have run first: campaign funnels count stitched customers, read from the
+ * stitched clickstream it rebuilds after identity.stitch (or, if that table is stale, by joining
+ * the identity map).
+ */
+export const FUNNELS_METRICS_DEPENDS_ON = 'identity.stitch-events';
 
 /**
  * Daily campaign metrics into the metrics zone and the online store. Entry days from the run

@@ -37,10 +37,13 @@ describe('identity.stitch pipeline step', () => {
     const names = steps.map((step) => step.name);
     const stitch = steps.find((step) => step.name === 'identity.stitch');
     assert.deepEqual(stitch?.dependsOn, ['lake.process']);
-    for (const name of ['funnels.campaign-metrics', 'features.materialize']) {
+    for (const name of ['identity.stitch-events', 'features.materialize']) {
       assert.deepEqual(steps.find((step) => step.name === name)?.dependsOn, ['identity.stitch'], name);
       assert.ok(names.indexOf('identity.stitch') < names.indexOf(name));
     }
+    // Funnels read the stitched clickstream identity.stitch-events rebuilds after every stitch.
+    assert.deepEqual(steps.find((step) => step.name === 'funnels.campaign-metrics')?.dependsOn, ['identity.stitch-events']);
+    assert.ok(names.indexOf('identity.stitch-events') < names.indexOf('funnels.campaign-metrics'));
   });
 
   it('stitches with the configured rules into the identity zone and store, and a re-run keeps every id', async () => {
