@@ -3,10 +3,10 @@ import * as path from 'node:path';
 import type { LakeEngine } from '../../lake/lake-engine.port';
 import type { LakeLayout } from '../../lake/lake-layout';
 import { lakeRelation, sqlString } from '../../lake/lake-relation';
+import { withLakeRun } from '../../lake/lake-run';
 import { PARTITION_FILE } from '../../lake/processing/partitions';
 import { DomainError } from '../../shared/domain-error';
 import { silentLogger, type Logger } from '../../shared/logger.port';
-import { acquireProcessLock } from '../../shared/process-lock';
 import { identityTableFile } from '../identity-tables';
 import {
   clickstreamStamps,
@@ -90,27 +90,19 @@ export async function writeStitchedClickstream(engine: LakeEngine, layout: LakeL
   if (engine.dialect !== 'duckdb') throw new DomainError('UNAVAILABLE', 'the stitched clickstream is built on the DuckDB lake engine (C360_LAKE_ENGINE=duckdb)');
   const logger = options.logger ?? silentLogger;
   const started = performance.now();
-  const lockPath = layout.staging('stitched-clickstream.lock');
-  const release = acquireProcessLock(lockPath, (holder) => new DomainError('CONFLICT', `another stitched clickstream build (pid ${holder}) is running on this lake; wait for it, or delete ${lockPath} if that process is gone`));
-  const run = `stitch-events-${Date.now()}-${process.pid}`;
-  const dir = layout.staging(run);
-  const schema = `c360_${run.replaceAll('-', '_')}`;
-  try {
-    mkdirSync(dir, { recursive: true });
-    await engine.execute(`CREATE SCHEMA ${schema}`);
-    try {
-      const built = await build(engine, layout, schema, dir, options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE);
-      swapIn(layout, path.join(dir, STITCHED_CLICKSTREAM_TABLE), path.join(dir, 'previous'));
-      const summary = { partitions: built.partitions, rows: built.rows, unresolved: built.read - built.rows, ms: Math.round(performance.now() - started) };
-      logger.info('identity.stitch-events: stitched clickstream written', { ...summary });
-      return summary;
-    } finally {
-      await engine.execute(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    release();
-  }
+  const runOptions = {
+    lock: 'stitched-clickstream.lock',
+    prefix: 'stitch-events',
+    lockedError: (lockPath: string, holder: number) =>
+      new DomainError('CONFLICT', `another stitched clickstream build (pid ${holder}) is running on this lake; wait for it, or delete ${lockPath} if that process is gone`),
+  };
+  return withLakeRun(engine, layout, runOptions, async (run) => {
+    const built = await build(engine, layout, run.schema, run.path(), options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE);
+    swapIn(layout, run.path(STITCHED_CLICKSTREAM_TABLE), run.path('previous'));
+    const summary = { partitions: built.partitions, rows: built.rows, unresolved: built.read - built.rows, ms: Math.round(performance.now() - started) };
+    logger.info('identity.stitch-events: stitched clickstream written', { ...summary });
+    return summary;
+  });
 }
 
 async function build(engine: LakeEngine, layout: LakeLayout, schema: string, dir: string, rowGroupSize: number): Promise<{ partitions: number; rows: number; read: number }> {

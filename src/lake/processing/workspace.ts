@@ -1,9 +1,7 @@
-import { mkdirSync, rmSync } from 'node:fs';
-import * as path from 'node:path';
 import type { LakeEngine } from '../lake-engine.port';
 import type { LakeLayout } from '../lake-layout';
+import { withLakeRun } from '../lake-run';
 import type { Logger } from '../../shared/logger.port';
-import { acquireProcessLock } from '../../shared/process-lock';
 
 /** One processing run's scratch: a DuckDB schema for its tables and a staging folder inside the lake root. */
 export interface Workspace {
@@ -26,27 +24,6 @@ export class ProcessLockedError extends Error {
 /** Runs `work` with a fresh workspace, and always removes the schema, the staging folder and the lock. */
 export async function withWorkspace<T>(engine: LakeEngine, layout: LakeLayout, logger: Logger, work: (workspace: Workspace) => Promise<T>): Promise<T> {
   // Two runs renaming partitions at once would interleave; one lock file per lake prevents it.
-  const lockPath = layout.staging('process.lock');
-  const release = acquireProcessLock(lockPath, (holder) => new ProcessLockedError(lockPath, holder));
-  const run = `process-${Date.now()}-${process.pid}`;
-  const dir = layout.staging(run);
-  const schema = `c360_${run.replaceAll('-', '_')}`;
-  try {
-    mkdirSync(dir, { recursive: true });
-    await engine.execute(`CREATE SCHEMA ${schema}`);
-    try {
-      return await work({
-        engine,
-        layout,
-        logger,
-        table: (name) => `${schema}.${name}`,
-        path: (...parts) => path.join(dir, ...parts),
-      });
-    } finally {
-      await engine.execute(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    release();
-  }
+  const options = { lock: 'process.lock', prefix: 'process', lockedError: (lockPath: string, holder: number) => new ProcessLockedError(lockPath, holder) };
+  return withLakeRun(engine, layout, options, (run) => work({ engine, layout, logger, table: (name) => `${run.schema}.${name}`, path: run.path }));
 }
