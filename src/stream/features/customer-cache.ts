@@ -1,3 +1,4 @@
+import { ExpiringLru } from '../../shared/expiring-lru';
 import type { FeatureScalar } from '../../store/online-store.port';
 import type { CustomerStreamState } from './customer-stream-state';
 import type { LatestName } from './streamed-features';
@@ -18,33 +19,8 @@ export interface CustomerView {
  * Customers loaded recently, so a busy customer's state is read from the store once a minute
  * rather than once per batch. Sound while one process applies a customer's events (the consumer
  * group's single-writer assumption, see StreamConsumer); entries expire after `ttlMs`, which also
- * bounds how long a batch-written base goes unnoticed. The oldest entries go first past `capacity`.
+ * bounds how long a batch-written base goes unnoticed (a view is trusted from its `loadedAt`). The
+ * oldest entries go first past `capacity`; `forget` drops customers whose in-memory state may be
+ * ahead of the store (a failed write).
  */
-export class CustomerCache {
-  private readonly views = new Map<string, CustomerView>();
-
-  constructor(
-    private readonly ttlMs: number,
-    private readonly capacity: number,
-  ) {}
-
-  get(customerId: string, now: number): CustomerView | undefined {
-    const view = this.views.get(customerId);
-    if (!view) return undefined;
-    if (now - view.loadedAt < this.ttlMs) return view;
-    this.views.delete(customerId);
-    return undefined;
-  }
-
-  set(customerId: string, view: CustomerView): void {
-    if (this.ttlMs <= 0) return;
-    this.views.delete(customerId);
-    this.views.set(customerId, view);
-    while (this.views.size > this.capacity) this.views.delete(this.views.keys().next().value as string);
-  }
-
-  /** Forgets customers whose in-memory state may be ahead of the store (a failed write). */
-  forget(customerIds: Iterable<string>): void {
-    for (const customerId of customerIds) this.views.delete(customerId);
-  }
-}
+export class CustomerCache extends ExpiringLru<CustomerView> {}

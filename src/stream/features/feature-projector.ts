@@ -88,7 +88,7 @@ export class FeatureProjector {
       });
       await this.write(touched);
       await resolution.commit();
-      for (const [customerId, customer] of touched) this.cache.set(customerId, customer.view);
+      for (const [customerId, customer] of touched) this.cache.set(customerId, customer.view, customer.view.loadedAt);
       return { events: events.length, customers: customers.size, merges };
     } catch (error) {
       // In-memory states may now be ahead of the store: read them again next time.
