@@ -11,6 +11,7 @@ import { loadConfig } from '../src/config/load-config';
 import { shiftDay } from '../src/funnels/campaign/campaign-metrics.job';
 import { FunnelsService } from '../src/funnels/funnels.service';
 import { JsonLogger } from '../src/observability/json-logger';
+import { BENCH_API_KEY, postGraphql } from './support-graphql-post';
 
 // Usage (after bench/funnels.bench.ts has kept a lake and its precomputed metrics in C360_BENCH_DIR):
 //   node dist/bench/funnels-api-profile.js
@@ -19,7 +20,6 @@ import { JsonLogger } from '../src/observability/json-logger';
 // collection and the event loop's delay recorded, so slow requests can be matched with pauses.
 //   C360_BENCH_REQUESTS (default 5000), C360_PROFILE_LOG_LEVEL (default error; info logs every request).
 
-const KEY = 'bench-key-0123456789abcdef';
 const dir = process.env.C360_BENCH_DIR ?? path.join(os.tmpdir(), 'c360-bench-funnels');
 const requests = Number(process.env.C360_BENCH_REQUESTS ?? 5000);
 const toDay = '2026-03-30';
@@ -67,20 +67,10 @@ function describe(samples: readonly Sample[]): Record<string, unknown> {
   };
 }
 
-function post(agent: http.Agent, port: number, body: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      { host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}`, 'content-length': Buffer.byteLength(body) } },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => (response.statusCode === 200 ? resolve(text) : reject(new Error(`status ${response.statusCode}: ${text.slice(0, 200)}`))));
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
+async function postOk(agent: http.Agent, port: number, body: string): Promise<string> {
+  const { status, text } = await postGraphql(agent, port, body);
+  if (status !== 200) throw new Error(`status ${status}: ${text.slice(0, 200)}`);
+  return text;
 }
 
 async function timed(label: string, once: () => Promise<unknown>): Promise<void> {
@@ -106,7 +96,7 @@ async function main(): Promise<void> {
   const home = path.join(dir, 'home');
   if (!existsSync(path.join(home))) throw new Error(`no precomputed metrics in ${home}: run bench/funnels.bench.js with C360_BENCH_DIR=${dir} first`);
   const level = (process.env.C360_PROFILE_LOG_LEVEL ?? 'error') as 'error' | 'info';
-  const config = loadConfig({ C360_HOME: home, C360_LAKE: lakeRoot, C360_STREAM_CONSUME: 'false', C360_LOG_LEVEL: level, C360_API_KEYS: JSON.stringify([{ name: 'bench', key: KEY, scopes: ['funnels:read'] }]) });
+  const config = loadConfig({ C360_HOME: home, C360_LAKE: lakeRoot, C360_STREAM_CONSUME: 'false', C360_LOG_LEVEL: level, C360_API_KEYS: JSON.stringify([{ name: 'bench', key: BENCH_API_KEY, scopes: ['funnels:read'] }]) });
   const app = await createServer(config, new JsonLogger(level, {}));
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
@@ -121,7 +111,7 @@ async function main(): Promise<void> {
     query: 'query($p: String!, $from: String!, $to: String!) { campaignFunnel(promotionId: $p, from: $from, to: $to) { source steps { name customers conversionFromPrevious medianSecondsFromPrevious } revenue viewThrough { steps { customers } } } }',
     variables: { p: 'promo_3', from, to: toDay },
   });
-  await timed(`GraphQL over loopback, ${days}-day range (client in the same process)`, () => post(agent, port, body));
+  await timed(`GraphQL over loopback, ${days}-day range (client in the same process)`, () => postOk(agent, port, body));
   agent.destroy();
   await app.close();
 }

@@ -19,6 +19,7 @@ import { JsonLogger } from '../src/observability/json-logger';
 import { silentLogger } from '../src/shared/logger.port';
 import { EmbeddedOnlineStore } from '../src/store/embedded/embedded-online-store';
 import { PROMOTIONS, stitchBenchLake, synthesizeBenchLake } from './funnels-lake';
+import { BENCH_API_KEY, postGraphql } from './support-graphql-post';
 
 // Usage: npm run build && node dist/bench/funnels.bench.js
 //   C360_BENCH_DIR (default $TMPDIR/c360-bench-funnels) keeps the synthesized lake between runs;
@@ -27,7 +28,6 @@ import { PROMOTIONS, stitchBenchLake, synthesizeBenchLake } from './funnels-lake
 //   C360_BENCH_ONLY=adhoc|api runs one half.
 
 const DAY = 86_400_000;
-const KEY = 'bench-key-0123456789abcdef';
 const dir = process.env.C360_BENCH_DIR ?? path.join(os.tmpdir(), 'c360-bench-funnels');
 const events = Number(process.env.C360_BENCH_EVENTS ?? 10_000_000);
 const requests = Number(process.env.C360_BENCH_REQUESTS ?? 2000);
@@ -71,22 +71,6 @@ async function timeAdHoc(runners: { join: LakeFunnelRunner; stitched: LakeFunnel
   console.log(JSON.stringify({ bench: 'ad hoc', label, runs, join, stitched, medianRatio: Math.round((join.p50 / stitched.p50) * 100) / 100, load: os.loadavg().map((value) => Math.round(value * 10) / 10) }));
 }
 
-function post(agent: http.Agent, port: number, body: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      { host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}`, 'content-length': Buffer.byteLength(body) } },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
 async function timeAdHocFunnels(runners: { join: LakeFunnelRunner; stitched: LakeFunnelRunner }): Promise<void> {
   const campaign = (breakdown?: FunnelSpec['breakdown']): FunnelSpec => ({
     ...campaignFunnelSpec('click_through', { promotionId: 'promo_3' }, { from, to: shape.toDay, windowMs: 7 * DAY, breakdown }),
@@ -126,7 +110,7 @@ async function main(): Promise<void> {
   }
 
   const home = path.join(dir, 'home');
-  const config = loadConfig({ C360_HOME: home, C360_LAKE: lakeRoot, C360_STREAM_CONSUME: 'false', C360_LOG_LEVEL: 'error', C360_API_KEYS: JSON.stringify([{ name: 'bench', key: KEY, scopes: ['funnels:read'] }]) });
+  const config = loadConfig({ C360_HOME: home, C360_LAKE: lakeRoot, C360_STREAM_CONSUME: 'false', C360_LOG_LEVEL: 'error', C360_API_KEYS: JSON.stringify([{ name: 'bench', key: BENCH_API_KEY, scopes: ['funnels:read'] }]) });
   const store = await EmbeddedOnlineStore.open(config.storeDir);
   const jobStarted = performance.now();
   const job = await new CampaignMetricsJob(engine, layout, new CampaignMetricsStore(store), silentLogger).run({ date: shape.toDay, lookbackDays: shape.days - 1 });
@@ -150,14 +134,14 @@ async function main(): Promise<void> {
     [`a different promotion or range (1-30 days) each time, never a cache hit`, (index) => distinct[(index * 7919) % distinct.length] ?? ''],
   ];
   for (const [label, body] of scenarios) {
-    for (let warm = 0; warm < 50; warm++) await post(agent, port, bodyOf('promo_1', from, shiftDay(from, warm % 30)));
-    const first = await post(agent, port, body(0));
+    for (let warm = 0; warm < 50; warm++) await postGraphql(agent, port, bodyOf('promo_1', from, shiftDay(from, warm % 30)));
+    const first = await postGraphql(agent, port, body(0));
     if (!first.text.includes('"precomputed"')) throw new Error(`expected a precomputed answer, got ${first.status} ${first.text.slice(0, 300)}`);
     const samples: number[] = [];
     const gcBefore = gcs.length;
     for (let index = 0; index < requests; index++) {
       const started = performance.now();
-      const answer = await post(agent, port, body(index + 1));
+      const answer = await postGraphql(agent, port, body(index + 1));
       samples.push(performance.now() - started);
       if (answer.status !== 200 || !answer.text.includes('"precomputed"')) throw new Error(`status ${answer.status}: ${answer.text.slice(0, 300)}`);
     }
