@@ -26,6 +26,7 @@ import { openOnlineStore } from '../src/store/open-online-store';
 import { KafkaLagProbe } from '../src/stream/kafka/kafka-lag-probe';
 import { eventTopics } from '../src/stream/stream-config';
 import { eventText } from './stream-support/bench-events';
+import { CpuMeter, listenerPid } from './stream-support/process-cpu';
 
 const { values: args } = parseArgs({
   options: {
@@ -44,6 +45,9 @@ const CONCURRENCY = Number(args.concurrency);
 const BATCH = Number(args.batch);
 const CUSTOMERS = Number(args.customers);
 const WRITE_KEY = 'bench-write-key-0123456789';
+
+/** The port of a `host:port` (Kafka broker) or a contact point, which may omit it (Cassandra's 9042). */
+const portOf = (address: string | undefined, fallback: number) => Number(/:(\d+)$/.exec(address ?? '')?.[1] ?? fallback);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -90,8 +94,8 @@ async function main(): Promise<void> {
   const store = await openOnlineStore(config);
   const probe = KafkaLagProbe.create(config.kafka, config.stream.group, eventTopics(config.stream.topics));
   try {
-    startChild('serve');
-    if (!COLLECTOR_ONLY) startChild('stream', 'consume');
+    const collector = startChild('serve');
+    const consumer = COLLECTOR_ONLY ? undefined : startChild('stream', 'consume');
     const url = `http://127.0.0.1:${port}`;
     const authorization = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
     const post = (body: string) => fetch(`${url}/v1/batch`, { method: 'POST', body, headers: { authorization, 'content-type': 'application/json' } });
@@ -124,6 +128,15 @@ async function main(): Promise<void> {
     if (!COLLECTOR_ONLY && (await probeOnce(`probe-${run}-warmup`, 120_000)) === undefined) throw new Error('the consumer never applied the warm-up event');
     process.stderr.write(`warm; loading ${SECONDS}s with ${CONCURRENCY} clients × ${BATCH}-event batches over ${CUSTOMERS} customers\n`);
 
+    const cpu = new CpuMeter(
+      new Map([
+        ['loadGenerator', process.pid],
+        ['collector', collector.pid],
+        ['kafka', listenerPid(portOf(config.kafka.brokers[0], 9092))],
+        ['consumer', consumer?.pid],
+        ['cassandra', listenerPid(portOf(config.cassandra.contactPoints[0], 9042))],
+      ]),
+    );
     const started = performance.now();
     const stopAt = started + SECONDS * 1000;
     let accepted = 0;
@@ -169,6 +182,8 @@ async function main(): Promise<void> {
       if (lag === 0) break;
       await sleep(100);
     }
+    const used = cpu.since();
+    const perEvent = (seconds: number) => Math.round((seconds * 1e6) / Math.max(1, accepted));
     const sorted = [...probeLatencies].sort((a, b) => a - b);
     const steady = [...afterWarmUp].sort((a, b) => a - b);
     const summary = (latencies: readonly number[]) =>
@@ -189,6 +204,14 @@ async function main(): Promise<void> {
       probeLatenciesMs: process.env.C360_BENCH_ALL_PROBES ? sorted.map(Math.round) : undefined,
       acceptToVisibleMs: summary(sorted),
       afterWarmUp: { probes: steady.length, acceptToVisibleMs: summary(steady) },
+      // From the start of the load until drained: each process's CPU, and the machine's (other people's work included).
+      cpuSeconds: Object.fromEntries(Object.entries(used.processes).map(([name, seconds]) => [name, Math.round(seconds * 10) / 10])),
+      cpuMicrosecondsPerEvent: {
+        ...Object.fromEntries(Object.entries(used.processes).map(([name, seconds]) => [name, perEvent(seconds)])),
+        sumOfThese: perEvent(Object.values(used.processes).reduce((sum, seconds) => sum + seconds, 0)),
+        wholeMachine: perEvent(used.machine),
+      },
+      wallSeconds: Math.round((drained - started) / 100) / 10,
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
