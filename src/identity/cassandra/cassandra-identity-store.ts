@@ -2,6 +2,7 @@ import { types, type Client } from 'cassandra-driver';
 import { CONSISTENCY, type CassandraConfig, type CassandraStoreOptions } from '../../store/cassandra/cassandra-client';
 import { mapBounded } from '../../store/cassandra/map-bounded';
 import { connectMigrated } from '../../store/cassandra/connect-migrated';
+import { writeBatchLimits, type BatchLimits } from '../../store/cassandra/replica-batches';
 import { InFlight } from '../../store/in-flight';
 import { identifierKey, type Identifier } from '../identifier';
 import {
@@ -15,11 +16,15 @@ import {
 } from '../identity-store.port';
 import { decodeCustomer, decodeMerge, decodeSeparation } from '../stored-records';
 import { IDENTITY_MIGRATIONS } from './identity-migrations';
+import { identityRowWrites } from './identity-row-writes';
+import { writeInReplicaBatches } from './replica-batched-writes';
 
 const DEFAULT_PAGE = 5_000;
 // Partitions named per read request. The driver's per-request work, not Cassandra, bounds a client
 // reading many small partitions; an IN of a few dozen keys costs the coordinator little.
 const KEYS_PER_READ = 50;
+// Statements per batch: only a partition with many rows (a customer's merge index) comes near it.
+const STATEMENTS_PER_BATCH = 100;
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const result: T[][] = [];
@@ -68,25 +73,23 @@ export class CassandraIdentityStore implements IdentityStore {
   private constructor(
     private readonly client: Client,
     private readonly statements: Statements,
-    private readonly settings: { concurrency: number; read: types.consistencies; write: types.consistencies },
+    private readonly keyspace: string,
+    private readonly settings: { concurrency: number; read: types.consistencies; write: types.consistencies; batch: BatchLimits },
   ) {}
 
   /** Connects, creates the keyspace if needed and applies the identity migrations. */
   static async connect(config: CassandraConfig, options: CassandraStoreOptions = {}): Promise<CassandraIdentityStore> {
     const client = await connectMigrated(config, IDENTITY_MIGRATIONS, options);
-    return new CassandraIdentityStore(client, statementsFor(config.keyspace), {
+    return new CassandraIdentityStore(client, statementsFor(config.keyspace), config.keyspace, {
       concurrency: options.concurrency ?? 64,
       read: CONSISTENCY[options.readConsistency ?? 'LOCAL_QUORUM'],
       write: CONSISTENCY[options.writeConsistency ?? 'LOCAL_QUORUM'],
+      batch: writeBatchLimits(options, STATEMENTS_PER_BATCH),
     });
   }
 
   private read(query: string, params: unknown[]): Promise<types.ResultSet> {
     return this.client.execute(query, params, { prepare: true, isIdempotent: true, consistency: this.settings.read });
-  }
-
-  private write(query: string, params: unknown[]): Promise<types.ResultSet> {
-    return this.client.execute(query, params, { prepare: true, isIdempotent: true, consistency: this.settings.write });
   }
 
   lookup(identifiers: readonly Identifier[]): Promise<Map<string, string>> {
@@ -155,21 +158,17 @@ export class CassandraIdentityStore implements IdentityStore {
     });
   }
 
+  /**
+   * Phase by phase (see identityRowWrites: assignments before customer records, removals before
+   * writes), each phase's rows in replica-grouped unlogged batches within Cassandra's warning
+   * thresholds, so a change creating a few hundred customers costs a few hundred requests, not a
+   * few thousand.
+   */
   apply(changes: IdentityChanges): Promise<void> {
     return this.inFlight.run(async () => {
       await this.checkExpected(changes);
-      const limit = this.settings.concurrency;
-      // Assignments before customer records: a reader who finds an identifier's customer then finds the customer.
-      await mapBounded(changes.unassign, limit, (identifier) => this.write(this.statements.unassign, [identifier.type, identifier.value]));
-      await mapBounded(changes.assign, limit, ({ identifier, customerId }) => this.write(this.statements.assign, [identifier.type, identifier.value, customerId]));
-      await mapBounded(changes.removeCustomers, limit, (customerId) => this.write(this.statements.removeCustomer, [customerId]));
-      await mapBounded(changes.customers, limit, (customer) => this.write(this.statements.putCustomer, [customer.customerId, JSON.stringify(customer)]));
-      await mapBounded(changes.merges, limit, async (merge) => {
-        await this.write(this.statements.putMerge, [merge.mergeId, JSON.stringify(merge)]);
-        await this.write(this.statements.indexMerge, [merge.into, new Date(merge.at), merge.mergeId, merge.from]);
-        await this.write(this.statements.indexMerge, [merge.from, new Date(merge.at), merge.mergeId, merge.into]);
-      });
-      await mapBounded(changes.separations, limit, (separation) => this.write(this.statements.putSeparation, [separation.separationId, JSON.stringify(separation)]));
+      const settings = { keyspace: this.keyspace, limits: this.settings.batch, concurrency: this.settings.concurrency, consistency: this.settings.write };
+      for (const phase of identityRowWrites(changes, this.statements)) await writeInReplicaBatches(this.client, phase, settings);
     });
   }
 

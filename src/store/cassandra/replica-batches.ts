@@ -45,3 +45,50 @@ export function packByReplicas<T extends PartitionLoad>(partitions: readonly T[]
   for (const { members } of open.values()) requests.push(members);
   return requests;
 }
+
+// Cassandra's defaults for multi-partition batches: a warning past 10 partitions
+// (unlogged_batch_across_partitions_warn_threshold) and past 5 KiB of data (batch_size_warn_threshold),
+// a refusal past 50 KiB. The byte budget stays under the warning with room for the estimate's error.
+export const WARNING_FREE_PARTITIONS_PER_BATCH = 10;
+export const WARNING_FREE_BATCH_BYTES = 4096;
+// What Cassandra counts beyond names and values, measured on 5.0 (about 41 bytes a cell, 29 a
+// partition), rounded up; callers count the key on top, for margin.
+export const CELL_OVERHEAD_BYTES = 48;
+export const PARTITION_OVERHEAD_BYTES = 32;
+
+/** Multi-partition write limits from a store's options, Cassandra's warning thresholds by default. */
+export function writeBatchLimits(options: { partitionsPerBatch?: number; batchBytes?: number }, statements: number): BatchLimits {
+  return {
+    partitions: Math.max(1, options.partitionsPerBatch ?? WARNING_FREE_PARTITIONS_PER_BATCH),
+    bytes: options.batchBytes ?? WARNING_FREE_BATCH_BYTES,
+    statements,
+  };
+}
+
+/**
+ * A partition key as the driver serializes it for token-aware routing: a single text column is its
+ * UTF-8 bytes; a composite key is each column as a 2-byte length, the bytes and a 0 byte.
+ */
+export function textRoutingKey(columns: readonly string[]): Buffer {
+  if (columns.length === 1) return Buffer.from(columns[0], 'utf8');
+  return Buffer.concat(
+    columns.flatMap((column) => {
+      const bytes = Buffer.from(column, 'utf8');
+      const length = Buffer.alloc(2);
+      length.writeUInt16BE(bytes.length);
+      return [length, bytes, Buffer.alloc(1)];
+    }),
+  );
+}
+
+/** What finds a partition's replicas: the driver's Client. */
+export interface ReplicaLocator {
+  getReplicas(keyspace: string, token: Buffer): ReadonlyArray<{ address: string }> | null | undefined;
+}
+
+/** The replica set holding a partition, as packByReplicas groups by it ('' when the driver has no token map yet: one group). */
+export function replicaSetOf(locator: ReplicaLocator, keyspace: string, routingKey: Buffer): string {
+  const replicas = locator.getReplicas(keyspace, routingKey);
+  if (!replicas || replicas.length === 0) return '';
+  return replicas.length === 1 ? replicas[0].address : replicas.map((host) => host.address).sort().join(',');
+}

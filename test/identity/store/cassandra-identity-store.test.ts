@@ -1,9 +1,42 @@
-import { after, describe } from 'node:test';
+import { strict as assert } from 'node:assert';
+import { randomUUID } from 'node:crypto';
+import { after, describe, it } from 'node:test';
 import { CassandraIdentityStore } from '../../../src/identity/cassandra/cassandra-identity-store';
-import type { IdentityStore } from '../../../src/identity/identity-store.port';
+import { identifierKey, type Identifier } from '../../../src/identity/identifier';
+import { emptyChanges, type IdentityChanges, type IdentityStore, type MergeRecord, type StoredCustomer } from '../../../src/identity/identity-store.port';
+import type { Logger } from '../../../src/shared/logger.port';
+import type { CassandraStoreOptions } from '../../../src/store/cassandra/cassandra-client';
+import { createCassandraClient } from '../../../src/store/cassandra/cassandra-client';
+import { textRoutingKey } from '../../../src/store/cassandra/replica-batches';
 import { requireService } from '../../support/services';
 import { dropKeyspaces, testCassandraConfig } from '../../store/support/cassandra-test-keyspace';
 import { describeIdentityStoreContract } from './identity-store.contract';
+
+const T0 = Date.UTC(2025, 0, 1);
+
+/** What the stream's first event of a customer writes: its three identifiers and its record, all expected new. */
+function newCustomers(prefix: string, count: number, identitiesEach = 3): { changes: IdentityChanges; customers: StoredCustomer[] } {
+  const customers = Array.from({ length: count }, (_, index): StoredCustomer => {
+    const identities: Identifier[] = [
+      { type: 'user_id', value: `${prefix}-user-${index}` },
+      { type: 'anonymous_id', value: `${prefix}-anon-${index}` },
+      { type: 'device_id', value: `${prefix}-device-${index}` },
+      ...Array.from({ length: identitiesEach - 3 }, (_, extra) => ({ type: 'email', value: `${prefix}-${index}-${extra}@example.com` })),
+    ];
+    return { customerId: `c_${prefix}_${index}`, identities, seed: identities[0]!, firstSeen: T0 + index, mergedInto: null, mergedFrom: [], updatedAt: T0 + index };
+  });
+  const assign = customers.flatMap((customer) => customer.identities.map((identifier) => ({ identifier, customerId: customer.customerId })));
+  return {
+    customers,
+    changes: {
+      ...emptyChanges(),
+      assign,
+      customers,
+      expected: assign.map(({ identifier }) => ({ identifier, customerId: null })),
+      expectedCustomers: customers.map(({ customerId }) => ({ customerId, updatedAt: null })),
+    },
+  };
+}
 
 describe('cassandra identity store', async () => {
   describe('against the real server', await requireService('cassandra'), () => {
@@ -20,6 +53,87 @@ describe('cassandra identity store', async () => {
       };
       const store = await reopen();
       return { store, reopen, cleanup: async () => void (await Promise.all(opened.map((each) => each.close()))) };
+    });
+
+    /** Applies the change on a store whose driver warnings (Cassandra's included) are collected. */
+    const applyCollectingWarnings = async (changes: IdentityChanges, options: CassandraStoreOptions = {}): Promise<{ warnings: string[]; store: CassandraIdentityStore }> => {
+      const warnings: string[] = [];
+      const logger: Logger = { info: () => undefined, warn: (message) => warnings.push(message), error: (message) => warnings.push(message) };
+      const store = await CassandraIdentityStore.connect(config, { ...options, logger });
+      await store.apply(changes);
+      return { warnings, store };
+    };
+
+    it('stores a change creating many customers completely, in batches Cassandra takes without a warning', async () => {
+      const prefix = `many${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+      const small = newCustomers(`${prefix}s`, 700);
+      // Customers with many identifiers: records of 1–3 KiB fill a batch's bytes before its partitions.
+      const wide = newCustomers(`${prefix}w`, 40, 40);
+      // A record larger than a shared batch may be.
+      const huge = newCustomers(`${prefix}h`, 1, 150);
+      const merges: MergeRecord[] = small.customers.slice(0, 30).map((from, index) => ({
+        mergeId: `m_${prefix}_${index}`,
+        into: wide.customers[0]!.customerId,
+        from: from.customerId,
+        at: T0 + index,
+        via: 'stream',
+        cause: null,
+        identifiers: from.identities,
+        undoneAt: null,
+      }));
+      const change: IdentityChanges = {
+        ...emptyChanges(),
+        assign: [small, wide, huge].flatMap(({ changes }) => changes.assign),
+        customers: [small, wide, huge].flatMap(({ customers }) => customers),
+        merges,
+        separations: [{ separationId: `s_${prefix}`, mergeId: merges[0]!.mergeId, at: T0, sides: [small.customers[0]!.identities, small.customers[1]!.identities] }],
+        expected: [small, wide, huge].flatMap(({ changes }) => changes.expected ?? []),
+        expectedCustomers: [small, wide, huge].flatMap(({ changes }) => changes.expectedCustomers ?? []),
+      };
+      assert.ok(JSON.stringify(huge.customers[0]).length > 5120 && JSON.stringify(wide.customers[0]).length > 1024, 'the records are as large as meant');
+
+      const { warnings, store } = await applyCollectingWarnings(change);
+      try {
+        assert.deepEqual(warnings, [], 'no batch-size or cross-partition warnings from Cassandra');
+        const found = await store.lookup(change.assign.map(({ identifier }) => identifier));
+        assert.equal(found.size, change.assign.length);
+        for (const { identifier, customerId } of change.assign) assert.equal(found.get(identifierKey(identifier)), customerId, identifierKey(identifier));
+        assert.deepEqual(await store.customers(change.customers.map(({ customerId }) => customerId)), new Map(change.customers.map((customer) => [customer.customerId, customer])));
+        assert.deepEqual(await store.mergesOf(wide.customers[0]!.customerId), merges);
+        assert.deepEqual(await store.mergesOf(merges[7]!.from), [merges[7]]);
+        assert.deepEqual((await store.separations()).filter(({ separationId }) => separationId === `s_${prefix}`), change.separations);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('is warned by Cassandra when batches exceed its thresholds, so the warning check above can fail', async () => {
+      const { changes } = newCustomers(`over${randomUUID().replaceAll('-', '').slice(0, 12)}`, 200, 12);
+      const { warnings, store } = await applyCollectingWarnings(changes, { partitionsPerBatch: 40, batchBytes: 64 * 1024 });
+      await store.close();
+      assert.ok(
+        warnings.some((message) => /batch/i.test(message)),
+        `expected a batch warning, got ${JSON.stringify(warnings.slice(0, 3))}`,
+      );
+    });
+
+    it('routes by the partition key the server hashes: the token of textRoutingKey is the column token', async () => {
+      const store = await CassandraIdentityStore.connect(config);
+      const client = createCassandraClient(config);
+      try {
+        await client.connect();
+        const identifier = { type: 'email', value: `routing-${randomUUID()}@Łódź.example` };
+        const customerId = `c_routing_${randomUUID()}`;
+        await store.apply({ ...emptyChanges(), assign: [{ identifier, customerId }], customers: [{ customerId, identities: [identifier], seed: identifier, firstSeen: T0, mergedInto: null, mergedFrom: [], updatedAt: T0 }] });
+        const tokenOf = async (query: string, params: string[]) => String((await client.execute(query, params, { prepare: true })).first()?.get('t'));
+        const composite = await tokenOf(`SELECT token(id_type, id_value) AS t FROM ${config.keyspace}.identity_assignments WHERE id_type = ? AND id_value = ?`, [identifier.type, identifier.value]);
+        assert.equal(client.metadata.newToken(textRoutingKey([identifier.type, identifier.value])).toString(), composite);
+        const single = await tokenOf(`SELECT token(customer_id) AS t FROM ${config.keyspace}.identity_customers WHERE customer_id = ?`, [customerId]);
+        assert.equal(client.metadata.newToken(textRoutingKey([customerId])).toString(), single);
+      } finally {
+        await client.shutdown();
+        await store.close();
+      }
     });
   });
 });
