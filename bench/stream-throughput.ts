@@ -4,7 +4,8 @@
 //   node dist-stream/bench/stream-throughput.js [--seconds 60] [--concurrency 8] [--batch 250] [--customers 20000]
 //     [--rate N]            offer N events/s instead of as many as the collector takes (latency at a sustainable load)
 //     [--collector-only]    no consumer: the collector's own ceiling (HTTP → raw zone → Kafka)
-//   C360_BENCH_ALL_PROBES=1 prints every probe latency; C360_BENCH_LOG_LEVEL=info shows the children's logs.
+//   C360_BENCH_ALL_PROBES=1 prints every probe latency; C360_BENCH_LOG_LEVEL=info shows the children's logs;
+//   C360_BENCH_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the collector and the consumer.
 // `afterWarmUp` repeats the latencies for the probes sent once every simulated customer had two
 // events: customers are created on their first (at 2,000/s the first pass takes 10 s), and the
 // backlog that builds meanwhile takes a few seconds more to drain.
@@ -87,7 +88,8 @@ async function main(): Promise<void> {
   const config = loadConfig(env);
   const children: ChildProcess[] = [];
   const startChild = (...command: string[]) => {
-    const child = spawn(process.execPath, [path.join(__dirname, 'stream-support', 'cli-child.js'), ...command], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+    const nodeArgs = (process.env.C360_BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+    const child = spawn(process.execPath, [...nodeArgs, path.join(__dirname, 'stream-support', 'cli-child.js'), ...command], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
     children.push(child);
     return child;
   };
