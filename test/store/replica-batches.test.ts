@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { packByReplicas } from '../../src/store/cassandra/replica-batches';
+import { packByReplicas, replicaSetOf, textRoutingKey, writeBatchLimits } from '../../src/store/cassandra/replica-batches';
 
 interface Part {
   id: string;
@@ -49,5 +49,26 @@ describe('packing partitions into multi-partition requests', () => {
       assert.ok(request.reduce((sum, each) => sum + each.bytes, 0) <= limits.bytes);
       assert.ok(request.reduce((sum, each) => sum + each.statements, 0) <= limits.statements);
     }
+  });
+});
+
+describe('finding where a partition lives', () => {
+  it('encodes a text partition key as the driver routes it: one column bare, several each length-prefixed and 0-terminated', () => {
+    assert.deepEqual(textRoutingKey(['Łódź']), Buffer.from('Łódź', 'utf8'));
+    assert.deepEqual(textRoutingKey(['ab', 'é']), Buffer.from([0, 2, 0x61, 0x62, 0, 0, 2, 0xc3, 0xa9, 0]));
+    assert.notDeepEqual(textRoutingKey(['a', 'bc']), textRoutingKey(['ab', 'c']), 'the split between columns is part of the key');
+  });
+
+  it('names a replica set by its sorted addresses, and one shared group while the driver knows no token map', () => {
+    const locator = (replicas: Array<{ address: string }> | null) => ({ getReplicas: () => replicas });
+    assert.equal(replicaSetOf(locator([{ address: '10.0.0.3:9042' }, { address: '10.0.0.1:9042' }]), 'ks', Buffer.from('k')), '10.0.0.1:9042,10.0.0.3:9042');
+    assert.equal(replicaSetOf(locator([{ address: '10.0.0.2:9042' }]), 'ks', Buffer.from('k')), '10.0.0.2:9042');
+    assert.equal(replicaSetOf(locator(null), 'ks', Buffer.from('k')), '');
+    assert.equal(replicaSetOf(locator([]), 'ks', Buffer.from('k')), '');
+  });
+
+  it("takes a store's batch options, Cassandra's warning thresholds by default, at least one partition a request", () => {
+    assert.deepEqual(writeBatchLimits({}, 100), { partitions: 10, bytes: 4096, statements: 100 });
+    assert.deepEqual(writeBatchLimits({ partitionsPerBatch: 0, batchBytes: 1000 }, 5), { partitions: 1, bytes: 1000, statements: 5 });
   });
 });
