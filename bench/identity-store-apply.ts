@@ -65,6 +65,8 @@ async function main(): Promise<void> {
   ];
   const perChangeMs = new Map<string, number[]>(modes.map(({ label }) => [label, []]));
   const customersPerSecond = new Map<string, number[]>(modes.map(({ label }) => [label, []]));
+  // This process's CPU (the driver's encoding and bookkeeping, as the stream consumer pays it), per new customer.
+  const clientCpuMicros = new Map<string, number[]>(modes.map(({ label }) => [label, []]));
   try {
     // Warm-up: prepared statements and connections, in both modes.
     for (const { store } of modes) await store.apply(newCustomersChange(run, Date.now()));
@@ -73,12 +75,15 @@ async function main(): Promise<void> {
       for (const { label, store } of round % 2 === 0 ? modes : [...modes].reverse()) {
         const changes = Array.from({ length: CHANGES }, () => newCustomersChange(run, Date.now()));
         const started = performance.now();
+        const cpu = process.cpuUsage();
         for (const change of changes) {
           const before = performance.now();
           await store.apply(change);
           perChangeMs.get(label)!.push(performance.now() - before);
         }
         const rate = Math.round((CHANGES * CUSTOMERS * 1000) / (performance.now() - started));
+        const used = process.cpuUsage(cpu);
+        clientCpuMicros.get(label)!.push(Math.round((used.user + used.system) / (CHANGES * CUSTOMERS)));
         customersPerSecond.get(label)!.push(rate);
         process.stderr.write(`round ${round + 1} ${label}: ${rate} new customers/s\n`);
       }
@@ -91,7 +96,7 @@ async function main(): Promise<void> {
       modes: Object.fromEntries(
         modes.map(({ label }) => {
           const times = [...perChangeMs.get(label)!].sort((a, b) => a - b);
-          return [label, { newCustomersPerSecondByRound: customersPerSecond.get(label), medianNewCustomersPerSecond: median(customersPerSecond.get(label)!), applyMs: { p50: Math.round(median(times)), max: Math.round(times[times.length - 1]) } }];
+          return [label, { newCustomersPerSecondByRound: customersPerSecond.get(label), medianNewCustomersPerSecond: median(customersPerSecond.get(label)!), applyMs: { p50: Math.round(median(times)), max: Math.round(times[times.length - 1]) }, medianClientCpuMicrosPerCustomer: median(clientCpuMicros.get(label)!) }];
         }),
       ),
       cassandraWarnings: warnings.length,
