@@ -2,6 +2,7 @@ import { sqlString } from '../../lake/lake-relation';
 import { customerIdSql } from '../customer-id';
 import { blockedSql, duckDbTrimmedIdentifierSql, normalizedFromPartsSql, phoneDigitsSql } from '../identifier-normalization';
 import type { CompiledRules } from '../rules/identity-rules';
+import { withoutInsertionOrder } from './insertion-order.sql';
 import type { LinkKeys } from './link-keys';
 import { NO_TIME_MS, type LayoutSlot } from './record-identifiers.sql';
 
@@ -71,7 +72,7 @@ export class GraphTables {
   }
 
   recordsSql(selects: readonly string[]): string {
-    return `CREATE OR REPLACE TABLE ${this.table('records')} AS ${selects.join('\nUNION ALL\n')}`;
+    return withoutInsertionOrder(`CREATE OR REPLACE TABLE ${this.table('records')} AS ${selects.join('\nUNION ALL\n')}`);
   }
 
   private columns(): number[] {
@@ -145,7 +146,9 @@ export class GraphTables {
    * again, by node number, later would cost twice what carrying them does.
    */
   nodeKeysSql(seed: number): string {
-    return `CREATE OR REPLACE TABLE ${this.table('node_keys')} AS SELECT rowid AS node, ${this.hashSql('type_code', 'id_value', seed)} AS h, type_code, id_value FROM ${this.table('nodes')}`;
+    return withoutInsertionOrder(
+      `CREATE OR REPLACE TABLE ${this.table('node_keys')} AS SELECT rowid AS node, ${this.hashSql('type_code', 'id_value', seed)} AS h, type_code, id_value FROM ${this.table('nodes')}`,
+    );
   }
 
   hashCollisionsSql(): string {
@@ -176,9 +179,9 @@ export class GraphTables {
    */
   recordTiesSql(): string {
     const records = this.table('records');
-    return `CREATE OR REPLACE TABLE ${this.table('record_ties')} AS
+    return withoutInsertionOrder(`CREATE OR REPLACE TABLE ${this.table('record_ties')} AS
       SELECT t, source, record_id, dense_rank() OVER (PARTITION BY t, source ORDER BY record_id) - 1 AS rank
-      FROM (SELECT DISTINCT t, source, record_id FROM ${records} SEMI JOIN (SELECT t, source FROM ${records} GROUP BY ALL HAVING count(*) > 1) AS tied USING (t, source))`;
+      FROM (SELECT DISTINCT t, source, record_id FROM ${records} SEMI JOIN (SELECT t, source FROM ${records} GROUP BY ALL HAVING count(*) > 1) AS tied USING (t, source))`);
   }
 
   /** The bounds LinkKeys are sized by (see RecordBounds). */
@@ -201,10 +204,10 @@ export class GraphTables {
   linkRecordsSql(keys: LinkKeys, seed: number): string[] {
     const hashes = this.columns().map((k) => `CASE WHEN r.v${k} IS NOT NULL THEN ${this.hashSql(String(this.slotCode(k)), `r.v${k}`, seed)} END AS h${k}`);
     return [
-      `CREATE OR REPLACE TABLE ${this.table('link_records')} AS
+      withoutInsertionOrder(`CREATE OR REPLACE TABLE ${this.table('link_records')} AS
         SELECT ${keys.recordKeySql('r.t', 'r.source', 'coalesce(x.rank, 0)')} AS rk, r.t, r.record_id, ${hashes.join(', ')}
         FROM ${this.table('records')} AS r
-        LEFT JOIN ${this.table('record_ties')} AS x ON x.t = r.t AND x.source = r.source AND x.record_id IS NOT DISTINCT FROM r.record_id`,
+        LEFT JOIN ${this.table('record_ties')} AS x ON x.t = r.t AND x.source = r.source AND x.record_id IS NOT DISTINCT FROM r.record_id`),
       `DROP TABLE ${this.table('records')}`,
       `DROP TABLE ${this.table('record_ties')}`,
     ];
@@ -233,20 +236,21 @@ export class GraphTables {
         : pairs.join('\nUNION ALL\n');
     return [
       // The first sighting's record id rides along as arg_min: cheaper than looking it up by key afterwards.
-      `CREATE OR REPLACE TABLE ${this.table('sightings')} AS
+      withoutInsertionOrder(`CREATE OR REPLACE TABLE ${this.table('sightings')} AS
         SELECT least(ha, hb) AS h1, greatest(ha, hb) AS h2, min(k) AS k, arg_min(record_id, k) AS record_id, max(t) AS last_seen, count(*) AS occurrences
         FROM (${sightings})
         WHERE ha <> hb
-        GROUP BY 1, 2`,
+        GROUP BY 1, 2`),
       `DROP TABLE ${this.table('link_records')}`,
-      `CREATE OR REPLACE TABLE ${this.table('edges')} AS
+      // Edges are numbered (rowid) once stored, in whatever order the join's threads deliver them.
+      withoutInsertionOrder(`CREATE OR REPLACE TABLE ${this.table('edges')} AS
         SELECT least(a.node, b.node) AS lo, greatest(a.node, b.node) AS hi, s.k,
           ${keys.recordTimeSql('s.k')} AS first_seen, ${keys.recordSourceSql('s.k')} AS source, s.record_id, s.last_seen, s.occurrences,
           CASE WHEN a.node < b.node THEN a.type_code ELSE b.type_code END AS lo_type, CASE WHEN a.node < b.node THEN a.id_value ELSE b.id_value END AS lo_value,
           CASE WHEN a.node < b.node THEN b.type_code ELSE a.type_code END AS hi_type, CASE WHEN a.node < b.node THEN b.id_value ELSE a.id_value END AS hi_value
         FROM ${this.table('sightings')} AS s
         JOIN ${this.table('node_keys')} AS a ON a.h = s.h1
-        JOIN ${this.table('node_keys')} AS b ON b.h = s.h2`,
+        JOIN ${this.table('node_keys')} AS b ON b.h = s.h2`),
       // What follows needs neither the sightings nor the hashes: give their memory back.
       `DROP TABLE ${this.table('sightings')}`,
       `DROP TABLE ${this.table('node_keys')}`,

@@ -1,5 +1,6 @@
 import { sqlString } from '../../lake/lake-relation';
 import type { GraphTables } from './graph-tables.sql';
+import { withoutInsertionOrder } from './insertion-order.sql';
 import { sourceNameSql } from './record-identifiers.sql';
 
 /**
@@ -16,18 +17,18 @@ export class OutputTables {
   }
 
   identityMapSql(file: string): string {
-    return `COPY (SELECT ${this.tables.typeNameSql('type_code')} AS id_type, id_value, customer_id FROM ${this.t('final')})
-      TO ${sqlString(file)} (FORMAT parquet)`;
+    return withoutInsertionOrder(`COPY (SELECT ${this.tables.typeNameSql('type_code')} AS id_type, id_value, customer_id FROM ${this.t('final')})
+      TO ${sqlString(file)} (FORMAT parquet)`);
   }
 
   edgesSql(file: string): string {
-    return `COPY (
+    return withoutInsertionOrder(`COPY (
         SELECT ${this.tables.typeNameSql('e.lo_type')} AS a_type, e.lo_value AS a_value, ${this.tables.typeNameSql('e.hi_type')} AS b_type, e.hi_value AS b_value,
           ${sourceNameSql('e.source')} AS source, e.record_id, epoch_ms(e.first_seen) AS first_seen, epoch_ms(e.last_seen) AS last_seen, e.occurrences,
           ${this.tables.statusSql('r.outcome', 'r.type_code')} AS status
         FROM (SELECT rowid AS edge, * FROM ${this.t('edges')}) AS e
         LEFT JOIN ${this.t('refused')} AS r ON r.edge = e.edge
-      ) TO ${sqlString(file)} (FORMAT parquet)`;
+      ) TO ${sqlString(file)} (FORMAT parquet)`);
   }
 
   blockedSql(file: string): string {
