@@ -18,7 +18,8 @@ import { BlocklistMatcher, DEFAULT_BLOCKLIST, type Blocklist } from './rules/blo
  */
 
 const WHITESPACE = ' \t\n\v\f\r';
-const WHITESPACE_SQL = `(' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13))`;
+const WHITESPACE_CHARS_SQL = [`' '`, 'chr(9)', 'chr(10)', 'chr(11)', 'chr(12)', 'chr(13)'];
+const WHITESPACE_SQL = `(${WHITESPACE_CHARS_SQL.join(' || ')})`;
 const EMAIL = '^[^@ \\t\\n\\v\\f\\r]+@[^@ \\t\\n\\v\\f\\r]+$';
 const EMAIL_PATTERN = new RegExp(EMAIL, 'u');
 export const MAX_IDENTIFIER_LENGTH = 254;
@@ -83,12 +84,15 @@ export function trimmedIdentifierSql(expr: string): string {
 }
 
 /**
- * trimmedIdentifierSql for DuckDB only (Athena has neither ascii nor right), for batch stitching's
- * millions of values: trim() with a character list costs four times a plain scan of the value, and
- * ids rarely carry whitespace, so only values starting or ending at or below the space are trimmed.
+ * trimmedIdentifierSql for DuckDB only (Athena has no ascii), for batch stitching's millions of
+ * values: trim() with a character list costs four times a plain scan of the value, and ids rarely
+ * carry whitespace, so only values starting at or below the space or ending in whitespace are
+ * trimmed. The end is tested with ends_with, which compares the last bytes: right(value, 1) counts
+ * every character first (0.5-1 CPU-s of a stitch of eleven million records).
  */
 export function duckDbTrimmedIdentifierSql(expr: string): string {
-  return `(CASE WHEN ascii(${expr}) <= 32 OR ascii(right(${expr}, 1)) <= 32 THEN ${trimmedIdentifierSql(expr)} ELSE ${expr} END)`;
+  const endsInWhitespace = WHITESPACE_CHARS_SQL.map((char) => `ends_with(${expr}, ${char})`).join(' OR ');
+  return `(CASE WHEN ascii(${expr}) <= 32 OR ${endsInWhitespace} THEN ${trimmedIdentifierSql(expr)} ELSE ${expr} END)`;
 }
 
 /** SQL: the digits of a (trimmed) phone, the one costly step of its normalization. */
