@@ -106,6 +106,14 @@ export class GraphTables {
    * Every identifier the lake or the store knows, in seed order (node = rowid), with its previous
    * customer numbered oldest first (-1 if new). Seed order is first seen, then type priority, then
    * value: type codes follow priority, so (first_seen, type_code, id_value).
+   *
+   * A daily run's store holds as many assignments as the lake has identifiers (ten million), so the
+   * stored state is brought down to integers before it meets the lake's identifiers: each stored
+   * identifier carries its customer's number, not its id, and the checked rows are dropped once the
+   * few invalid ones are set aside (previous_dropped). Grouping the lake's identifiers, joining the
+   * two and sorting are separate statements, each under the memory limit on its own: as one
+   * statement they held the grouping, the join with customer id strings and the sort at once, and
+   * ran out of memory under a 2.5 GB limit.
    */
   nodesSql(): string[] {
     const occurrences = this.columns().map((k) => `SELECT ${this.slotCode(k)} AS type_code, v${k} AS id_value, t FROM ${this.table('records')} WHERE v${k} IS NOT NULL`);
@@ -113,26 +121,28 @@ export class GraphTables {
       // Checked once: the valid ones continue, the others are dropped from the store (see OutputTables).
       `CREATE OR REPLACE TABLE ${this.table('previous_checked')} AS ${this.previousCheckedSql()}`,
       `DROP TABLE ${this.table('previous')}`,
-      `CREATE OR REPLACE VIEW ${this.table('previous_valid')} AS SELECT id_type, id_value, customer_id FROM ${this.table('previous_checked')} WHERE valid`,
+      `CREATE OR REPLACE TABLE ${this.table('previous_dropped')} AS SELECT id_type, id_value, customer_id FROM ${this.table('previous_checked')} WHERE NOT valid`,
       `CREATE OR REPLACE TABLE ${this.table('previous_numbered')} AS
         SELECT customer_id, row_number() OVER (ORDER BY coalesce(c.first_seen, ${NO_TIME_MS}), ${this.typeCodeSql('c.seed_type')}, c.seed_type, c.seed_value, customer_id) - 1 AS previous_index
-        FROM (SELECT DISTINCT customer_id FROM ${this.table('previous_valid')}) AS p
+        FROM (SELECT DISTINCT customer_id FROM ${this.table('previous_checked')} WHERE valid) AS p
         LEFT JOIN ${this.table('previous_customers')} AS c USING (customer_id)`,
+      `CREATE OR REPLACE TABLE ${this.table('previous_nodes')} AS
+        SELECT ${this.typeCodeSql('p.id_type')} AS type_code, p.id_value, n.previous_index
+        FROM ${this.table('previous_checked')} AS p JOIN ${this.table('previous_numbered')} AS n USING (customer_id)
+        WHERE p.valid`,
+      `DROP TABLE ${this.table('previous_checked')}`,
+      `CREATE OR REPLACE TABLE ${this.table('lake_nodes')} AS
+        SELECT type_code, id_value, min(t) AS first_seen
+        FROM (${occurrences.join(' UNION ALL ')})
+        GROUP BY ALL`,
       `CREATE OR REPLACE TABLE ${this.table('nodes')} AS
-        WITH lake_nodes AS (
-          SELECT type_code, id_value, min(t) AS first_seen
-          FROM (${occurrences.join(' UNION ALL ')})
-          GROUP BY ALL
-        ), joined AS (
-          SELECT coalesce(l.type_code, p.type_code) AS type_code, coalesce(l.id_value, p.id_value) AS id_value,
-            l.type_code IS NOT NULL AS in_lake, coalesce(l.first_seen, ${NO_TIME_MS}) AS first_seen, p.customer_id AS previous_customer
-          FROM lake_nodes AS l
-          FULL OUTER JOIN (SELECT ${this.typeCodeSql('id_type')} AS type_code, id_value, customer_id FROM ${this.table('previous_valid')}) AS p
-            ON p.type_code = l.type_code AND p.id_value = l.id_value
-        )
-        SELECT j.*, coalesce(n.previous_index, -1) AS previous_index
-        FROM joined AS j LEFT JOIN ${this.table('previous_numbered')} AS n ON n.customer_id = j.previous_customer
-        ORDER BY j.first_seen, j.type_code, j.id_value`,
+        SELECT coalesce(l.type_code, p.type_code) AS type_code, coalesce(l.id_value, p.id_value) AS id_value,
+          l.type_code IS NOT NULL AS in_lake, coalesce(l.first_seen, ${NO_TIME_MS}) AS first_seen, coalesce(p.previous_index, -1) AS previous_index
+        FROM ${this.table('lake_nodes')} AS l
+        FULL OUTER JOIN ${this.table('previous_nodes')} AS p ON p.type_code = l.type_code AND p.id_value = l.id_value
+        ORDER BY first_seen, type_code, id_value`,
+      `DROP TABLE ${this.table('lake_nodes')}`,
+      `DROP TABLE ${this.table('previous_nodes')}`,
     ];
   }
 
@@ -271,7 +281,7 @@ export class GraphTables {
   finalSql(files: { assigned: string; refused: string; merges: string }, materialized: boolean): Array<{ sql: string; salts: number }> {
     const csv = (file: string, columns: string) => `read_csv(${sqlString(file)}, header = false, delim = ',', auto_detect = false, columns = {${columns}})`;
     const nodes = this.table('nodes');
-    const taken = `(SELECT customer_id FROM ${this.table('previous_customers')} UNION SELECT customer_id FROM ${this.table('previous_checked')})`;
+    const taken = `(SELECT customer_id FROM ${this.table('previous_customers')} UNION SELECT customer_id FROM ${this.table('previous_numbered')} UNION SELECT customer_id FROM ${this.table('previous_dropped')})`;
     return [
       { sql: `CREATE OR REPLACE TABLE ${this.table('assigned')} AS SELECT * FROM ${csv(files.assigned, `final_previous: 'INTEGER', final_seed: 'INTEGER'`)}`, salts: 0 },
       { sql: `CREATE OR REPLACE TABLE ${this.table('refused')} AS SELECT * FROM ${csv(files.refused, `edge: 'INTEGER', outcome: 'INTEGER', type_code: 'INTEGER'`)}`, salts: 0 },
@@ -300,9 +310,9 @@ export class GraphTables {
         salts: 0,
         // A kept node's final_seed is -1, so only new customers' nodes find a row of new_customers.
         sql: `CREATE OR REPLACE ${materialized ? 'TABLE' : 'VIEW'} ${this.table('final')} AS
-          SELECT x.node, x.type_code, x.id_value, x.in_lake, x.first_seen, x.previous_customer, x.final_previous, x.final_seed,
+          SELECT x.node, x.type_code, x.id_value, x.in_lake, x.first_seen, x.previous_index, x.final_previous, x.final_seed,
             coalesce(p.customer_id, c.customer_id) AS customer_id
-          FROM (SELECT n.rowid AS node, n.type_code, n.id_value, n.in_lake, n.first_seen, n.previous_customer, a.final_previous, a.final_seed
+          FROM (SELECT n.rowid AS node, n.type_code, n.id_value, n.in_lake, n.first_seen, n.previous_index, a.final_previous, a.final_seed
                 FROM ${nodes} AS n POSITIONAL JOIN ${this.table('assigned')} AS a) AS x
           LEFT JOIN ${this.table('previous_numbered')} AS p ON p.previous_index = x.final_previous
           LEFT JOIN ${this.table('new_customers')} AS c ON c.seed = x.final_seed`,

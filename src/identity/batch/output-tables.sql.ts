@@ -52,24 +52,31 @@ export class OutputTables {
         (SELECT coalesce(sum(occurrences), 0) FROM ${this.t('blocked')} WHERE reason = 'malformed') AS malformed_values`;
   }
 
+  /**
+   * SQL: whether a final row's customer is not the one it had. Customers are compared by number:
+   * a kept customer keeps its number, and a new one's id is none a previous customer had.
+   */
+  private static readonly MOVED = '(previous_index < 0 OR final_previous IS DISTINCT FROM previous_index)';
+
   /** Assignments that changed (new identifiers, moved ones), as JSON lines. */
   changedAssignmentsSql(file: string): string {
-    return `COPY (SELECT ${this.tables.typeNameSql('type_code')} AS id_type, id_value, customer_id FROM ${this.t('final')} WHERE previous_customer IS DISTINCT FROM customer_id)
+    return `COPY (SELECT ${this.tables.typeNameSql('type_code')} AS id_type, id_value, customer_id FROM ${this.t('final')} WHERE ${OutputTables.MOVED})
       TO ${sqlString(file)} (FORMAT json)`;
   }
 
   /** Stored assignments whose value today's rules reject (e.g. a value added to the blocklist). */
   droppedAssignmentsSql(file: string): string {
-    return `COPY (SELECT id_type, id_value, customer_id FROM ${this.t('previous_checked')} WHERE NOT valid) TO ${sqlString(file)} (FORMAT json)`;
+    return `COPY (SELECT id_type, id_value, customer_id FROM ${this.t('previous_dropped')}) TO ${sqlString(file)} (FORMAT json)`;
   }
 
   /** The customers a change touched, once for both files below. */
   touchedSql(): string {
     const t = (name: string) => this.t(name);
     return `CREATE OR REPLACE TABLE ${t('touched')} AS
-      SELECT customer_id FROM ${t('final')} WHERE previous_customer IS DISTINCT FROM customer_id
-      UNION SELECT previous_customer FROM ${t('final')} WHERE previous_customer IS DISTINCT FROM customer_id AND previous_customer IS NOT NULL
-      UNION SELECT customer_id FROM ${t('previous_checked')} WHERE NOT valid`;
+      SELECT customer_id FROM ${t('final')} WHERE ${OutputTables.MOVED}
+      UNION SELECT p.customer_id FROM (SELECT DISTINCT previous_index FROM ${t('final')} WHERE ${OutputTables.MOVED} AND previous_index >= 0) AS f
+        JOIN ${t('previous_numbered')} AS p USING (previous_index)
+      UNION SELECT customer_id FROM ${t('previous_dropped')}`;
   }
 
   /**
@@ -105,12 +112,18 @@ export class OutputTables {
     // The merged customers are few; restrict to them before gathering what they held.
     return `COPY (
         WITH merged AS (
-          SELECT m.edge, f.customer_id AS from_id, i.customer_id AS into_id FROM ${t('merges')} AS m
+          SELECT m.edge, m.from_index, f.customer_id AS from_id, i.customer_id AS into_id FROM ${t('merges')} AS m
           JOIN ${t('previous_numbered')} AS f ON f.previous_index = m.from_index
           JOIN ${t('previous_numbered')} AS i ON i.previous_index = m.into_index
         ), held AS (
-          SELECT p.customer_id, list({'type': p.id_type, 'value': p.id_value} ORDER BY p.id_type, p.id_value) AS identifiers
-          FROM ${t('previous_checked')} AS p SEMI JOIN merged ON merged.from_id = p.customer_id GROUP BY 1
+          SELECT customer_id, list({'type': id_type, 'value': id_value} ORDER BY id_type, id_value) AS identifiers
+          FROM (
+            SELECT merged.from_id AS customer_id, ${this.tables.typeNameSql('n.type_code')} AS id_type, n.id_value
+            FROM ${t('nodes')} AS n JOIN merged ON merged.from_index = n.previous_index
+            UNION ALL
+            SELECT d.customer_id, d.id_type, d.id_value FROM ${t('previous_dropped')} AS d SEMI JOIN merged ON merged.from_id = d.customer_id
+          )
+          GROUP BY 1
         ), causes AS (
           SELECT e.* FROM (SELECT rowid AS edge, * FROM ${t('edges')}) AS e SEMI JOIN merged ON merged.edge = e.edge
         )

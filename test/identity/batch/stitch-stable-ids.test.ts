@@ -113,7 +113,14 @@ describe('customer ids across runs', () => {
       assert.equal(merge.into, into);
       assert.equal(merge.via, 'batch');
       assert.equal(merge.at, 3_000);
-      assert.ok(merge.cause !== null && merge.cause.recordId !== '' && merge.identifiers.length > 0, JSON.stringify(merge.cause));
+      assert.ok(merge.cause !== null && merge.cause.recordId !== '', JSON.stringify(merge.cause));
+      // What an un-merge gives back: exactly what the absorbed customer held, by type then value.
+      const held = [...firstMap.customerOf]
+        .filter(([, customer]) => customer === from)
+        .map(([key]) => parseIdentifierKey(key))
+        .sort((a, b) => (a.type !== b.type ? (a.type < b.type ? -1 : 1) : a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+      assert.ok(held.length > 0);
+      assert.deepEqual(merge.identifiers, held, `what ${from} held`);
     }
 
     // The store answers lookups as the map does.
