@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { stitchLake } from '../src/identity/batch/stitch-lake';
@@ -28,7 +28,21 @@ async function openEngine(): Promise<DuckDbLakeEngine> {
 }
 
 /** Child mode: one stitch, then one JSON line with its wall time and the process's peak RSS. */
+/** Peak anonymous and file-backed resident memory, sampled: maxRSS alone cannot tell DuckDB's and Node's memory from a store's mapped file. */
+function sampleResidentMemory(): { stop: () => { anonMiB: number; fileMiB: number } } {
+  const peak = { anonMiB: 0, fileMiB: 0 };
+  const sample = () => {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+    peak.anonMiB = Math.max(peak.anonMiB, Math.round(kib('RssAnon') / 1024));
+    peak.fileMiB = Math.max(peak.fileMiB, Math.round(kib('RssFile') / 1024));
+  };
+  const timer = setInterval(sample, 100);
+  return { stop: () => (clearInterval(timer), sample(), peak) };
+}
+
 async function timeOneStitch(label: string, withStore: boolean): Promise<void> {
+  const resident = sampleResidentMemory();
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
   const engine = await openEngine();
@@ -49,6 +63,8 @@ async function timeOneStitch(label: string, withStore: boolean): Promise<void> {
         // CPU seconds of all threads (DuckDB's and Node's): steadier than wall time on a shared machine.
         cpuMs: Math.round((cpu.user + cpu.system) / 1000),
         peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+        // Sampled every 100 ms: anonymous (DuckDB, Node) and file-backed (the embedded store's memory map) peaks.
+        peakResident: resident.stop(),
         records,
         identifiers,
         edges,
