@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { EmbeddedIdentityStore } from '../embedded/embedded-identity-store';
 import type { IdentityStore } from '../identity-store.port';
 
 const FLUSH_CHARS = 1 << 20;
@@ -44,8 +47,24 @@ export interface PreviousStateFiles {
  * assignment (the previous run's answer plus what the stream changed since), every customer's age
  * and lineage, and every separation side. Without a store (tests, a lake-only run) the files are
  * empty and every customer is new.
+ *
+ * An embedded store is read by a child process: reading all of it maps every page of its LMDB
+ * file (2.2 GB after a first stitch of ten million identifiers) into the reader, where the pages
+ * stay resident and count against the stitch's memory for the rest of the run.
  */
 export async function exportPreviousState(store: IdentityStore | undefined, dir: string): Promise<PreviousStateFiles> {
+  if (store instanceof EmbeddedIdentityStore) return exportInChildProcess(store.directory, dir);
+  return exportFromStore(store, dir);
+}
+
+async function exportInChildProcess(storeDir: string, dir: string): Promise<PreviousStateFiles> {
+  const child = path.join(__dirname, 'export-previous-state.child.js');
+  const { stdout } = await promisify(execFile)(process.execPath, [child, storeDir, dir], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout) as PreviousStateFiles;
+}
+
+/** Writes the state of `store` into `dir` from this process. */
+export async function exportFromStore(store: IdentityStore | undefined, dir: string): Promise<PreviousStateFiles> {
   const assignments = new JsonLinesFile(path.join(dir, 'previous-assignments.jsonl'));
   const customers = new JsonLinesFile(path.join(dir, 'previous-customers.jsonl'));
   const separations = new JsonLinesFile(path.join(dir, 'separations.jsonl'));

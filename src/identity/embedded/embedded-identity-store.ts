@@ -44,6 +44,8 @@ export class EmbeddedIdentityStore implements IdentityStore {
   private closed?: Promise<void>;
 
   private constructor(
+    /** The folder of its LMDB files, which another process can open too. */
+    readonly directory: string,
     private readonly root: RootDatabase,
     private readonly assignments: Database<string, IdentifierKey>,
     private readonly customerRecords: Database<unknown, string>,
@@ -57,6 +59,7 @@ export class EmbeddedIdentityStore implements IdentityStore {
     const root = open(dir, { maxDbs: 16 });
     try {
       return new EmbeddedIdentityStore(
+        dir,
         root,
         root.openDB<string, IdentifierKey>({ name: 'identity_assignments', encoding: 'string' }),
         root.openDB<unknown, string>({ name: 'identity_customers', encoding: 'json' }),
