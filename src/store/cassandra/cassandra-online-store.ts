@@ -7,20 +7,11 @@ import { CONSISTENCY, type CassandraConfig, type CassandraStoreOptions } from '.
 import { CASSANDRA_MIGRATIONS } from './cassandra-migrations';
 import { mapBounded } from './map-bounded';
 import { connectMigrated } from './connect-migrated';
-import { packByReplicas, type BatchLimits } from './replica-batches';
+import { CELL_OVERHEAD_BYTES, packByReplicas, PARTITION_OVERHEAD_BYTES, replicaSetOf, writeBatchLimits, type BatchLimits } from './replica-batches';
 
 // Statements per unlogged batch of one partition, which Cassandra applies as one mutation and
 // exempts from its batch size warnings; the cap keeps each mutation moderate.
 const STATEMENTS_PER_BATCH = 100;
-// Cassandra's defaults for multi-partition batches: a warning past 10 partitions
-// (unlogged_batch_across_partitions_warn_threshold) and past 5 KiB of data (batch_size_warn_threshold),
-// a refusal past 50 KiB. The byte budget stays under the warning with room for our estimate's error.
-const DEFAULT_PARTITIONS_PER_BATCH = 10;
-const DEFAULT_BATCH_BYTES = 4096;
-// What Cassandra counts beyond names and values, measured on 5.0 (about 41 bytes a cell, 29 a
-// partition), rounded up; the key is counted on top, for margin.
-const CELL_OVERHEAD_BYTES = 48;
-const PARTITION_OVERHEAD_BYTES = 32;
 // Whole partitions read per request (IN on the partition key): the driver's per-request work, not
 // Cassandra, bounds a client reading many small partitions one request each.
 const PARTITIONS_PER_READ = 32;
@@ -118,11 +109,7 @@ export class CassandraOnlineStore implements OnlineStore {
       read: CONSISTENCY[options.readConsistency ?? 'LOCAL_QUORUM'],
       write: CONSISTENCY[options.writeConsistency ?? 'LOCAL_QUORUM'],
       now: options.now ?? Date.now,
-      batch: {
-        partitions: Math.max(1, options.partitionsPerBatch ?? DEFAULT_PARTITIONS_PER_BATCH),
-        bytes: options.batchBytes ?? DEFAULT_BATCH_BYTES,
-        statements: STATEMENTS_PER_BATCH,
-      },
+      batch: writeBatchLimits(options, STATEMENTS_PER_BATCH),
     });
   }
 
@@ -151,11 +138,9 @@ export class CassandraOnlineStore implements OnlineStore {
     });
   }
 
-  /** The replica set holding an entity's partition ('' when the driver has no token map yet: one group). */
+  /** The replica set holding an entity's partition (its key is one text column: the routing key is its bytes). */
   private replicasOf(entityKey: string): string {
-    const replicas = this.client.getReplicas(this.keyspace, Buffer.from(entityKey, 'utf8'));
-    if (!replicas || replicas.length === 0) return '';
-    return replicas.length === 1 ? replicas[0].address : replicas.map((host) => host.address).sort().join(',');
+    return replicaSetOf(this.client, this.keyspace, Buffer.from(entityKey, 'utf8'));
   }
 
   private async writeTogether(partitions: readonly PartitionWrite[]): Promise<void> {
