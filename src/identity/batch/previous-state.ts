@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { EmbeddedIdentityStore } from '../embedded/embedded-identity-store';
 import type { IdentityStore } from '../identity-store.port';
+import { runEmbeddedStoreChild } from './embedded-store-child';
 
 const FLUSH_CHARS = 1 << 20;
 
@@ -48,19 +47,11 @@ export interface PreviousStateFiles {
  * and lineage, and every separation side. Without a store (tests, a lake-only run) the files are
  * empty and every customer is new.
  *
- * An embedded store is read by a child process: reading all of it maps every page of its LMDB
- * file (2.2 GB after a first stitch of ten million identifiers) into the reader, where the pages
- * stay resident and count against the stitch's memory for the rest of the run.
+ * An embedded store is read by a child process (see runEmbeddedStoreChild).
  */
 export async function exportPreviousState(store: IdentityStore | undefined, dir: string): Promise<PreviousStateFiles> {
-  if (store instanceof EmbeddedIdentityStore) return exportInChildProcess(store.directory, dir);
+  if (store instanceof EmbeddedIdentityStore) return runEmbeddedStoreChild<PreviousStateFiles>('export-previous-state.child.js', [store.directory, dir]);
   return exportFromStore(store, dir);
-}
-
-async function exportInChildProcess(storeDir: string, dir: string): Promise<PreviousStateFiles> {
-  const child = path.join(__dirname, 'export-previous-state.child.js');
-  const { stdout } = await promisify(execFile)(process.execPath, [child, storeDir, dir], { maxBuffer: 1 << 20 });
-  return JSON.parse(stdout) as PreviousStateFiles;
 }
 
 /** Writes the state of `store` into `dir` from this process. */

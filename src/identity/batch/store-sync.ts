@@ -1,9 +1,11 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { EmbeddedIdentityStore } from '../embedded/embedded-identity-store';
 import { mergeIdFor } from '../merge-id';
 import type { Identifier } from '../identifier';
 import { emptyChanges, type Assignment, type IdentityStore, type MergeRecord, type StoredCustomer } from '../identity-store.port';
 import { decodeIdentifiers } from '../stored-records';
+import { runEmbeddedStoreChild } from './embedded-store-child';
 
 const PAGE = 10_000;
 
@@ -69,6 +71,13 @@ function mergeRecord(row: Row, at: number): MergeRecord {
  * day changed, not the size of the graph.
  */
 export async function syncStore(store: IdentityStore, files: StoreSyncFiles, now: number): Promise<StoreSyncSummary> {
+  // An embedded store is written by a child process (see runEmbeddedStoreChild): a first stitch writes all of it.
+  if (store instanceof EmbeddedIdentityStore) return runEmbeddedStoreChild<StoreSyncSummary>('sync-store.child.js', [store.directory, JSON.stringify(files), String(now)]);
+  return syncStoreHere(store, files, now);
+}
+
+/** syncStore from this process. */
+export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles, now: number): Promise<StoreSyncSummary> {
   const summary: StoreSyncSummary = { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0 };
   const merges: MergeRecord[] = [];
   for await (const row of jsonLines(files.merges)) merges.push(mergeRecord(row, now));
