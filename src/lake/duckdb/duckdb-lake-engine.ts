@@ -30,7 +30,7 @@ const DEFAULT_MAX_CONNECTIONS = 4;
 export class DuckDbLakeEngine implements LakeEngine {
   readonly dialect = 'duckdb' as const;
   private readonly idle: DuckDBConnection[] = [];
-  private readonly waiting: Array<(connection: DuckDBConnection) => void> = [];
+  private readonly waiting: Array<{ resolve: (connection: DuckDBConnection) => void; reject: (error: unknown) => void }> = [];
   private readonly running = new Set<Promise<unknown>>();
   private opened = 1;
   private closed = false;
@@ -104,12 +104,15 @@ export class DuckDbLakeEngine implements LakeEngine {
     if (this.closed) throw new DuckDbQueryError(sql, new Error('the lake engine is closed'));
     const task = (async () => {
       const connection = await this.acquire();
+      let failed = false;
       try {
         return await work(connection);
       } catch (error) {
+        failed = true;
         throw new DuckDbQueryError(sql, error);
       } finally {
-        this.release(connection);
+        if (failed) this.replace(connection);
+        else this.release(connection);
       }
     })();
     this.running.add(task);
@@ -132,12 +135,29 @@ export class DuckDbLakeEngine implements LakeEngine {
         throw error;
       }
     }
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
 
   private release(connection: DuckDBConnection): void {
     const next = this.waiting.shift();
-    if (next) next(connection);
+    if (next) next.resolve(connection);
     else this.idle.push(connection);
+  }
+
+  /**
+   * Closes a connection whose statement failed instead of pooling it again: a script that failed
+   * halfway may have left a SET (the identity stitch turns preserve_insertion_order off around a
+   * statement) or an open transaction on it, which the next caller would inherit.
+   */
+  private replace(connection: DuckDBConnection): void {
+    connection.closeSync();
+    this.opened--;
+    const next = this.waiting.shift();
+    if (!next) return;
+    this.opened++;
+    this.instance.connect().then(next.resolve, (error: unknown) => {
+      this.opened--;
+      next.reject(error);
+    });
   }
 }

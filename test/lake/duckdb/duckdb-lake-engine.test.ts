@@ -26,6 +26,21 @@ describe('DuckDB lake engine specifics', () => {
     }
   });
 
+  it('gives no later statement what a failed one left on its connection', async () => {
+    const lakeRoot = mkdtempSync(path.join(os.tmpdir(), 'c360-duckdb-failed-'));
+    const engine = await DuckDbLakeEngine.open({ lakeRoot, memoryLimit: '256MB', threads: 1, maxConnections: 2 });
+    try {
+      // A script that opens a transaction and fails inside it: its connection is left in an aborted transaction.
+      await assert.rejects(engine.execute("BEGIN TRANSACTION; CREATE TABLE half AS SELECT 1 AS x; SELECT error('halfway'); COMMIT"), /halfway/);
+      // Both pooled connections busy at once, and a waiter: every statement runs, none inside the failed transaction.
+      const answers = await Promise.all(Array.from({ length: 4 }, () => engine.query("SELECT count(*) AS tables FROM duckdb_tables() WHERE table_name = 'half'")));
+      for (const [row] of answers) assert.equal(row?.tables, 0);
+    } finally {
+      await engine.close();
+      rmSync(lakeRoot, { recursive: true, force: true });
+    }
+  });
+
   it('applies the memory limit and thread count it was opened with, in UTC', async () => {
     const lakeRoot = mkdtempSync(path.join(os.tmpdir(), 'c360-duckdb-settings-'));
     const engine = await DuckDbLakeEngine.open({ lakeRoot, memoryLimit: '300MB', threads: 1 });
