@@ -74,7 +74,12 @@ export async function stitchLake(engine: LakeEngine, layout: LakeLayout, options
   const rules = new CompiledRules(options.rules ?? DEFAULT_RULES);
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
-  return withStitchWorkspace(engine, layout, (workspace) => stitchInWorkspace(engine, layout, workspace, rules, options.store, logger, now));
+  try {
+    return await withStitchWorkspace(engine, layout, (workspace) => stitchInWorkspace(engine, layout, workspace, rules, options.store, logger, now));
+  } finally {
+    // A statement that failed with insertion order off left it off for the whole engine (see withoutInsertionOrder).
+    await engine.execute('RESET preserve_insertion_order');
+  }
 }
 
 async function stitchInWorkspace(

@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { stitchLake } from '../../../src/identity/batch/stitch-lake';
 import { EmbeddedIdentityStore } from '../../../src/identity/embedded/embedded-identity-store';
 import { identifierKey } from '../../../src/identity/identifier';
 import { extendBlocklist } from '../../../src/identity/rules/blocklist';
@@ -49,5 +50,23 @@ describe('what a batch stitch changes in the identity store', () => {
     const stored = (await store.customers([account ?? ''])).get(account ?? '');
     assert.deepEqual(stored?.identities.map(identifierKey), [key('user_id', 'u_a'), key('email', 'a@example.com'), key('phone', '+919811111111'), key('anonymous_id', 'anon-1')]);
     assert.equal(stored?.updatedAt, 2_000);
+  });
+});
+
+describe('a batch stitch that fails', () => {
+  it('leaves the lake engine as it found it: insertion order kept for whatever runs next', async () => {
+    const lake = new RecordLake();
+    try {
+      lake.events({ at: '2026-03-01T09:00:00Z', userId: 'u_a', anonymousId: 'anon-1' });
+      await lake.process();
+      // A processed file that is not Parquet fails the stitch's first statement, which runs with insertion order off.
+      writeFileSync(path.join(lake.layout.processedPartition('clickstream', '2026-03-01'), 'broken.parquet'), 'not parquet');
+      const engine = await lake.lake();
+      await assert.rejects(stitchLake(engine, lake.layout), /broken\.parquet/);
+      const [row] = await engine.query("SELECT current_setting('preserve_insertion_order') AS ordered");
+      assert.equal(row?.ordered, true);
+    } finally {
+      await lake.close();
+    }
   });
 });
