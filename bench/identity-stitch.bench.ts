@@ -9,6 +9,7 @@ import { DuckDbLakeEngine } from '../src/lake/duckdb/duckdb-lake-engine';
 import { LakeLayout } from '../src/lake/lake-layout';
 import { lakeRelation } from '../src/lake/lake-relation';
 import { synthesizeIdentityBenchLake } from './identity-stitch-lake';
+import { waitedChildrenCpuSeconds } from './support-process-cpu';
 
 // Usage: npm run build && node dist/bench/identity-stitch.bench.js
 //   C360_BENCH_PEOPLE (default 2,300,000: about 10M edges), C360_BENCH_DIR (keeps the synthesized lake between runs),
@@ -27,15 +28,6 @@ async function openEngine(): Promise<DuckDbLakeEngine> {
   return DuckDbLakeEngine.open({ lakeRoot, memoryLimit, threads });
 }
 
-/** Child mode: one stitch, then one JSON line with its wall time and the process's peak RSS. */
-/** CPU ms of this process's finished children (the embedded store's reader), from /proc/self/stat: process.cpuUsage() leaves them out. */
-function childrenCpuMs(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // cutime and cstime, fields 16 and 17, in clock ticks (100 a second on Linux).
-  return (Number(fields[13]) + Number(fields[14])) * 10;
-}
-
 /** Peak anonymous and file-backed resident memory, sampled: maxRSS alone cannot tell DuckDB's and Node's memory from a store's mapped file. */
 function sampleResidentMemory(): { stop: () => { anonMiB: number; fileMiB: number } } {
   const peak = { anonMiB: 0, fileMiB: 0 };
@@ -49,11 +41,13 @@ function sampleResidentMemory(): { stop: () => { anonMiB: number; fileMiB: numbe
   return { stop: () => (clearInterval(timer), sample(), peak) };
 }
 
+/** Child mode: one stitch, then one JSON line with its wall time and the process's peak RSS. */
 async function timeOneStitch(label: string, withStore: boolean): Promise<void> {
   const resident = sampleResidentMemory();
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
-  const childrenCpuStarted = childrenCpuMs();
+  // The embedded store's reader and writer run as children, whose CPU process.cpuUsage() leaves out.
+  const childrenCpuStarted = waitedChildrenCpuSeconds();
   const engine = await openEngine();
   let store: IdentityStore | undefined;
   try {
@@ -70,7 +64,7 @@ async function timeOneStitch(label: string, withStore: boolean): Promise<void> {
         threads,
         wallMs,
         // CPU seconds of all threads (DuckDB's and Node's): steadier than wall time on a shared machine.
-        cpuMs: Math.round((cpu.user + cpu.system) / 1000) + childrenCpuMs() - childrenCpuStarted,
+        cpuMs: Math.round((cpu.user + cpu.system) / 1000 + (waitedChildrenCpuSeconds() - childrenCpuStarted) * 1000),
         peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
         // Sampled every 100 ms: anonymous (DuckDB, Node) and file-backed (the embedded store's memory map) peaks.
         peakResident: resident.stop(),

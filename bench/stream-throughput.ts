@@ -27,7 +27,7 @@ import { openOnlineStore } from '../src/store/open-online-store';
 import { KafkaLagProbe } from '../src/stream/kafka/kafka-lag-probe';
 import { eventTopics } from '../src/stream/stream-config';
 import { eventText } from './stream-support/bench-events';
-import { CpuMeter, listenerPid } from './stream-support/process-cpu';
+import { CpuMeter, listenerPid } from './support-process-cpu';
 
 const { values: args } = parseArgs({
   options: {

@@ -1,22 +1,32 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-// Where the stream bench's CPU goes, process by process: on a 2-core machine 20,000 events/s leaves
-// 100 µs of CPU per event for everything on the path (load generator, collector, Kafka, consumer,
-// Cassandra), so the bench reports each one's CPU-µs per event alongside the throughput.
+// CPU read from /proc, for benches whose work runs in processes process.cpuUsage() does not see: the
+// stream bench's services (on a 2-core machine 20,000 events/s leaves 100 µs of CPU per event for the
+// load generator, collector, Kafka, consumer and Cassandra together) and the identity bench's children.
 
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
-/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; undefined once it is gone. */
+/** Seconds in two /proc/<pid>/stat fields (1-based, as proc(5) numbers them) of a process; throws once it is gone. */
+function statSeconds(pid: number | 'self', first: number, second: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces; field 3 comes first.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[first - 3]) + Number(fields[second - 3])) / TICKS_PER_SECOND;
+}
+
+/** CPU seconds (user + system, fields 14 and 15) a process has used so far; undefined once it is gone. */
 export function processCpuSeconds(pid: number): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are fields 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    return statSeconds(pid, 14, 15);
   } catch {
     return undefined;
   }
+}
+
+/** CPU seconds (fields 16 and 17) of this process's children that have exited and been waited for. */
+export function waitedChildrenCpuSeconds(): number {
+  return statSeconds('self', 16, 17);
 }
 
 /** CPU seconds every process on the machine has used (busy time of all cores), from /proc/stat. */
