@@ -146,8 +146,9 @@ export class DuckDbLakeEngine implements LakeEngine {
 
   /**
    * Closes a connection whose statement failed instead of pooling it again: a script that failed
-   * halfway may have left a SET (the identity stitch turns preserve_insertion_order off around a
-   * statement) or an open transaction on it, which the next caller would inherit.
+   * halfway may have left an open (aborted) transaction or a session setting on it, which the next
+   * caller would inherit. Global settings outlive any connection; their owner resets them (as the
+   * identity stitch does preserve_insertion_order).
    */
   private replace(connection: DuckDBConnection): void {
     connection.closeSync();
