@@ -50,7 +50,7 @@ export interface PreviousStateFiles {
  * An embedded store is read by a child process (see runEmbeddedStoreChild).
  */
 export async function exportPreviousState(store: IdentityStore | undefined, dir: string): Promise<PreviousStateFiles> {
-  if (store instanceof EmbeddedIdentityStore) return runEmbeddedStoreChild<PreviousStateFiles>('export-previous-state.child.js', [store.directory, dir]);
+  if (store instanceof EmbeddedIdentityStore) return runEmbeddedStoreChild<PreviousStateFiles>('export', store.directory, [dir]);
   return exportFromStore(store, dir);
 }
 

@@ -72,7 +72,7 @@ function mergeRecord(row: Row, at: number): MergeRecord {
  */
 export async function syncStore(store: IdentityStore, files: StoreSyncFiles, now: number): Promise<StoreSyncSummary> {
   // An embedded store is written by a child process (see runEmbeddedStoreChild): a first stitch writes all of it.
-  if (store instanceof EmbeddedIdentityStore) return runEmbeddedStoreChild<StoreSyncSummary>('sync-store.child.js', [store.directory, JSON.stringify(files), String(now)]);
+  if (store instanceof EmbeddedIdentityStore) return runEmbeddedStoreChild<StoreSyncSummary>('sync', store.directory, [JSON.stringify(files), String(now)]);
   return syncStoreHere(store, files, now);
 }
 

@@ -1,0 +1,36 @@
+// Child process of runEmbeddedStoreChild: opens the embedded identity store in the folder argv[3],
+// runs one command on it and prints the result as JSON. Its own process, so the store's memory map
+// is released when it exits.
+//   export <store folder> <output folder>               exportPreviousState's files
+//   sync <store folder> <StoreSyncFiles as JSON> <epoch ms>   syncStore's summary
+import { EmbeddedIdentityStore } from '../embedded/embedded-identity-store';
+import { exportFromStore } from './previous-state';
+import { syncStoreHere, type StoreSyncFiles } from './store-sync';
+
+const COMMANDS: Record<string, (store: EmbeddedIdentityStore, args: string[]) => Promise<unknown>> = {
+  export: (store, [dir]) => exportFromStore(store, required(dir)),
+  sync: (store, [files, now]) => syncStoreHere(store, JSON.parse(required(files)) as StoreSyncFiles, Number(required(now))),
+};
+
+const USAGE = 'usage: embedded-store.child <export|sync> <store folder> <arguments>';
+
+function required(value: string | undefined): string {
+  if (value === undefined || value === '') throw new Error(USAGE);
+  return value;
+}
+
+async function main([command, storeDir, ...args]: string[]): Promise<void> {
+  const run = Object.hasOwn(COMMANDS, command ?? '') ? COMMANDS[command ?? ''] : undefined;
+  if (!run) throw new Error(USAGE);
+  const store = await EmbeddedIdentityStore.open(required(storeDir));
+  try {
+    process.stdout.write(JSON.stringify(await run(store, args)));
+  } finally {
+    await store.close();
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
