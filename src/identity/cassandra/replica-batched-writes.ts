@@ -1,6 +1,7 @@
 import type { Client, types } from 'cassandra-driver';
 import { mapBounded } from '../../store/cassandra/map-bounded';
 import { packByReplicas, replicaSetOf, textRoutingKey, type BatchLimits } from '../../store/cassandra/replica-batches';
+import { sendPacked } from '../../store/cassandra/send-packed';
 import type { RowWrite } from './identity-row-writes';
 
 /** One partition's rows of a phase. */
@@ -36,14 +37,8 @@ export async function writeInReplicaBatches(client: Client, rows: readonly RowWr
     partition.statements += 1;
   }
   const requests = packByReplicas([...partitions.values()], (partition) => replicaSetOf(client, settings.keyspace, partition.routingKey), settings.limits);
-  const options = { prepare: true, isIdempotent: true, consistency: settings.consistency };
-  await mapBounded(requests, settings.concurrency, async (request) => {
-    const queries = request.flatMap((partition) => partition.rows.map(({ query, params }) => ({ query, params: [...params] })));
-    // Only a partition too wide to share a request exceeds the statement limit; its rows are distinct, so its batches may go in any order.
-    for (let start = 0; start < queries.length; start += settings.limits.statements) {
-      const chunk = queries.slice(start, start + settings.limits.statements);
-      if (chunk.length === 1) await client.execute(chunk[0].query, chunk[0].params, options);
-      else await client.batch(chunk, { ...options, logged: false });
-    }
-  });
+  const send = { consistency: settings.consistency, statementsPerBatch: settings.limits.statements };
+  await mapBounded(requests, settings.concurrency, (request) =>
+    sendPacked(client, request.flatMap((partition) => partition.rows.map(({ query, params }) => ({ query, params: [...params] }))), send),
+  );
 }

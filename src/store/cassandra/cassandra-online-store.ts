@@ -7,6 +7,7 @@ import { CONSISTENCY, type CassandraConfig, type CassandraStoreOptions } from '.
 import { CASSANDRA_MIGRATIONS } from './cassandra-migrations';
 import { mapBounded } from './map-bounded';
 import { connectMigrated } from './connect-migrated';
+import { sendPacked } from './send-packed';
 import { CELL_OVERHEAD_BYTES, packByReplicas, PARTITION_OVERHEAD_BYTES, replicaSetOf, writeBatchLimits, type BatchLimits } from './replica-batches';
 
 // Statements per unlogged batch of one partition, which Cassandra applies as one mutation and
@@ -134,28 +135,16 @@ export class CassandraOnlineStore implements OnlineStore {
         }
       }
       const requests = packByReplicas([...byEntity.values()], (partition) => this.replicasOf(partition.entityKey), this.settings.batch);
-      await mapBounded(requests, this.settings.concurrency, (partitions) => (partitions.length === 1 ? this.writePartition(partitions[0].params) : this.writeTogether(partitions)));
+      const send = { consistency: this.settings.write, statementsPerBatch: this.settings.batch.statements };
+      await mapBounded(requests, this.settings.concurrency, (partitions) =>
+        sendPacked(this.client, partitions.flatMap((partition) => partition.params.map((params) => ({ query: this.statements.write, params }))), send),
+      );
     });
   }
 
   /** The replica set holding an entity's partition (its key is one text column: the routing key is its bytes). */
   private replicasOf(entityKey: string): string {
     return replicaSetOf(this.client, this.keyspace, Buffer.from(entityKey, 'utf8'));
-  }
-
-  private async writeTogether(partitions: readonly PartitionWrite[]): Promise<void> {
-    const queries = partitions.flatMap((partition) => partition.params.map((params) => ({ query: this.statements.write, params })));
-    await this.client.batch(queries, { prepare: true, isIdempotent: true, consistency: this.settings.write, logged: false });
-  }
-
-  private async writePartition(params: unknown[][]): Promise<void> {
-    const options = { prepare: true, isIdempotent: true, consistency: this.settings.write };
-    for (let start = 0; start < params.length; start += STATEMENTS_PER_BATCH) {
-      const chunk = params.slice(start, start + STATEMENTS_PER_BATCH);
-      if (chunk.length === 1) await this.client.execute(this.statements.write, chunk[0], options);
-      // Unlogged: a single-partition batch is already atomic, the batch log would only add latency.
-      else await this.client.batch(chunk.map((each) => ({ query: this.statements.write, params: each })), { ...options, logged: false });
-    }
   }
 
   read(entityKeys: readonly string[], featureNames?: readonly string[]): Promise<FeatureReadResult> {
