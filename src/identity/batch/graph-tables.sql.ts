@@ -1,6 +1,6 @@
 import { sqlString } from '../../lake/lake-relation';
 import { customerIdSql } from '../customer-id';
-import { blockedSql, duckDbTrimmedIdentifierSql, normalizedFromPartsSql, phoneDigitsSql } from '../identifier-normalization';
+import { duckDbTrimmedIdentifierSql, normalizedFromPartsSql, phoneDigitsSql } from '../identifier-normalization';
 import type { CompiledRules } from '../rules/identity-rules';
 import { withoutInsertionOrder } from './insertion-order.sql';
 import type { LinkKeys } from './link-keys';
@@ -27,7 +27,7 @@ export function previousTypesSql(schema: string): string {
 /**
  * The SQL of one batch stitch, over tables in the run's schema of the lake engine:
  *
- *   records (one row per record, identifiers in layout columns v1..vK)
+ *   records (one row per record, identifiers in layout columns v1..vK: recordsTableSql)
  *     ├► nodes (one per identifier, in seed order: first seen, type priority, value; node = rowid)
  *     └► link_records (record keys, identifier hashes) ─► sightings (one per linked pair, keyed by hashes)
  *          ─► edges (node numbers, first sighting key, provenance; edge = rowid, in no order)
@@ -71,25 +71,12 @@ export class GraphTables {
     return `(CASE ${type} ${this.typeNames.map((name, index) => `WHEN ${sqlString(name)} THEN ${index}`).join(' ')} END)`;
   }
 
-  recordsSql(selects: readonly string[]): string {
-    return withoutInsertionOrder(`CREATE OR REPLACE TABLE ${this.table('records')} AS ${selects.join('\nUNION ALL\n')}`);
-  }
-
   private columns(): number[] {
     return this.layout.map((_, index) => index + 1);
   }
 
   private slotCode(k: number): number {
     return this.code(this.layout[k - 1].type);
-  }
-
-  /** Values that normalized to nothing, for the audit: blocked placeholders and malformed values. */
-  blockedSql(): string {
-    const rejected = this.columns().map((k) => `SELECT ${sqlString(this.layout[k - 1].type)} AS id_type, x${k} AS raw_value FROM ${this.table('records')} WHERE x${k} IS NOT NULL`);
-    return `CREATE OR REPLACE TABLE ${this.table('blocked')} AS
-      SELECT id_type, raw_value, CASE WHEN ${blockedSql('raw_value', this.rules.rules.blocklist)} THEN 'blocklist' ELSE 'malformed' END AS reason, count(*) AS occurrences
-      FROM (${rejected.join(' UNION ALL ')})
-      GROUP BY ALL`;
   }
 
   /** Each stored assignment, and whether its value is still valid under today's rules (a newly blocked value drops out of the graph and the store). */

@@ -1,5 +1,6 @@
 import { sqlString } from '../../lake/lake-relation';
-import { duckDbTrimmedIdentifierSql, normalizedFromPartsSql, phoneDigitsSql } from '../identifier-normalization';
+import { blockedSql, duckDbTrimmedIdentifierSql, normalizedFromPartsSql, phoneDigitsSql } from '../identifier-normalization';
+import { withoutInsertionOrder } from './insertion-order.sql';
 import type { CompiledRules } from '../rules/identity-rules';
 
 /** Epoch ms for records without a time: after every real one (the largest time a JS Date holds). */
@@ -143,4 +144,18 @@ export function recordsSelectSql(source: RecordSource, relation: string, rules: 
 export function emptyRecordsSql(layout: readonly LayoutSlot[]): string {
   const columns = layout.flatMap((_, index) => [`NULL::VARCHAR AS v${index + 1}`, `NULL::VARCHAR AS x${index + 1}`]);
   return `SELECT NULL::TINYINT AS source, NULL::VARCHAR AS record_id, NULL::BIGINT AS t${columns.map((column) => `, ${column}`).join('')} WHERE false`;
+}
+
+/** SQL: the run's records table (schema.records), the union of one select per source (recordsSelectSql). */
+export function recordsTableSql(schema: string, selects: readonly string[]): string {
+  return withoutInsertionOrder(`CREATE OR REPLACE TABLE ${schema}.records AS ${selects.join('\nUNION ALL\n')}`);
+}
+
+/** SQL: the run's blocked table, values that normalized to nothing, for the audit: blocked placeholders and malformed values. */
+export function blockedTableSql(schema: string, layout: readonly LayoutSlot[], rules: CompiledRules): string {
+  const rejected = layout.map((slot, index) => `SELECT ${sqlString(slot.type)} AS id_type, x${index + 1} AS raw_value FROM ${schema}.records WHERE x${index + 1} IS NOT NULL`);
+  return `CREATE OR REPLACE TABLE ${schema}.blocked AS
+    SELECT id_type, raw_value, CASE WHEN ${blockedSql('raw_value', rules.rules.blocklist)} THEN 'blocklist' ELSE 'malformed' END AS reason, count(*) AS occurrences
+    FROM (${rejected.join(' UNION ALL ')})
+    GROUP BY ALL`;
 }

@@ -15,7 +15,7 @@ import { GraphTables, loadPreviousSql, previousTypesSql } from './graph-tables.s
 import { LinkKeys, type RecordBounds } from './link-keys';
 import { OutputTables } from './output-tables.sql';
 import { exportPreviousState } from './previous-state';
-import { emptyRecordsSql, RECORD_SOURCES, recordsSelectSql, slotLayout } from './record-identifiers.sql';
+import { blockedTableSql, emptyRecordsSql, RECORD_SOURCES, recordsSelectSql, recordsTableSql, slotLayout } from './record-identifiers.sql';
 import { runStitcher } from './run-stitcher';
 import { withStitchWorkspace, type StitchWorkspace } from './stitch-workspace';
 import { syncStore, type StoreSyncSummary } from './store-sync';
@@ -98,24 +98,33 @@ async function stitchInWorkspace(
     ms[name] = Math.round(at - phase);
     phase = at;
   };
-  const previous = await exportPreviousState(store, workspace.path());
-  for (const sql of loadPreviousSql(workspace.schema, previous)) await engine.execute(sql);
-  const previousTypes = (await engine.query(previousTypesSql(workspace.schema))).map((row) => String(row.id_type)).filter(isIdentifierType);
-  lap('previousState');
-
   const layout = slotLayout(RECORD_SOURCES, rules);
-  // Type codes in priority order; the union-find keeps one counter per code.
-  const typeNames = [...new Set([...layout.map((slot) => slot.type), ...previousTypes])].sort((a, b) => rules.compare({ type: a, value: '' }, { type: b, value: '' }));
-  if (typeNames.length > 255) throw new DomainError('BAD_USER_INPUT', `identity stitching supports up to 255 identifier types, found ${typeNames.length}`);
-  const tables = new GraphTables(workspace.schema, rules, layout, typeNames);
   const present = new Set(new LakeCatalog(engine, lakeLayout).tableNames());
   const selects = RECORD_SOURCES.filter((source) => present.has(source.table)).map((source) =>
     recordsSelectSql(source, lakeRelation(engine, lakeLayout, 'processed', source.table), rules, layout),
   );
-  await engine.execute(tables.recordsSql(selects.length > 0 ? selects : [emptyRecordsSql(layout)]));
-  await engine.execute(tables.blockedSql());
-  const records = await count(engine, `SELECT count(*) FROM ${tables.table('records')}`);
+  // Reading the lake's records needs nothing from the store, so it runs while the store is exported
+  // (an embedded store's export is a child process of its own, a daily run's longest step). Both
+  // settle before either's failure propagates: the export writes into the workspace.
+  const [exported, read] = await Promise.allSettled([
+    exportPreviousState(store, workspace.path()),
+    (async () => {
+      await engine.execute(recordsTableSql(workspace.schema, selects.length > 0 ? selects : [emptyRecordsSql(layout)]));
+      await engine.execute(blockedTableSql(workspace.schema, layout, rules));
+    })(),
+  ]);
+  if (exported.status === 'rejected') throw exported.reason;
+  if (read.status === 'rejected') throw read.reason;
   lap('records');
+  for (const sql of loadPreviousSql(workspace.schema, exported.value)) await engine.execute(sql);
+  const previousTypes = (await engine.query(previousTypesSql(workspace.schema))).map((row) => String(row.id_type)).filter(isIdentifierType);
+  lap('previousState');
+
+  // Type codes in priority order; the union-find keeps one counter per code.
+  const typeNames = [...new Set([...layout.map((slot) => slot.type), ...previousTypes])].sort((a, b) => rules.compare({ type: a, value: '' }, { type: b, value: '' }));
+  if (typeNames.length > 255) throw new DomainError('BAD_USER_INPUT', `identity stitching supports up to 255 identifier types, found ${typeNames.length}`);
+  const tables = new GraphTables(workspace.schema, rules, layout, typeNames);
+  const records = await count(engine, `SELECT count(*) FROM ${tables.table('records')}`);
 
   for (const sql of tables.nodesSql()) await engine.execute(sql);
   lap('nodes');
