@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
  * into the process that does it (2 GB after ten million identifiers), where the pages stay resident
  * and count against the stitch's memory for the rest of its run; a child's go when it exits.
  */
-export async function runEmbeddedStoreChild<T>(command: 'export' | 'sync', storeDir: string, args: readonly string[]): Promise<T> {
+export async function runEmbeddedStoreChild<T>(command: 'export-assignments' | 'export-customers' | 'sync', storeDir: string, args: readonly string[]): Promise<T> {
   const child = path.join(__dirname, 'embedded-store.child.js');
   const { stdout } = await promisify(execFile)(process.execPath, [child, command, storeDir, ...args], { maxBuffer: 1 << 20 });
   return JSON.parse(stdout) as T;

@@ -1,18 +1,20 @@
 // Child process of runEmbeddedStoreChild: opens the embedded identity store in the folder argv[3],
 // runs one command on it and prints the result as JSON. Its own process, so the store's memory map
 // is released when it exits.
-//   export <store folder> <output folder>               exportPreviousState's files
+//   export-assignments <store folder> <output folder>   exportPreviousState's assignments file
+//   export-customers <store folder> <output folder>     exportPreviousState's customers and separations files
 //   sync <store folder> <StoreSyncFiles as JSON> <epoch ms>   syncStore's summary
 import { EmbeddedIdentityStore } from '../embedded/embedded-identity-store';
-import { exportFromStore } from './previous-state';
+import { exportAssignments, exportCustomers } from './previous-state';
 import { syncStoreHere, type StoreSyncFiles } from './store-sync';
 
 const COMMANDS: Record<string, (store: EmbeddedIdentityStore, args: string[]) => Promise<unknown>> = {
-  export: (store, [dir]) => exportFromStore(store, required(dir)),
+  'export-assignments': (store, [dir]) => exportAssignments(store, required(dir)),
+  'export-customers': (store, [dir]) => exportCustomers(store, required(dir)),
   sync: (store, [files, now]) => syncStoreHere(store, JSON.parse(required(files)) as StoreSyncFiles, Number(required(now))),
 };
 
-const USAGE = 'usage: embedded-store.child <export|sync> <store folder> <arguments>';
+const USAGE = 'usage: embedded-store.child <export-assignments|export-customers|sync> <store folder> <arguments>';
 
 function required(value: string | undefined): string {
   if (value === undefined || value === '') throw new Error(USAGE);

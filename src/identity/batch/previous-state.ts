@@ -41,29 +41,51 @@ export interface PreviousStateFiles {
   customerCount: number;
 }
 
+type AssignmentFiles = Pick<PreviousStateFiles, 'assignments' | 'assignmentCount'>;
+type CustomerFiles = Pick<PreviousStateFiles, 'customers' | 'separations' | 'customerCount'>;
+
 /**
  * The identity store's current state as JSON-lines files the lake engine joins against: every
  * assignment (the previous run's answer plus what the stream changed since), every customer's age
  * and lineage, and every separation side. Without a store (tests, a lake-only run) the files are
  * empty and every customer is new.
  *
- * An embedded store is read by a child process (see runEmbeddedStoreChild).
+ * An embedded store is read by two child processes at once (see runEmbeddedStoreChild), one for the
+ * assignments and one for the customers: each half is about as long as the other, and a daily
+ * stitch reads the lake while they run.
  */
 export async function exportPreviousState(store: IdentityStore | undefined, dir: string): Promise<PreviousStateFiles> {
-  if (store instanceof EmbeddedIdentityStore) return runEmbeddedStoreChild<PreviousStateFiles>('export', store.directory, [dir]);
-  return exportFromStore(store, dir);
+  if (store instanceof EmbeddedIdentityStore) {
+    const [assignments, customers] = await Promise.all([
+      runEmbeddedStoreChild<AssignmentFiles>('export-assignments', store.directory, [dir]),
+      runEmbeddedStoreChild<CustomerFiles>('export-customers', store.directory, [dir]),
+    ]);
+    return { ...assignments, ...customers };
+  }
+  return { ...(await exportAssignments(store, dir)), ...(await exportCustomers(store, dir)) };
 }
 
-/** Writes the state of `store` into `dir` from this process. */
-export async function exportFromStore(store: IdentityStore | undefined, dir: string): Promise<PreviousStateFiles> {
+/** Writes the assignments of `store` into `dir` from this process. */
+export async function exportAssignments(store: IdentityStore | undefined, dir: string): Promise<AssignmentFiles> {
   const assignments = new JsonLinesFile(path.join(dir, 'previous-assignments.jsonl'));
-  const customers = new JsonLinesFile(path.join(dir, 'previous-customers.jsonl'));
-  const separations = new JsonLinesFile(path.join(dir, 'separations.jsonl'));
   try {
     if (store) {
       for await (const page of store.scanAssignments()) {
         for (const { identifier, customerId } of page) assignments.write({ id_type: identifier.type, id_value: identifier.value, customer_id: customerId });
       }
+    }
+  } finally {
+    assignments.close();
+  }
+  return { assignments: assignments.file, assignmentCount: assignments.count };
+}
+
+/** Writes the customers and separations of `store` into `dir` from this process. */
+export async function exportCustomers(store: IdentityStore | undefined, dir: string): Promise<CustomerFiles> {
+  const customers = new JsonLinesFile(path.join(dir, 'previous-customers.jsonl'));
+  const separations = new JsonLinesFile(path.join(dir, 'separations.jsonl'));
+  try {
+    if (store) {
       for await (const page of store.scanCustomers()) {
         for (const customer of page) {
           customers.write({
@@ -84,9 +106,8 @@ export async function exportFromStore(store: IdentityStore | undefined, dir: str
       }
     }
   } finally {
-    assignments.close();
     customers.close();
     separations.close();
   }
-  return { assignments: assignments.file, customers: customers.file, separations: separations.file, assignmentCount: assignments.count, customerCount: customers.count };
+  return { customers: customers.file, separations: separations.file, customerCount: customers.count };
 }
