@@ -152,21 +152,16 @@ export class GraphTables {
     return `SELECT count(*) - count(DISTINCT h) AS collisions FROM ${this.table('node_keys')}`;
   }
 
-  nodesExportSql(file: string): string {
-    return `COPY (SELECT type_code, in_lake::INTEGER, previous_index FROM ${this.table('nodes')}) TO ${sqlString(file)} (FORMAT csv, HEADER false)`;
+  /** The nodes as the stitcher reads them (all INTEGER): type code, whether the lake has it, previous customer number; in node (rowid) order. */
+  nodeColumnsSql(): string {
+    return `SELECT type_code::INTEGER, in_lake::INTEGER, previous_index::INTEGER FROM ${this.table('nodes')}`;
   }
 
-  private separationNodes(): string {
-    return `SELECT n.rowid AS node, s.token FROM ${this.table('separation_sides')} AS s
-        JOIN ${this.table('nodes')} AS n ON n.type_code = ${this.typeCodeSql('s.id_type')} AND n.id_value = s.id_value`;
-  }
-
-  separationsExportSql(file: string): string {
-    return `COPY (${this.separationNodes()} ORDER BY 1, 2) TO ${sqlString(file)} (FORMAT csv, HEADER false)`;
-  }
-
-  separationRowsSql(): string {
-    return `SELECT count(*) FROM (${this.separationNodes()})`;
+  /** The nodes on a side of a separation, with the side's token (INTEGER), by node. */
+  separationColumnsSql(): string {
+    return `SELECT n.rowid::INTEGER AS node, s.token::INTEGER FROM ${this.table('separation_sides')} AS s
+        JOIN ${this.table('nodes')} AS n ON n.type_code = ${this.typeCodeSql('s.id_type')} AND n.id_value = s.id_value
+        ORDER BY 1, 2`;
   }
 
   /**
@@ -254,25 +249,25 @@ export class GraphTables {
     ];
   }
 
-  /** The edges as the stitcher reads them: lo, hi and the two halves of the first sighting's key, in edge (rowid) order. */
-  edgesExportSql(file: string, keys: LinkKeys): string {
-    return `COPY (SELECT lo, hi, ${keys.timeSql('k')}, ${keys.placeSql('k')} FROM ${this.table('edges')}) TO ${sqlString(file)} (FORMAT csv, HEADER false)`;
+  /**
+   * The edges as the stitcher reads them, in edge (rowid) order: lo and hi (INTEGER) and the two
+   * halves of the first sighting's key as DOUBLE, exact below 2^53 (see LinkKeys.timeSql).
+   */
+  edgeColumnsSql(keys: LinkKeys): string {
+    return `SELECT lo::INTEGER, hi::INTEGER, CAST(${keys.timeSql('k')} AS DOUBLE), CAST(${keys.placeSql('k')} AS DOUBLE) FROM ${this.table('edges')}`;
   }
 
   /**
-   * Reads the stitcher's answer back and names every customer: a kept one by its previous id, a new
-   * one by its seed (customerIdFor), with the second attempt when the first is an existing customer's
-   * id. The id salt is bound (three `?`), never spliced into the SQL. `final` is a table when the
-   * store's changes read it again, else a view the identity map is written from in one pass.
+   * Names every customer from the stitcher's answer (the tables assigned, refused and merges, see
+   * StitcherAnswer): a kept one by its previous id, a new one by its seed (customerIdFor), with the
+   * second attempt when the first is an existing customer's id. The id salt is bound (three `?`),
+   * never spliced into the SQL. `final` is a table when the store's changes read it again, else a
+   * view the identity map is written from in one pass.
    */
-  finalSql(files: { assigned: string; refused: string; merges: string }, materialized: boolean): Array<{ sql: string; salts: number }> {
-    const csv = (file: string, columns: string) => `read_csv(${sqlString(file)}, header = false, delim = ',', auto_detect = false, columns = {${columns}})`;
+  finalSql(materialized: boolean): Array<{ sql: string; salts: number }> {
     const nodes = this.table('nodes');
     const taken = `(SELECT customer_id FROM ${this.table('previous_customers')} UNION SELECT customer_id FROM ${this.table('previous_numbered')} UNION SELECT customer_id FROM ${this.table('previous_dropped')})`;
     return [
-      { sql: `CREATE OR REPLACE TABLE ${this.table('assigned')} AS SELECT * FROM ${csv(files.assigned, `final_previous: 'INTEGER', final_seed: 'INTEGER'`)}`, salts: 0 },
-      { sql: `CREATE OR REPLACE TABLE ${this.table('refused')} AS SELECT * FROM ${csv(files.refused, `edge: 'INTEGER', outcome: 'INTEGER', type_code: 'INTEGER'`)}`, salts: 0 },
-      { sql: `CREATE OR REPLACE TABLE ${this.table('merges')} AS SELECT * FROM ${csv(files.merges, `from_index: 'INTEGER', into_index: 'INTEGER', edge: 'INTEGER'`)}`, salts: 0 },
       {
         salts: 0,
         // A new customer's seed is its own seed (assignCustomers), so the seeds are found beside

@@ -2,25 +2,25 @@ import { assignCustomers } from '../graph/assign-customers';
 import { LinkOutcome, type TypeRoles } from '../graph/constrained-union-find';
 import { linkOrder } from '../graph/link-order';
 import { stitchGraph, type StitchGraph } from '../graph/stitch-graph';
-import { readIntegerCsv, readNumberColumns, writeIntegerCsv } from './integer-csv';
 
-export interface StitcherFiles {
-  nodes: string;
-  edges: string;
-  separations: string;
-  assigned: string;
-  refused: string;
-  merges: string;
-}
-
-export interface StitcherSizes {
-  nodes: number;
-  edges: number;
-  separationRows: number;
+/** The graph as the lake engine numbered it: nodes and edges as typed-array columns (see GraphTables' column queries). */
+export interface StitcherInput {
+  nodes: { typeCode: Int32Array; inLake: Int32Array; previousOf: Int32Array };
+  edges: { a: Int32Array; b: Int32Array; firstTime: Float64Array; firstPlace: Float64Array };
+  separations: { nodes: Int32Array; tokens: Int32Array };
   previousCustomers: number;
 }
 
+/** The stitcher's answer, as the integer tables the lake engine reads back (column name, values). */
+export interface StitcherAnswer {
+  /** In node order: the lake engine pairs row i with node i. */
+  assigned: ReadonlyArray<readonly [string, Int32Array]>;
+  refused: ReadonlyArray<readonly [string, Int32Array]>;
+  merges: ReadonlyArray<readonly [string, Int32Array]>;
+}
+
 export interface StitcherResult {
+  answer: StitcherAnswer;
   newCustomers: number;
   keptCustomers: number;
   mergedCustomers: number;
@@ -28,45 +28,49 @@ export interface StitcherResult {
   cappedByType: Map<number, number>;
   separated: number;
   indirect: number;
-  ms: { load: number; stitch: number; write: number };
 }
 
-/**
- * The in-process half of a batch stitch: reads the graph the lake engine numbered, links it with
- * the rules, gives every node its customer and writes the answer back as integer files.
- */
-export function runStitcher(files: StitcherFiles, sizes: StitcherSizes, roles: TypeRoles): StitcherResult {
-  const started = performance.now();
-  const [typeCode, inLake, previousOf] = readIntegerCsv(files.nodes, 3, sizes.nodes);
-  const [edgeA, edgeB, firstTime, firstPlace] = readNumberColumns(files.edges, ['int32', 'int32', 'wide', 'wide'], sizes.edges) as [Int32Array, Int32Array, Float64Array, Float64Array];
-  const [separationNodes, separationTokens] = readIntegerCsv(files.separations, 2, sizes.separationRows);
+/** The in-process half of a batch stitch: links the graph the lake engine numbered with the rules and gives every node its customer. */
+export function runStitcher(input: StitcherInput, roles: TypeRoles): StitcherResult {
   const separations = new Map<number, number[]>();
-  separationNodes.forEach((node, index) => separations.set(node, [...(separations.get(node) ?? []), separationTokens[index]]));
+  input.separations.nodes.forEach((node, index) => separations.set(node, [...(separations.get(node) ?? []), input.separations.tokens[index]]));
+  const nodeCount = input.nodes.typeCode.length;
+  const edgeCount = input.edges.a.length;
   const graph: StitchGraph = {
-    nodeCount: sizes.nodes,
-    typeOf: Uint8Array.from(typeCode),
+    nodeCount,
+    typeOf: Uint8Array.from(input.nodes.typeCode),
     roles,
-    inLake: Uint8Array.from(inLake),
-    previousOf,
-    previousCount: sizes.previousCustomers,
-    edgeCount: sizes.edges,
-    edgeA,
-    edgeB,
+    inLake: Uint8Array.from(input.nodes.inLake),
+    previousOf: input.nodes.previousOf,
+    previousCount: input.previousCustomers,
+    edgeCount,
+    edgeA: input.edges.a,
+    edgeB: input.edges.b,
     separations,
   };
-  const loaded = performance.now();
-  graph.order = linkOrder(firstTime, firstPlace, edgeA, edgeB);
+  graph.order = linkOrder(input.edges.firstTime, input.edges.firstPlace, input.edges.a, input.edges.b);
 
   const components = stitchGraph(graph);
   const assignment = assignCustomers(graph, components);
-  const stitched = performance.now();
-
-  // In node order: the lake engine pairs row i with node i.
-  writeIntegerCsv(files.assigned, [assignment.finalPrevious, assignment.finalSeed]);
-  writeIntegerCsv(files.refused, [components.refusedEdges, components.refusedOutcomes, components.refusedTypes]);
   const merges = assignment.merges;
   const mergeCount = merges.length / 3;
-  writeIntegerCsv(files.merges, [0, 1, 2].map((offset) => Int32Array.from({ length: mergeCount }, (_, index) => merges[3 * index + offset])));
+  const mergeColumn = (offset: number) => Int32Array.from({ length: mergeCount }, (_, index) => merges[3 * index + offset]);
+  const answer: StitcherAnswer = {
+    assigned: [
+      ['final_previous', assignment.finalPrevious],
+      ['final_seed', assignment.finalSeed],
+    ],
+    refused: [
+      ['edge', components.refusedEdges],
+      ['outcome', Int32Array.from(components.refusedOutcomes)],
+      ['type_code', Int32Array.from(components.refusedTypes)],
+    ],
+    merges: [
+      ['from_index', mergeColumn(0)],
+      ['into_index', mergeColumn(1)],
+      ['edge', mergeColumn(2)],
+    ],
+  };
 
   const cappedByType = new Map<number, number>();
   let separated = 0;
@@ -77,12 +81,12 @@ export function runStitcher(files: StitcherFiles, sizes: StitcherSizes, roles: T
     else cappedByType.set(components.refusedTypes[index], (cappedByType.get(components.refusedTypes[index]) ?? 0) + 1);
   });
   return {
+    answer,
     newCustomers: assignment.newCustomers,
     keptCustomers: assignment.keptCustomers,
     mergedCustomers: mergeCount,
     cappedByType,
     separated,
     indirect,
-    ms: { load: loaded - started, stitch: stitched - loaded, write: performance.now() - stitched },
   };
 }

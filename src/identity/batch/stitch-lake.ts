@@ -1,6 +1,7 @@
 import { mkdirSync, renameSync } from 'node:fs';
 import * as path from 'node:path';
 import { LakeCatalog } from '../../lake/lake-catalog';
+import type { LakeColumns } from '../../lake/lake-columns.port';
 import type { LakeEngine } from '../../lake/lake-engine.port';
 import type { LakeLayout } from '../../lake/lake-layout';
 import { lakeRelation } from '../../lake/lake-relation';
@@ -16,7 +17,7 @@ import { LinkKeys, type RecordBounds } from './link-keys';
 import { OutputTables } from './output-tables.sql';
 import { exportPreviousState } from './previous-state';
 import { blockedTableSql, emptyRecordsSql, RECORD_SOURCES, recordsSelectSql, recordsTableSql, slotLayout } from './record-identifiers.sql';
-import { runStitcher } from './run-stitcher';
+import { runStitcher, type StitcherInput } from './run-stitcher';
 import { withStitchWorkspace, type StitchWorkspace } from './stitch-workspace';
 import { syncStore, type StoreSyncSummary } from './store-sync';
 
@@ -70,12 +71,13 @@ async function writeTable(engine: LakeEngine, layout: LakeLayout, table: Identit
  * assignment (see assignCustomers). Runs on the DuckDB lake engine, which reads the local lake.
  */
 export async function stitchLake(engine: LakeEngine, layout: LakeLayout, options: StitchLakeOptions = {}): Promise<StitchSummary> {
-  if (engine.dialect !== 'duckdb') throw new DomainError('UNAVAILABLE', 'identity stitching runs on the DuckDB lake engine (C360_LAKE_ENGINE=duckdb)');
+  const columns = engine.columns;
+  if (engine.dialect !== 'duckdb' || !columns) throw new DomainError('UNAVAILABLE', 'identity stitching runs on the DuckDB lake engine (C360_LAKE_ENGINE=duckdb)');
   const rules = new CompiledRules(options.rules ?? DEFAULT_RULES);
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
   try {
-    return await withStitchWorkspace(engine, layout, (workspace) => stitchInWorkspace(engine, layout, workspace, rules, options.store, logger, now));
+    return await withStitchWorkspace(engine, layout, (workspace) => stitchInWorkspace(engine, columns, layout, workspace, rules, options.store, logger, now));
   } finally {
     // A statement that failed with insertion order off left it off for the whole engine (see withoutInsertionOrder).
     await engine.execute('RESET preserve_insertion_order');
@@ -84,6 +86,7 @@ export async function stitchLake(engine: LakeEngine, layout: LakeLayout, options
 
 async function stitchInWorkspace(
   engine: LakeEngine,
+  columns: LakeColumns,
   lakeLayout: LakeLayout,
   workspace: StitchWorkspace,
   rules: CompiledRules,
@@ -142,30 +145,21 @@ async function stitchInWorkspace(
   for (const sql of tables.edgesSql(keys)) await engine.execute(sql);
   lap('edges');
 
-  const files = {
-    nodes: workspace.path('nodes.csv'),
-    edges: workspace.path('edges.csv'),
-    separations: workspace.path('separations.csv'),
-    assigned: workspace.path('assigned.csv'),
-    refused: workspace.path('refused.csv'),
-    merges: workspace.path('merges.csv'),
-  };
-  await engine.execute(tables.nodesExportSql(files.nodes));
-  await engine.execute(tables.edgesExportSql(files.edges, keys));
-  await engine.execute(tables.separationsExportSql(files.separations));
-  const sizes = {
-    nodes: await count(engine, `SELECT count(*) FROM ${tables.table('nodes')}`),
-    edges: await count(engine, `SELECT count(*) FROM ${tables.table('edges')}`),
-    separationRows: await count(engine, tables.separationRowsSql()),
+  const [typeCode, inLake, previousOf] = (await columns.readNumberColumns(tables.nodeColumnsSql(), ['int32', 'int32', 'int32'])) as Int32Array[];
+  const [edgeA, edgeB, firstTime, firstPlace] = await columns.readNumberColumns(tables.edgeColumnsSql(keys), ['int32', 'int32', 'float64', 'float64']);
+  const [separationNodes, separationTokens] = (await columns.readNumberColumns(tables.separationColumnsSql(), ['int32', 'int32'])) as Int32Array[];
+  const input: StitcherInput = {
+    nodes: { typeCode, inLake, previousOf },
+    edges: { a: edgeA as Int32Array, b: edgeB as Int32Array, firstTime: firstTime as Float64Array, firstPlace: firstPlace as Float64Array },
+    separations: { nodes: separationNodes, tokens: separationTokens },
     previousCustomers: await count(engine, `SELECT count(*) FROM ${tables.table('previous_numbered')}`),
   };
   lap('export');
 
-  const stitched = runStitcher(files, sizes, typeRoles(typeNames, rules));
-  Object.assign(ms, { stitchLoad: Math.round(stitched.ms.load), stitchLink: Math.round(stitched.ms.stitch), stitchWrite: Math.round(stitched.ms.write) });
-  phase = performance.now();
-
-  for (const { sql, salts } of tables.finalSql(files, store !== undefined)) await engine.execute(sql, Array.from({ length: salts }, () => rules.rules.idSalt));
+  const stitched = runStitcher(input, typeRoles(typeNames, rules));
+  lap('stitch');
+  for (const [table, answer] of Object.entries(stitched.answer)) await columns.writeIntegerTable(workspace.schema, table, answer);
+  for (const { sql, salts } of tables.finalSql(store !== undefined)) await engine.execute(sql, Array.from({ length: salts }, () => rules.rules.idSalt));
   if ((await count(engine, tables.duplicateIdsSql())) > 0) {
     throw new Error('identity.stitch: two customers would share an id (a hash collision); nothing was written');
   }
@@ -205,7 +199,7 @@ async function stitchInWorkspace(
   const summary: StitchSummary = {
     records,
     identifiers: Number(totals?.identifiers ?? 0),
-    edges: sizes.edges,
+    edges: edgeA.length,
     customers: Number(totals?.customers ?? 0),
     newCustomers: stitched.newCustomers,
     keptCustomers: stitched.keptCustomers,

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { LakeColumns } from '../lake-columns.port';
 import type { LakeEngine, LakeRow, LakeValue } from '../lake-engine.port';
+import { readNumberColumns, writeIntegerTable } from './duckdb-lake-columns';
 import { DuckDbQueryError } from './duckdb-query.error';
 import { toDuckDbParameter, toLakeRows } from './duckdb-values';
 
@@ -29,6 +31,11 @@ const DEFAULT_MAX_CONNECTIONS = 4;
  */
 export class DuckDbLakeEngine implements LakeEngine {
   readonly dialect = 'duckdb' as const;
+  readonly columns: LakeColumns = {
+    readNumberColumns: (sql, kinds) => this.withConnection(sql, (connection) => readNumberColumns(connection, sql, kinds)),
+    writeIntegerTable: (schema, table, columns) =>
+      this.withConnection(`-- append to ${schema}.${table}`, (connection) => writeIntegerTable(connection, schema, table, columns)),
+  };
   private readonly idle: DuckDBConnection[] = [];
   private readonly waiting: Array<{ resolve: (connection: DuckDBConnection) => void; reject: (error: unknown) => void }> = [];
   private readonly running = new Set<Promise<unknown>>();
