@@ -5,19 +5,21 @@ import type { LakeColumns } from '../../lake/lake-columns.port';
 import type { LakeEngine } from '../../lake/lake-engine.port';
 import type { LakeLayout } from '../../lake/lake-layout';
 import { lakeRelation } from '../../lake/lake-relation';
+import { collectGarbage } from '../../shared/collect-garbage';
 import { DomainError } from '../../shared/domain-error';
 import { silentLogger, type Logger } from '../../shared/logger.port';
 import { identityTableFile, type IdentityTable } from '../identity-tables';
 import type { IdentityStore } from '../identity-store.port';
 import { isIdentifierType } from '../identifier';
 import { typeRoles } from '../graph/type-roles';
+import type { TypeRoles } from '../graph/constrained-union-find';
 import { CompiledRules, DEFAULT_RULES, type IdentityRules } from '../rules/identity-rules';
 import { GraphTables, loadPreviousSql, previousTypesSql } from './graph-tables.sql';
 import { LinkKeys, type RecordBounds } from './link-keys';
 import { OutputTables } from './output-tables.sql';
 import { exportPreviousState } from './previous-state';
 import { blockedTableSql, emptyRecordsSql, RECORD_SOURCES, recordsSelectSql, recordsTableSql, slotLayout } from './record-identifiers.sql';
-import { runStitcher, type StitcherInput } from './run-stitcher';
+import { runStitcher, type StitcherInput, type StitcherResult } from './run-stitcher';
 import { withStitchWorkspace, type StitchWorkspace } from './stitch-workspace';
 import { syncStore, type StoreSyncSummary } from './store-sync';
 
@@ -84,6 +86,38 @@ export async function stitchLake(engine: LakeEngine, layout: LakeLayout, options
   }
 }
 
+/** What the in-process half reports: the stitcher's counts and how many edges it linked. */
+type StitchedCounts = Omit<StitcherResult, 'answer'> & { edges: number };
+
+/**
+ * The in-process half: reads the numbered graph into typed arrays, links it (runStitcher) and writes
+ * the answer back as tables. Its arrays (about 0.6 GB at ten million edges) are reachable from here
+ * only, so they can be collected (collectGarbage) before the lake engine writes the outputs, its own peak.
+ */
+async function stitchInProcess(
+  engine: LakeEngine,
+  columns: LakeColumns,
+  tables: GraphTables,
+  keys: LinkKeys,
+  roles: TypeRoles,
+  lap: (phase: string) => void,
+): Promise<StitchedCounts> {
+  const [typeCode, inLake, previousOf] = await columns.readNumberColumns(tables.nodeColumnsSql(), ['int32', 'int32', 'int32']);
+  const [edgeA, edgeB, firstTime, firstPlace] = await columns.readNumberColumns(tables.edgeColumnsSql(keys), ['int32', 'int32', 'float64', 'float64']);
+  const [separationNodes, separationTokens] = await columns.readNumberColumns(tables.separationColumnsSql(), ['int32', 'int32']);
+  const input: StitcherInput = {
+    nodes: { typeCode, inLake, previousOf },
+    edges: { a: edgeA, b: edgeB, firstTime, firstPlace },
+    separations: { nodes: separationNodes, tokens: separationTokens },
+    previousCustomers: await count(engine, `SELECT count(*) FROM ${tables.table('previous_numbered')}`),
+  };
+  lap('graphLoad');
+  const { answer, ...counts } = runStitcher(input, roles);
+  lap('stitch');
+  for (const [table, answerColumns] of Object.entries(answer)) await columns.writeIntegerTable(tables.schema, table, answerColumns);
+  return { ...counts, edges: edgeA.length };
+}
+
 async function stitchInWorkspace(
   engine: LakeEngine,
   columns: LakeColumns,
@@ -145,20 +179,8 @@ async function stitchInWorkspace(
   for (const sql of tables.edgesSql(keys)) await engine.execute(sql);
   lap('edges');
 
-  const [typeCode, inLake, previousOf] = (await columns.readNumberColumns(tables.nodeColumnsSql(), ['int32', 'int32', 'int32'])) as Int32Array[];
-  const [edgeA, edgeB, firstTime, firstPlace] = await columns.readNumberColumns(tables.edgeColumnsSql(keys), ['int32', 'int32', 'float64', 'float64']);
-  const [separationNodes, separationTokens] = (await columns.readNumberColumns(tables.separationColumnsSql(), ['int32', 'int32'])) as Int32Array[];
-  const input: StitcherInput = {
-    nodes: { typeCode, inLake, previousOf },
-    edges: { a: edgeA as Int32Array, b: edgeB as Int32Array, firstTime: firstTime as Float64Array, firstPlace: firstPlace as Float64Array },
-    separations: { nodes: separationNodes, tokens: separationTokens },
-    previousCustomers: await count(engine, `SELECT count(*) FROM ${tables.table('previous_numbered')}`),
-  };
-  lap('export');
-
-  const stitched = runStitcher(input, typeRoles(typeNames, rules));
-  lap('stitch');
-  for (const [table, answer] of Object.entries(stitched.answer)) await columns.writeIntegerTable(workspace.schema, table, answer);
+  const stitched = await stitchInProcess(engine, columns, tables, keys, typeRoles(typeNames, rules), lap);
+  collectGarbage();
   for (const { sql, salts } of tables.finalSql(store !== undefined)) await engine.execute(sql, Array.from({ length: salts }, () => rules.rules.idSalt));
   if ((await count(engine, tables.duplicateIdsSql())) > 0) {
     throw new Error('identity.stitch: two customers would share an id (a hash collision); nothing was written');
@@ -199,7 +221,7 @@ async function stitchInWorkspace(
   const summary: StitchSummary = {
     records,
     identifiers: Number(totals?.identifiers ?? 0),
-    edges: edgeA.length,
+    edges: stitched.edges,
     customers: Number(totals?.customers ?? 0),
     newCustomers: stitched.newCustomers,
     keptCustomers: stitched.keptCustomers,

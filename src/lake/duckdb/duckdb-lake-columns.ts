@@ -1,5 +1,5 @@
 import { DuckDBDataChunk, DuckDBTypeId, INTEGER, type DuckDBConnection } from '@duckdb/node-api';
-import type { NumberColumn, NumberColumnKind } from '../lake-columns.port';
+import type { NumberColumn, NumberColumnKind, NumberColumnOf } from '../lake-columns.port';
 
 const TYPE_OF_KIND: Record<NumberColumnKind, DuckDBTypeId> = { int32: DuckDBTypeId.INTEGER, float64: DuckDBTypeId.DOUBLE };
 const SQL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -12,7 +12,11 @@ function grown<T extends NumberColumn>(column: T, capacity: number): T {
 }
 
 /** LakeColumns.readNumberColumns on one connection: the result streamed chunk by chunk into growing typed arrays. */
-export async function readNumberColumns(connection: DuckDBConnection, sql: string, kinds: readonly NumberColumnKind[]): Promise<NumberColumn[]> {
+export async function readNumberColumns<const K extends readonly NumberColumnKind[]>(
+  connection: DuckDBConnection,
+  sql: string,
+  kinds: K,
+): Promise<{ -readonly [I in keyof K]: NumberColumnOf<K[I]> }> {
   const result = await connection.stream(sql);
   if (result.columnCount !== kinds.length) throw new Error(`expected ${kinds.length} columns, the query returns ${result.columnCount}`);
   kinds.forEach((kind, index) => {
@@ -40,7 +44,8 @@ export async function readNumberColumns(connection: DuckDBConnection, sql: strin
     }
     rows += count;
   }
-  return columns.map((column) => column.slice(0, rows));
+  // Column i was made for kinds[i] above, which is what the mapped type says.
+  return columns.map((column) => column.slice(0, rows)) as unknown as { -readonly [I in keyof K]: NumberColumnOf<K[I]> };
 }
 
 /** LakeColumns.writeIntegerTable on one connection: the table created, then filled through an appender a chunk at a time. */
