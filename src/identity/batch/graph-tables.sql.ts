@@ -24,6 +24,12 @@ export function previousTypesSql(schema: string): string {
   return `SELECT DISTINCT id_type FROM ${schema}.previous ORDER BY 1`;
 }
 
+/** SQL: the 64-bit hash key of an identifier (type code, value) under `seed`, as UBIGINT. */
+export type IdentifierHashSql = (typeCode: string, value: string, seed: number) => string;
+
+/** DuckDB's own hash, salted by the seed from the second attempt on. */
+export const duckDbIdentifierHashSql: IdentifierHashSql = (typeCode, value, seed) => (seed === 0 ? `hash(${typeCode}, ${value})` : `hash(${typeCode}, ${value}, ${seed})`);
+
 /**
  * The SQL of one batch stitch, over tables in the run's schema of the lake engine:
  *
@@ -46,6 +52,7 @@ export class GraphTables {
     private readonly rules: CompiledRules,
     private readonly layout: readonly LayoutSlot[],
     typeNames: readonly string[],
+    private readonly hashSql: IdentifierHashSql = duckDbIdentifierHashSql,
   ) {
     this.typeNames = typeNames;
     this.codes = new Map(typeNames.map((type, code) => [type, code]));
@@ -131,10 +138,6 @@ export class GraphTables {
       `DROP TABLE ${this.table('lake_nodes')}`,
       `DROP TABLE ${this.table('previous_nodes')}`,
     ];
-  }
-
-  private hashSql(code: string, value: string, seed: number): string {
-    return seed === 0 ? `hash(${code}, ${value})` : `hash(${code}, ${value}, ${seed})`;
   }
 
   /**

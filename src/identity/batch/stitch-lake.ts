@@ -14,7 +14,7 @@ import { isIdentifierType } from '../identifier';
 import { typeRoles } from '../graph/type-roles';
 import type { TypeRoles } from '../graph/constrained-union-find';
 import { CompiledRules, DEFAULT_RULES, type IdentityRules } from '../rules/identity-rules';
-import { GraphTables, loadPreviousSql, previousTypesSql } from './graph-tables.sql';
+import { duckDbIdentifierHashSql, GraphTables, loadPreviousSql, previousTypesSql, type IdentifierHashSql } from './graph-tables.sql';
 import { LinkKeys, type RecordBounds } from './link-keys';
 import { OutputTables } from './output-tables.sql';
 import { exportPreviousState } from './previous-state';
@@ -29,6 +29,8 @@ export interface StitchLakeOptions {
   rules?: IdentityRules;
   logger?: Logger;
   now?: () => number;
+  /** How identifiers are hashed into join keys; tests substitute a weak hash to exercise the rehash on a collision. */
+  identifierHashSql?: IdentifierHashSql;
 }
 
 export interface StitchSummary {
@@ -75,11 +77,15 @@ async function writeTable(engine: LakeEngine, layout: LakeLayout, table: Identit
 export async function stitchLake(engine: LakeEngine, layout: LakeLayout, options: StitchLakeOptions = {}): Promise<StitchSummary> {
   const columns = engine.columns;
   if (engine.dialect !== 'duckdb' || !columns) throw new DomainError('UNAVAILABLE', 'identity stitching runs on the DuckDB lake engine (C360_LAKE_ENGINE=duckdb)');
-  const rules = new CompiledRules(options.rules ?? DEFAULT_RULES);
-  const logger = options.logger ?? silentLogger;
-  const now = options.now ?? Date.now;
+  const run: StitchRun = {
+    rules: new CompiledRules(options.rules ?? DEFAULT_RULES),
+    store: options.store,
+    logger: options.logger ?? silentLogger,
+    now: options.now ?? Date.now,
+    hashSql: options.identifierHashSql ?? duckDbIdentifierHashSql,
+  };
   try {
-    return await withStitchWorkspace(engine, layout, (workspace) => stitchInWorkspace(engine, columns, layout, workspace, rules, options.store, logger, now));
+    return await withStitchWorkspace(engine, layout, (workspace) => stitchInWorkspace(engine, columns, layout, workspace, run));
   } finally {
     // A statement that failed with insertion order off left it off for the whole engine (see withoutInsertionOrder).
     await engine.execute('RESET preserve_insertion_order');
@@ -118,16 +124,17 @@ async function stitchInProcess(
   return { ...counts, edges: edgeA.length };
 }
 
-async function stitchInWorkspace(
-  engine: LakeEngine,
-  columns: LakeColumns,
-  lakeLayout: LakeLayout,
-  workspace: StitchWorkspace,
-  rules: CompiledRules,
-  store: IdentityStore | undefined,
-  logger: Logger,
-  now: () => number,
-): Promise<StitchSummary> {
+/** One stitch's settings, resolved from StitchLakeOptions. */
+interface StitchRun {
+  rules: CompiledRules;
+  store: IdentityStore | undefined;
+  logger: Logger;
+  now: () => number;
+  hashSql: IdentifierHashSql;
+}
+
+async function stitchInWorkspace(engine: LakeEngine, columns: LakeColumns, lakeLayout: LakeLayout, workspace: StitchWorkspace, run: StitchRun): Promise<StitchSummary> {
+  const { rules, store, logger, now } = run;
   const ms: Record<string, number> = {};
   let phase = performance.now();
   const lap = (name: string) => {
@@ -160,7 +167,7 @@ async function stitchInWorkspace(
   // Type codes in priority order; the union-find keeps one counter per code.
   const typeNames = [...new Set([...layout.map((slot) => slot.type), ...previousTypes])].sort((a, b) => rules.compare({ type: a, value: '' }, { type: b, value: '' }));
   if (typeNames.length > 255) throw new DomainError('BAD_USER_INPUT', `identity stitching supports up to 255 identifier types, found ${typeNames.length}`);
-  const tables = new GraphTables(workspace.schema, rules, layout, typeNames);
+  const tables = new GraphTables(workspace.schema, rules, layout, typeNames, run.hashSql);
   const records = await count(engine, `SELECT count(*) FROM ${tables.table('records')}`);
 
   for (const sql of tables.nodesSql()) await engine.execute(sql);
