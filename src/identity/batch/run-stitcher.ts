@@ -11,7 +11,7 @@ export interface StitcherInput {
   previousCustomers: number;
 }
 
-/** The stitcher's answer, as the integer tables the lake engine reads back (column name, values). */
+/** The stitcher's answer: the integer tables the lake engine reads back, keyed by table name, each a list of (column name, values). */
 export interface StitcherAnswer {
   /** In node order: the lake engine pairs row i with node i. */
   assigned: ReadonlyArray<readonly [string, Int32Array]>;
