@@ -2,6 +2,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import { EmbeddedIdentityStore } from '../embedded/embedded-identity-store';
 import type { IdentityStore } from '../identity-store.port';
+import { settleAll } from '../../shared/settle-all';
 import { runEmbeddedStoreChild } from './embedded-store-child';
 
 const FLUSH_CHARS = 1 << 20;
@@ -56,7 +57,8 @@ type CustomerFiles = Pick<PreviousStateFiles, 'customers' | 'separations' | 'cus
  */
 export async function exportPreviousState(store: IdentityStore | undefined, dir: string): Promise<PreviousStateFiles> {
   if (store instanceof EmbeddedIdentityStore) {
-    const [assignments, customers] = await Promise.all([
+    // Both settle before either's failure propagates: the other child still writes into `dir`.
+    const [assignments, customers] = await settleAll([
       runEmbeddedStoreChild<AssignmentFiles>('export-assignments', store.directory, [dir]),
       runEmbeddedStoreChild<CustomerFiles>('export-customers', store.directory, [dir]),
     ]);

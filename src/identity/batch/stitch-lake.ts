@@ -7,6 +7,7 @@ import type { LakeLayout } from '../../lake/lake-layout';
 import { lakeRelation } from '../../lake/lake-relation';
 import { collectGarbage } from '../../shared/collect-garbage';
 import { DomainError } from '../../shared/domain-error';
+import { settleAll } from '../../shared/settle-all';
 import { silentLogger, type Logger } from '../../shared/logger.port';
 import { identityTableFile, type IdentityTable } from '../identity-tables';
 import type { IdentityStore } from '../identity-store.port';
@@ -150,17 +151,15 @@ async function stitchInWorkspace(engine: LakeEngine, columns: LakeColumns, lakeL
   // Reading the lake's records needs nothing from the store, so it runs while the store is exported
   // (an embedded store's export is a child process of its own, a daily run's longest step). Both
   // settle before either's failure propagates: the export writes into the workspace.
-  const [exported, read] = await Promise.allSettled([
+  const [previous] = await settleAll([
     exportPreviousState(store, workspace.path()),
     (async () => {
       await engine.execute(recordsTableSql(workspace.schema, selects.length > 0 ? selects : [emptyRecordsSql(layout)]));
       await engine.execute(blockedTableSql(workspace.schema, layout, rules));
     })(),
   ]);
-  if (exported.status === 'rejected') throw exported.reason;
-  if (read.status === 'rejected') throw read.reason;
   lap('records');
-  for (const sql of loadPreviousSql(workspace.schema, exported.value)) await engine.execute(sql);
+  for (const sql of loadPreviousSql(workspace.schema, previous)) await engine.execute(sql);
   const previousTypes = (await engine.query(previousTypesSql(workspace.schema))).map((row) => String(row.id_type)).filter(isIdentifierType);
   lap('previousState');
 
@@ -196,12 +195,11 @@ async function stitchInWorkspace(engine: LakeEngine, columns: LakeColumns, lakeL
   const outputs = new OutputTables(tables);
   // Side by side on two connections: writing Parquet leaves a core idle part of the time. Every
   // write settles before a failure propagates, so none still runs when the workspace is removed.
-  const written = await Promise.allSettled([
+  await settleAll([
     writeTable(engine, lakeLayout, 'identity_edges', (file) => outputs.edgesSql(file)),
     writeTable(engine, lakeLayout, 'identity_map', (file) => outputs.identityMapSql(file)),
     writeTable(engine, lakeLayout, 'identity_blocked', (file) => outputs.blockedSql(file)),
   ]);
-  for (const result of written) if (result.status === 'rejected') throw result.reason;
   const [totals] = await engine.query(outputs.summarySql());
   lap('lakeOutputs');
 
