@@ -4,7 +4,8 @@ import { jsonLines } from '../features/json-lines';
 import { exportCustomers } from './audit/export-customers';
 import { auditIdentity } from './audit/identity-audit';
 import { resolveIdentifier } from './audit/resolve-identifier';
-import { openIdentityDeps, openIdentityLake, openIdentityStore } from './batch/open-stitch-deps';
+import { openIdentityDeps, openIdentityLake } from './batch/open-stitch-deps';
+import { openIdentityStore } from './open-identity-store';
 import { stitchLake } from './batch/stitch-lake';
 
 const REVEAL_PII = 'print phones and emails in full (they are masked by default; never logged either way)';
@@ -41,7 +42,7 @@ export function registerIdentityCommands(program: Command): void {
     .action(
       action(async (options: { type: string; value: string; revealPii: boolean }, command: Command) => {
         const config = cliConfig(command);
-        const store = await openIdentityStore(config, cliLogger(config));
+        const store = await openIdentityStore(config, { logger: cliLogger(config) });
         try {
           printJson(await resolveIdentifier(store, config.identity, { type: options.type, value: options.value }, { revealPii: options.revealPii }));
         } finally {
@@ -58,7 +59,7 @@ export function registerIdentityCommands(program: Command): void {
       action(async (options: { revealPii: boolean }, command: Command) => {
         const config = cliConfig(command);
         const logger = cliLogger(config);
-        const store = await openIdentityStore(config, logger);
+        const store = await openIdentityStore(config, { logger });
         try {
           const customers = await exportCustomers(store, { revealPii: options.revealPii }, jsonLines(process.stdout));
           logger.info('identity.export: done', { customers, revealPii: options.revealPii });

@@ -1,22 +1,14 @@
-import path from 'node:path';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, LOGGER } from '../../app/tokens';
 import type { AppConfig } from '../../config/app-config';
 import type { Logger } from '../../shared/logger.port';
-import { CassandraIdentityStore } from '../cassandra/cassandra-identity-store';
-import { EmbeddedIdentityStore } from '../embedded/embedded-identity-store';
 import type { IdentityStore } from '../identity-store.port';
 import { IncrementalStitcher } from '../incremental/incremental-stitcher';
+import { openIdentityStore } from '../open-identity-store';
 import { CompiledRules } from '../rules/identity-rules';
 import { CustomerDirectory } from './customer-directory';
 import { CustomerResolver } from './customer.resolver';
 import { IDENTITY_STORE, MANUAL_STITCHER } from './identity.tokens';
-
-/** The identity store the configuration selects: beside the online store (its folder, or its keyspace). */
-async function openIdentityStore(config: AppConfig, logger: Logger): Promise<IdentityStore> {
-  if (config.adapters.store === 'cassandra') return CassandraIdentityStore.connect(config.cassandra, { logger });
-  return EmbeddedIdentityStore.open(path.join(config.storeDir, 'identity'));
-}
 
 /**
  * Customer profiles over GraphQL: `customer(id | identifier)`, `customers(ids)` and the
@@ -26,7 +18,7 @@ async function openIdentityStore(config: AppConfig, logger: Logger): Promise<Ide
  */
 @Module({
   providers: [
-    { provide: IDENTITY_STORE, inject: [APP_CONFIG, LOGGER], useFactory: openIdentityStore },
+    { provide: IDENTITY_STORE, inject: [APP_CONFIG, LOGGER], useFactory: (config: AppConfig, logger: Logger) => openIdentityStore(config, { logger }) },
     {
       provide: CustomerDirectory,
       inject: [IDENTITY_STORE, APP_CONFIG],

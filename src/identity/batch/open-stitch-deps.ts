@@ -1,22 +1,10 @@
-import * as path from 'node:path';
 import type { AppConfig } from '../../config/app-config';
 import type { LakeEngine } from '../../lake/lake-engine.port';
 import { LakeLayout } from '../../lake/lake-layout';
 import { openLakeEngine } from '../../lake/open-lake-engine';
 import type { Logger } from '../../shared/logger.port';
-import { CassandraIdentityStore } from '../cassandra/cassandra-identity-store';
-import { EmbeddedIdentityStore } from '../embedded/embedded-identity-store';
 import type { IdentityStore } from '../identity-store.port';
-
-/** The identity store beside the configured online store: `<storeDir>/identity` (LMDB) or the Cassandra keyspace. */
-export async function openIdentityStore(config: AppConfig, logger?: Logger): Promise<IdentityStore> {
-  switch (config.adapters.store) {
-    case 'embedded':
-      return EmbeddedIdentityStore.open(path.join(config.storeDir, 'identity'));
-    case 'cassandra':
-      return CassandraIdentityStore.connect(config.cassandra, { logger });
-  }
-}
+import { openIdentityStore } from '../open-identity-store';
 
 export interface OpenedIdentityLake {
   engine: LakeEngine;
@@ -39,7 +27,7 @@ export async function openIdentityDeps(config: AppConfig, logger: Logger): Promi
   const engine = await openLakeEngine(config);
   let store: IdentityStore;
   try {
-    store = await openIdentityStore(config, logger);
+    store = await openIdentityStore(config, { logger });
   } catch (error) {
     await engine.close();
     throw error;

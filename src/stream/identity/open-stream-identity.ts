@@ -1,9 +1,7 @@
-import path from 'node:path';
 import type { AppConfig } from '../../config/app-config';
-import { CassandraIdentityStore } from '../../identity/cassandra/cassandra-identity-store';
-import { EmbeddedIdentityStore } from '../../identity/embedded/embedded-identity-store';
 import type { IdentityStore } from '../../identity/identity-store.port';
 import { IncrementalStitcher } from '../../identity/incremental/incremental-stitcher';
+import { openIdentityStore } from '../../identity/open-identity-store';
 import { CompiledRules } from '../../identity/rules/identity-rules';
 import type { Logger } from '../../shared/logger.port';
 import { AssignmentCache } from './assignment-cache';
@@ -16,12 +14,6 @@ export interface OpenedStreamIdentity {
   store: IdentityStore;
   /** Releases the identity store. */
   close(): Promise<void>;
-}
-
-/** The identity store the configuration selects, beside the online store (same folder or keyspace). */
-async function openStore(config: AppConfig, logger: Logger, concurrency: number): Promise<IdentityStore> {
-  if (config.adapters.store === 'cassandra') return CassandraIdentityStore.connect(config.cassandra, { logger, concurrency });
-  return EmbeddedIdentityStore.open(path.join(config.storeDir, 'identity'));
 }
 
 export interface StreamIdentityOptions {
@@ -40,7 +32,7 @@ const ASSIGNMENT_CACHE_CAPACITY = 400_000;
 
 /** The stream's identity on the configured identity store and the configured stitching rules. */
 export async function openStreamIdentity(config: AppConfig, logger: Logger, options: StreamIdentityOptions = {}): Promise<OpenedStreamIdentity> {
-  const store = await openStore(config, logger, options.cassandraConcurrency ?? 64);
+  const store = await openIdentityStore(config, { logger, concurrency: options.cassandraConcurrency ?? 64 });
   const stitcher = new IncrementalStitcher(store, new CompiledRules(config.identity), { via: 'stream' });
   const ttlMs = options.assignmentCacheMs ?? 0;
   const cache = ttlMs > 0 ? new AssignmentCache(ttlMs, ASSIGNMENT_CACHE_CAPACITY) : undefined;
