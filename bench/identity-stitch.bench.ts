@@ -8,6 +8,7 @@ import type { IdentityStore } from '../src/identity/identity-store.port';
 import { DuckDbLakeEngine } from '../src/lake/duckdb/duckdb-lake-engine';
 import { LakeLayout } from '../src/lake/lake-layout';
 import { lakeRelation } from '../src/lake/lake-relation';
+import type { Logger } from '../src/shared/logger.port';
 import { synthesizeIdentityBenchLake } from './identity-stitch-lake';
 import { waitedChildrenCpuSeconds } from './support-process-cpu';
 
@@ -28,17 +29,31 @@ async function openEngine(): Promise<DuckDbLakeEngine> {
   return DuckDbLakeEngine.open({ lakeRoot, memoryLimit, threads });
 }
 
-/** Peak anonymous and file-backed resident memory, sampled: maxRSS alone cannot tell DuckDB's and Node's memory from a store's mapped file. */
-function sampleResidentMemory(): { stop: () => { anonMiB: number; fileMiB: number } } {
+/**
+ * Peak anonymous and file-backed resident memory, sampled: maxRSS alone cannot tell DuckDB's and Node's memory from a
+ * store's mapped file. `phaseDone` closes a phase: the anonymous peak since the previous one is reported under its name.
+ */
+function sampleResidentMemory(): { phaseDone: (phase: string) => void; stop: () => { anonMiB: number; fileMiB: number; anonMiBByPhase: Record<string, number> } } {
   const peak = { anonMiB: 0, fileMiB: 0 };
+  const anonMiBByPhase: Record<string, number> = {};
+  let phasePeak = 0;
   const sample = () => {
     const status = readFileSync('/proc/self/status', 'utf8');
     const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
-    peak.anonMiB = Math.max(peak.anonMiB, Math.round(kib('RssAnon') / 1024));
+    const anon = Math.round(kib('RssAnon') / 1024);
+    phasePeak = Math.max(phasePeak, anon);
+    peak.anonMiB = Math.max(peak.anonMiB, anon);
     peak.fileMiB = Math.max(peak.fileMiB, Math.round(kib('RssFile') / 1024));
   };
   const timer = setInterval(sample, 100);
-  return { stop: () => (clearInterval(timer), sample(), peak) };
+  return {
+    phaseDone: (phase) => {
+      sample();
+      anonMiBByPhase[phase] = phasePeak;
+      phasePeak = 0;
+    },
+    stop: () => (clearInterval(timer), sample(), { ...peak, anonMiBByPhase }),
+  };
 }
 
 /** Child mode: one stitch, then one JSON line with its wall time and the process's peak RSS. */
@@ -52,7 +67,15 @@ async function timeOneStitch(label: string, withStore: boolean): Promise<void> {
   let store: IdentityStore | undefined;
   try {
     store = withStore ? await EmbeddedIdentityStore.open(storeDir) : undefined;
-    const summary = await stitchLake(engine, new LakeLayout(lakeRoot), { store });
+    // The stitch logs each phase as it ends; the sampler attributes its memory peak to it.
+    const logger: Logger = {
+      info: (message, fields) => {
+        if (message === 'identity.stitch: phase done') resident.phaseDone(String(fields?.phase));
+      },
+      warn: (message, fields) => console.error(message, fields),
+      error: (message, fields) => console.error(message, fields),
+    };
+    const summary = await stitchLake(engine, new LakeLayout(lakeRoot), { store, logger });
     const wallMs = Math.round(performance.now() - started);
     const cpu = process.cpuUsage(cpuStarted);
     const { records, identifiers, edges, customers, mergedCustomers, refusedLinks, blockedValues, ms } = summary;
@@ -66,7 +89,7 @@ async function timeOneStitch(label: string, withStore: boolean): Promise<void> {
         // CPU seconds of all threads (DuckDB's and Node's): steadier than wall time on a shared machine.
         cpuMs: Math.round((cpu.user + cpu.system) / 1000 + (waitedChildrenCpuSeconds() - childrenCpuStarted) * 1000),
         peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-        // Sampled every 100 ms: anonymous (DuckDB, Node) and file-backed (the embedded store's memory map) peaks.
+        // Sampled every 100 ms: anonymous (DuckDB, Node) and file-backed (the embedded store's memory map) peaks, and the anonymous peak of each phase.
         peakResident: resident.stop(),
         records,
         identifiers,

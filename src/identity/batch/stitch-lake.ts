@@ -138,10 +138,12 @@ async function stitchInWorkspace(engine: LakeEngine, columns: LakeColumns, lakeL
   const { rules, store, logger, now } = run;
   const ms: Record<string, number> = {};
   let phase = performance.now();
+  // Logged as each phase ends: a large stitch runs for minutes, and operators (and the benchmark's memory sampler) follow it.
   const lap = (name: string) => {
     const at = performance.now();
     ms[name] = Math.round(at - phase);
     phase = at;
+    logger.info('identity.stitch: phase done', { phase: name, ms: ms[name] });
   };
   const layout = slotLayout(RECORD_SOURCES, rules);
   const present = new Set(new LakeCatalog(engine, lakeLayout).tableNames());

@@ -6,6 +6,7 @@ import { normalizeIdentifier } from '../../../src/identity/identifier-normalizat
 import { DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
 import { JUNK_IDENTIFIERS } from '../../../src/lake/generator/dirt';
 import { lakeRelation } from '../../../src/lake/lake-relation';
+import type { LogFields, Logger } from '../../../src/shared/logger.port';
 import { generatedLake, type GeneratedLake } from '../support/generated-lake';
 import type { GeneratedTruth } from '../support/generated-truth';
 import { readIdentityMap, readIdentityTable, type IdentityMap } from '../support/identity-zone';
@@ -32,11 +33,13 @@ describe('batch stitching of a generated lake (shared tablets, junk ids, anonymo
   let map: IdentityMap;
   /** Distinct (type, value, user_id) of every event that names an account with a device or an anonymous id, normalized. */
   let loggedIn: Array<{ key: string; user: string }>;
+  const logged: Array<{ message: string; fields?: LogFields }> = [];
+  const logger: Logger = { info: (message, fields) => void logged.push({ message, fields }), warn: () => undefined, error: () => undefined };
 
   before(async () => {
     lake = await generatedLake({ users: 2000, days: 14 });
     truth = lake.truth();
-    summary = await stitchLake(lake.engine, lake.layout);
+    summary = await stitchLake(lake.engine, lake.layout, { logger });
     map = await readIdentityMap(lake.engine, lake.layout);
     const rows = await lake.engine.query(
       `SELECT DISTINCT id_type, id_value, user_id FROM (
@@ -59,6 +62,17 @@ describe('batch stitching of a generated lake (shared tablets, junk ids, anonymo
     assert.ok(summary.customers < summary.identifiers, 'identifiers seen together become one customer');
     assert.ok((summary.refusedLinks.capped.user_id ?? 0) > 0, 'the family tablets try to merge accounts, and are refused');
     assert.ok(summary.blockedValues > 0);
+  });
+
+  it('logs each phase as it ends, with its time, and never an identifier', () => {
+    const phases = logged.filter((line) => line.message === 'identity.stitch: phase done');
+    assert.deepEqual(
+      phases.map((line) => line.fields?.phase),
+      Object.keys(summary.ms),
+    );
+    for (const line of phases) assert.equal(line.fields?.ms, summary.ms[String(line.fields?.phase)]);
+    const values = new Set([...map.members.values()].flat().map((key) => parseIdentifierKey(key).value));
+    for (const line of logged) for (const field of Object.values(line.fields ?? {})) assert.ok(!values.has(String(field)), `${line.message} logs an identifier`);
   });
 
   it('never merges two accounts, not even the 2–3 accounts that share a family tablet', () => {
