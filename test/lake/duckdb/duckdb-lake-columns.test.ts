@@ -39,6 +39,32 @@ describe('DuckDB lake engine: number columns as typed arrays', () => {
     }
   });
 
+  it('reads results longer than its blocks whole, and a column that may hold NULLs but does not', async () => {
+    // 2.5M rows fill more than two of the reader's million-row blocks; the CASE gives DuckDB a validity mask to check.
+    const [ints, doubles] = await columns.readNumberColumns(
+      'SELECT CASE WHEN i >= 0 THEN (i % 1000003)::INTEGER END, (i * 0.5)::DOUBLE FROM range(2500000) AS t(i) ORDER BY i',
+      ['int32', 'float64'],
+    );
+    assert.equal(ints.length, 2_500_000);
+    assert.equal(doubles.length, 2_500_000);
+    for (const i of [0, 2047, 2048, 1_048_575, 1_048_576, 1_048_577, 2_097_152, 2_499_999]) {
+      assert.equal(ints[i], i % 1000003, `row ${i}`);
+      assert.equal(doubles[i], i * 0.5, `row ${i}`);
+    }
+    let sum = 0;
+    for (const value of ints) sum += value;
+    let expected = 0;
+    for (let i = 0; i < 2_500_000; i++) expected += i % 1000003;
+    assert.equal(sum, expected);
+  });
+
+  it('names the row of a NULL however far into the result it is', async () => {
+    await assert.rejects(
+      columns.readNumberColumns('SELECT i::INTEGER AS n, CASE WHEN i <> 2100000 THEN i::INTEGER END AS gap FROM range(2200000) AS t(i) ORDER BY i', ['int32', 'int32']),
+      /column 2 \(gap\) is NULL in row 2100001/,
+    );
+  });
+
   it('carries integers up to 2^53 exactly as DOUBLE, and an empty result as empty arrays', async () => {
     const [wide] = await columns.readNumberColumns('SELECT CAST(9007199254740991 AS DOUBLE) UNION ALL SELECT -1.0::DOUBLE', ['float64']);
     assert.deepEqual([...wide], [Number.MAX_SAFE_INTEGER, -1]);
