@@ -11,10 +11,10 @@ export function loadPreviousSql(schema: string, files: { assignments: string; cu
   const json = (file: string, columns: string) => `read_json(${sqlString(file)}, format = 'newline_delimited', columns = {${columns}})`;
   return [
     `CREATE OR REPLACE TABLE ${schema}.previous AS SELECT * FROM ${json(files.assignments, `id_type: 'VARCHAR', id_value: 'VARCHAR', customer_id: 'VARCHAR'`)}`,
-    `CREATE OR REPLACE TABLE ${schema}.previous_customers AS SELECT * FROM ${json(
-      files.customers,
-      `customer_id: 'VARCHAR', seed_type: 'VARCHAR', seed_value: 'VARCHAR', first_seen: 'BIGINT', merged_into: 'VARCHAR', merged_from: 'VARCHAR'`,
-    )}`,
+    // Customers come in the store's record shape (see exportCustomers): only these fields are read.
+    `CREATE OR REPLACE TABLE ${schema}.previous_customers AS
+      SELECT customerId AS customer_id, seed.type AS seed_type, seed.value AS seed_value, firstSeen AS first_seen, mergedInto AS merged_into, CAST(mergedFrom AS VARCHAR) AS merged_from
+      FROM ${json(files.customers, `customerId: 'VARCHAR', seed: 'STRUCT(type VARCHAR, value VARCHAR)', firstSeen: 'BIGINT', mergedInto: 'VARCHAR', mergedFrom: 'JSON'`)}`,
     `CREATE OR REPLACE TABLE ${schema}.separation_sides AS SELECT * FROM ${json(files.separations, `id_type: 'VARCHAR', id_value: 'VARCHAR', token: 'INTEGER'`)}`,
   ];
 }

@@ -84,22 +84,11 @@ export async function exportAssignments(store: IdentityStore | undefined, dir: s
 
 /** Writes the customers and separations of `store` into `dir` from this process. */
 export async function exportCustomers(store: IdentityStore | undefined, dir: string): Promise<CustomerFiles> {
-  const customers = new JsonLinesFile(path.join(dir, 'previous-customers.jsonl'));
+  const customers = path.join(dir, 'previous-customers.jsonl');
+  const customerCount = await writeCustomers(store, customers);
   const separations = new JsonLinesFile(path.join(dir, 'separations.jsonl'));
   try {
     if (store) {
-      for await (const page of store.scanCustomers()) {
-        for (const customer of page) {
-          customers.write({
-            customer_id: customer.customerId,
-            seed_type: customer.seed.type,
-            seed_value: customer.seed.value,
-            first_seen: customer.firstSeen,
-            merged_into: customer.mergedInto,
-            merged_from: JSON.stringify(customer.mergedFrom),
-          });
-        }
-      }
       for (const [index, separation] of (await store.separations()).entries()) {
         separation.sides.forEach((side, sideIndex) => {
           // Token 2k + side: the union-find refuses a component holding both tokens of one separation.
@@ -108,8 +97,27 @@ export async function exportCustomers(store: IdentityStore | undefined, dir: str
       }
     }
   } finally {
-    customers.close();
     separations.close();
   }
-  return { customers: customers.file, separations: separations.file, customerCount: customers.count };
+  return { customers, separations: separations.file, customerCount };
+}
+
+/**
+ * Every customer of `store` as a JSON line in its stored shape (StoredCustomer's fields; the stitch
+ * reads customerId, seed, firstSeen, mergedInto and mergedFrom). An embedded store copies its
+ * records out as they are, identities included, rather than decoding and encoding them again.
+ */
+async function writeCustomers(store: IdentityStore | undefined, file: string): Promise<number> {
+  if (store instanceof EmbeddedIdentityStore) return store.writeCustomerRecords(file);
+  const lines = new JsonLinesFile(file);
+  try {
+    if (store) {
+      for await (const page of store.scanCustomers()) {
+        for (const { customerId, seed, firstSeen, mergedInto, mergedFrom } of page) lines.write({ customerId, seed, firstSeen, mergedInto, mergedFrom });
+      }
+    }
+  } finally {
+    lines.close();
+  }
+  return lines.count;
 }

@@ -1,3 +1,4 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { InFlight } from '../../store/in-flight';
 import { identifierKey, type Identifier } from '../identifier';
@@ -22,6 +23,8 @@ const AFTER_LAST = new Uint8Array([0xff]);
 // (millions of assignments) is split, since one LMDB transaction may only dirty so many pages.
 const WRITES_PER_TRANSACTION = 20_000;
 const DEFAULT_PAGE = 5_000;
+const WRITE_BUFFER_BYTES = 1 << 22;
+const NEWLINE = Buffer.from('\n');
 
 function takeChunk(writes: Iterator<() => void>): Array<() => void> {
   const chunk: Array<() => void> = [];
@@ -49,6 +52,8 @@ export class EmbeddedIdentityStore implements IdentityStore {
     private readonly root: RootDatabase,
     private readonly assignments: Database<string, IdentifierKey>,
     private readonly customerRecords: Database<unknown, string>,
+    /** The same records as their stored JSON bytes. */
+    private readonly customerBytes: Database<Buffer, string>,
     private readonly mergeRecords: Database<unknown, string>,
     private readonly mergeIndex: Database<string, MergeIndexKey>,
     private readonly separationRecords: Database<unknown, string>,
@@ -63,6 +68,7 @@ export class EmbeddedIdentityStore implements IdentityStore {
         root,
         root.openDB<string, IdentifierKey>({ name: 'identity_assignments', encoding: 'string' }),
         root.openDB<unknown, string>({ name: 'identity_customers', encoding: 'json' }),
+        root.openDB<Buffer, string>({ name: 'identity_customers', encoding: 'binary' }),
         root.openDB<unknown, string>({ name: 'identity_merges', encoding: 'json' }),
         root.openDB<string, MergeIndexKey>({ name: 'identity_customer_merges', encoding: 'string' }),
         root.openDB<unknown, string>({ name: 'identity_separations', encoding: 'json' }),
@@ -184,6 +190,39 @@ export class EmbeddedIdentityStore implements IdentityStore {
       }
     }
     if (page.length > 0) yield page;
+  }
+
+  /**
+   * Writes every customer record to `file` as JSON lines, byte for byte as stored (the fields of
+   * StoredCustomer, identities included), and returns how many. For a batch stitch, which reads the
+   * few fields it needs with the lake engine: decoding 2.7 million records here, identities and all,
+   * and encoding them again took 16.7 s; copying their bytes takes 7.
+   */
+  writeCustomerRecords(file: string): Promise<number> {
+    return this.inFlight.run(async () => {
+      const fd = openSync(file, 'w');
+      try {
+        const buffer = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
+        let used = 0;
+        let count = 0;
+        for (const { value } of this.customerBytes.getRange({})) {
+          if (used + value.length + 1 > buffer.length) {
+            writeSync(fd, buffer, 0, used);
+            used = 0;
+          }
+          if (value.length + 1 > buffer.length) writeSync(fd, Buffer.concat([value, NEWLINE]));
+          else {
+            used += value.copy(buffer, used);
+            buffer[used++] = NEWLINE[0];
+          }
+          count++;
+        }
+        writeSync(fd, buffer, 0, used);
+        return count;
+      } finally {
+        closeSync(fd);
+      }
+    });
   }
 
   close(): Promise<void> {
