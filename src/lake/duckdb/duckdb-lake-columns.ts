@@ -23,7 +23,7 @@ function firstNull(validity: Uint8Array | null, count: number): number {
  * The first `count` values of a vector of `kind`, copied into `column` at `offset`; the row of a NULL
  * instead, if one is there. Columns cross a vector at a time, as one copy of its data, through the C
  * API @duckdb/node-api is built on (@duckdb/node-bindings): its per-value accessors (getItem,
- * setItem) cost 1.2 s per ten million rows of four columns, twice what streaming them costs DuckDB.
+ * setItem) cost 1.2 s per ten million rows of four columns, more than twice what streaming them costs DuckDB.
  */
 function copyVector(chunk: DuckDBDataChunk, index: number, kind: NumberColumnKind, count: number, column: NumberColumn, offset: number): number {
   const vector = duckdb.data_chunk_get_vector(chunk.chunk, index);
@@ -36,7 +36,7 @@ function copyVector(chunk: DuckDBDataChunk, index: number, kind: NumberColumnKin
   return -1;
 }
 
-/** LakeColumns.readNumberColumns on one connection: the result streamed chunk by chunk into growing typed arrays. */
+/** LakeColumns.readNumberColumns on one connection: the result streamed chunk by chunk into typed arrays. */
 export async function readNumberColumns<const K extends readonly NumberColumnKind[]>(
   connection: DuckDBConnection,
   sql: string,
