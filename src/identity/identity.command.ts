@@ -17,8 +17,8 @@ export function registerIdentityCommands(program: Command): void {
   identity
     .command('stitch')
     .description(
-      'Stitch the processed zone into customers: writes identity/identity_map (id_type, id_value, customer_id), identity_edges and ' +
-        'identity_blocked, and syncs the identity store (customers keep their ids across runs; merges are recorded); prints a summary',
+      'Stitch the processed zone into customers: writes identity/identity_map (id_type, id_value, customer_id, id_key), identity_edges ' +
+        '(links with provenance, their ends named by id_key) and identity_blocked, and syncs the identity store (customers keep their ids across runs; merges are recorded); prints a summary',
     )
     .action(
       action(async (_options: object, command: Command) => {

@@ -48,30 +48,36 @@ export class IdentityAuditSql {
       GROUP BY ALL ORDER BY l.identifiers DESC, l.customer_id, count DESC, type`;
   }
 
-  /** Identifiers by how many links touch them, and how many of those were refused. */
+  /** Identifiers by how many links touch them, and how many of those were refused. Edges name their ends by the map's id_key. */
   mostConnected(top: number): string {
     return `WITH ends AS (
-        SELECT a_type AS id_type, a_value AS id_value, status, occurrences FROM ${this.edges}
-        UNION ALL SELECT b_type, b_value, status, occurrences FROM ${this.edges}
+        SELECT a_key AS id_key, status, occurrences FROM ${this.edges}
+        UNION ALL SELECT b_key, status, occurrences FROM ${this.edges}
+      ), counted AS (
+        SELECT id_key, count(*) AS links, count(*) FILTER (WHERE status = 'linked') AS linked, count(*) FILTER (WHERE status <> 'linked') AS refused,
+          sum(occurrences) AS records
+        FROM ends GROUP BY 1
+      ), top_counted AS (
+        -- Ties at the cut are broken by type and value, which only the map has: keep every key tied with the last one shown.
+        SELECT * FROM counted WHERE links >= (SELECT min(links) FROM (SELECT links FROM counted ORDER BY links DESC LIMIT ${top}))
+      ), named AS (
+        SELECT m.id_type AS type, m.id_value AS value, m.customer_id, c.links, c.linked, c.refused, c.records
+        FROM top_counted AS c JOIN ${this.map} AS m USING (id_key)
       )
-      SELECT e.id_type AS type, e.id_value AS value, m.customer_id, count(*) AS links,
-        count(*) FILTER (WHERE status = 'linked') AS linked, count(*) FILTER (WHERE status <> 'linked') AS refused, sum(occurrences) AS records
-      FROM ends AS e LEFT JOIN ${this.map} AS m ON m.id_type = e.id_type AND m.id_value = e.id_value
-      GROUP BY ALL ORDER BY links DESC, type, value LIMIT ${top}`;
+      SELECT * FROM named ORDER BY links DESC, type, value LIMIT ${top}`;
   }
 
   /** Identifiers at an end of refused links: over-shared ones (family tablets, call-centre phones) lead. */
   mostRefused(top: number): string {
     return `WITH ends AS (
-        SELECT a_type AS id_type, a_value AS id_value, status FROM ${this.edges} WHERE status <> 'linked'
-        UNION ALL SELECT b_type, b_value, status FROM ${this.edges} WHERE status <> 'linked'
+        SELECT a_key AS id_key, status FROM ${this.edges} WHERE status <> 'linked'
+        UNION ALL SELECT b_key, status FROM ${this.edges} WHERE status <> 'linked'
       ), counted AS (
-        SELECT id_type, id_value, count(*) AS refused, list(DISTINCT status ORDER BY status) AS statuses
-        FROM ends GROUP BY 1, 2 ORDER BY refused DESC, id_type, id_value LIMIT ${top}
+        SELECT id_key, count(*) AS refused, list(DISTINCT status ORDER BY status) AS statuses FROM ends GROUP BY 1
       )
-      SELECT c.id_type AS type, c.id_value AS value, m.customer_id, c.refused, c.statuses
-      FROM counted AS c LEFT JOIN ${this.map} AS m ON m.id_type = c.id_type AND m.id_value = c.id_value
-      ORDER BY c.refused DESC, type, value`;
+      SELECT m.id_type AS type, m.id_value AS value, m.customer_id, c.refused, c.statuses
+      FROM counted AS c JOIN ${this.map} AS m USING (id_key)
+      ORDER BY c.refused DESC, type, value LIMIT ${top}`;
   }
 
   blockedValues(top: number): string {

@@ -1,7 +1,7 @@
 import type { LakeEngine, LakeRow } from '../../lake/lake-engine.port';
 import type { LakeLayout } from '../../lake/lake-layout';
 import { DomainError } from '../../shared/domain-error';
-import { hasIdentityTable, identityRelation, IDENTITY_TABLES } from '../identity-tables';
+import { assertOneStitch, hasIdentityTable, identityRelation, IDENTITY_TABLES } from '../identity-tables';
 import { IdentityAuditSql } from './identity-audit.sql';
 import { maskIdentifierValue } from './mask-identifier';
 
@@ -51,6 +51,7 @@ const str = (value: unknown): string => String(value);
 export async function auditIdentity(engine: LakeEngine, layout: LakeLayout, options: IdentityAuditOptions): Promise<IdentityAudit> {
   const missing = IDENTITY_TABLES.filter((table) => !hasIdentityTable(layout, table));
   if (missing.length > 0) throw new DomainError('NOT_FOUND', `the identity zone has no ${missing.join(', ')}: run \`c360 identity stitch\` first`);
+  await assertOneStitch(engine, layout);
   const sql = new IdentityAuditSql(
     identityRelation(engine, layout, 'identity_map'),
     identityRelation(engine, layout, 'identity_edges'),

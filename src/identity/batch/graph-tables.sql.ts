@@ -142,12 +142,13 @@ export class GraphTables {
 
   /**
    * Each node's hash key (then hashCollisionsSql says whether `seed` keeps them distinct), with its
-   * type and value, which the edges carry to identity_edges: joining ten million edges to the nodes
-   * again, by node number, later would cost twice what carrying them does.
+   * type code, which the edges carry to identity_edges. Not its value: identity_edges names its
+   * ends by node number (id_key in identity_map), since carrying two identifier strings into ten
+   * million edge rows cost more than every other part of building the edges.
    */
   nodeKeysSql(seed: number): string {
     return withoutInsertionOrder(
-      `CREATE OR REPLACE TABLE ${this.table('node_keys')} AS SELECT rowid AS node, ${this.hashSql('type_code', 'id_value', seed)} AS h, type_code, id_value FROM ${this.table('nodes')}`,
+      `CREATE OR REPLACE TABLE ${this.table('node_keys')} AS SELECT rowid AS node, ${this.hashSql('type_code', 'id_value', seed)} AS h, type_code FROM ${this.table('nodes')}`,
     );
   }
 
@@ -230,7 +231,8 @@ export class GraphTables {
         ? `SELECT NULL::UBIGINT AS ha, NULL::UBIGINT AS hb, NULL::${keys.sqlType} AS k, NULL::BIGINT AS t, NULL::VARCHAR AS record_id WHERE false`
         : pairs.join('\nUNION ALL\n');
     return [
-      // The first sighting's record id rides along as arg_min: cheaper than looking it up by key afterwards.
+      // The first sighting's record id rides along as arg_min. Looking it up afterwards by the row of
+      // its record (an integer arg_min) made the grouping cheaper and the edges join dearer by as much.
       withoutInsertionOrder(`CREATE OR REPLACE TABLE ${this.table('sightings')} AS
         SELECT least(ha, hb) AS h1, greatest(ha, hb) AS h2, min(k) AS k, arg_min(record_id, k) AS record_id, max(t) AS last_seen, count(*) AS occurrences
         FROM (${sightings})
@@ -241,8 +243,7 @@ export class GraphTables {
       withoutInsertionOrder(`CREATE OR REPLACE TABLE ${this.table('edges')} AS
         SELECT least(a.node, b.node) AS lo, greatest(a.node, b.node) AS hi, s.k,
           ${keys.recordTimeSql('s.k')} AS first_seen, ${keys.recordSourceSql('s.k')} AS source, s.record_id, s.last_seen, s.occurrences,
-          CASE WHEN a.node < b.node THEN a.type_code ELSE b.type_code END AS lo_type, CASE WHEN a.node < b.node THEN a.id_value ELSE b.id_value END AS lo_value,
-          CASE WHEN a.node < b.node THEN b.type_code ELSE a.type_code END AS hi_type, CASE WHEN a.node < b.node THEN b.id_value ELSE a.id_value END AS hi_value
+          CASE WHEN a.node < b.node THEN a.type_code ELSE b.type_code END AS lo_type, CASE WHEN a.node < b.node THEN b.type_code ELSE a.type_code END AS hi_type
         FROM ${this.table('sightings')} AS s
         JOIN ${this.table('node_keys')} AS a ON a.h = s.h1
         JOIN ${this.table('node_keys')} AS b ON b.h = s.h2`),

@@ -1,4 +1,5 @@
 import { sqlString } from '../../lake/lake-relation';
+import { STITCH_ID_METADATA_KEY } from '../identity-tables';
 import type { GraphTables } from './graph-tables.sql';
 import { withoutInsertionOrder } from './insertion-order.sql';
 import { sourceNameSql } from './record-identifiers.sql';
@@ -15,28 +16,38 @@ import { sourceNameSql } from './record-identifiers.sql';
  * of the write. Above 1,000 entries it gives up early, while the types, sources and statuses (a
  * handful of values) keep theirs: same files, same size.
  */
-const PARQUET = '(FORMAT parquet, DICTIONARY_SIZE_LIMIT 1000)';
+const PARQUET = 'FORMAT parquet, DICTIONARY_SIZE_LIMIT 1000';
 
 export class OutputTables {
-  constructor(private readonly tables: GraphTables) {}
+  /** `stitchId` marks both files of one stitch: identity_edges refers to identity_map's rows by id_key, which only that stitch's map resolves. */
+  constructor(
+    private readonly tables: GraphTables,
+    private readonly stitchId: string,
+  ) {}
+
+  private parquet(): string {
+    return `(${PARQUET}, KV_METADATA {${sqlString(STITCH_ID_METADATA_KEY)}: ${sqlString(this.stitchId)}})`;
+  }
 
   private t(name: string): string {
     return this.tables.table(name);
   }
 
+  /** id_key is the identifier's node number in this stitch: what identity_edges names its ends by. */
   identityMapSql(file: string): string {
-    return withoutInsertionOrder(`COPY (SELECT ${this.tables.typeNameSql('type_code')} AS id_type, id_value, customer_id FROM ${this.t('final')})
-      TO ${sqlString(file)} ${PARQUET}`);
+    return withoutInsertionOrder(`COPY (SELECT ${this.tables.typeNameSql('type_code')} AS id_type, id_value, customer_id, node AS id_key FROM ${this.t('final')})
+      TO ${sqlString(file)} ${this.parquet()}`);
   }
 
+  /** Each end is an id_key of the same stitch's identity_map, with its type. */
   edgesSql(file: string): string {
     return withoutInsertionOrder(`COPY (
-        SELECT ${this.tables.typeNameSql('e.lo_type')} AS a_type, e.lo_value AS a_value, ${this.tables.typeNameSql('e.hi_type')} AS b_type, e.hi_value AS b_value,
+        SELECT e.lo AS a_key, ${this.tables.typeNameSql('e.lo_type')} AS a_type, e.hi AS b_key, ${this.tables.typeNameSql('e.hi_type')} AS b_type,
           ${sourceNameSql('e.source')} AS source, e.record_id, epoch_ms(e.first_seen) AS first_seen, epoch_ms(e.last_seen) AS last_seen, e.occurrences,
           ${this.tables.statusSql('r.outcome', 'r.type_code')} AS status
         FROM (SELECT rowid AS edge, * FROM ${this.t('edges')}) AS e
         LEFT JOIN ${this.t('refused')} AS r ON r.edge = e.edge
-      ) TO ${sqlString(file)} ${PARQUET}`);
+      ) TO ${sqlString(file)} ${this.parquet()}`);
   }
 
   blockedSql(file: string): string {
@@ -125,7 +136,10 @@ export class OutputTables {
           )
           GROUP BY 1
         ), causes AS (
-          SELECT e.* FROM (SELECT rowid AS edge, * FROM ${t('edges')}) AS e SEMI JOIN merged ON merged.edge = e.edge
+          SELECT e.*, lo.id_value AS lo_value, hi.id_value AS hi_value
+          FROM (SELECT rowid AS edge, * FROM ${t('edges')}) AS e SEMI JOIN merged ON merged.edge = e.edge
+          JOIN (SELECT rowid AS node, id_value FROM ${t('nodes')}) AS lo ON lo.node = e.lo
+          JOIN (SELECT rowid AS node, id_value FROM ${t('nodes')}) AS hi ON hi.node = e.hi
         )
         SELECT m.from_id, m.into_id,
           ${sourceNameSql('e.source')} AS source, e.record_id, e.first_seen AS time,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, renameSync } from 'node:fs';
 import * as path from 'node:path';
 import { LakeCatalog } from '../../lake/lake-catalog';
@@ -194,7 +195,7 @@ async function stitchInWorkspace(engine: LakeEngine, columns: LakeColumns, lakeL
     throw new Error('identity.stitch: two customers would share an id (a hash collision); nothing was written');
   }
   lap('final');
-  const outputs = new OutputTables(tables);
+  const outputs = new OutputTables(tables, randomUUID());
   // Side by side on two connections: writing Parquet leaves a core idle part of the time. Every
   // write settles before a failure propagates, so none still runs when the workspace is removed.
   await settleAll([

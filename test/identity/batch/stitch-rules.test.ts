@@ -4,7 +4,7 @@ import { stitchLake, type StitchSummary } from '../../../src/identity/batch/stit
 import { identifierKey } from '../../../src/identity/identifier';
 import { DEFAULT_RULES, type IdentityRules } from '../../../src/identity/rules/identity-rules';
 import { generatedLake, type GeneratedLake } from '../support/generated-lake';
-import { readIdentityMap, readIdentityTable, type IdentityMap } from '../support/identity-zone';
+import { readIdentityMap, readResolvedEdges, type IdentityMap } from '../support/identity-zone';
 import { RecordLake } from '../support/record-lake';
 
 const key = (type: string, value: string) => identifierKey({ type, value });
@@ -33,9 +33,11 @@ describe('per-type limits on a generated lake', () => {
   });
 
   it('records each refused link as capped by the type that was full, and links nothing across customers', async () => {
-    const edges = await readIdentityTable(lake.engine, lake.layout, 'identity_edges');
+    const edges = await readResolvedEdges(lake.engine, lake.layout);
     const statuses = new Set<string>();
     for (const edge of edges) {
+      // Each end's id_key names an identifier of the same stitch's map, of the type the edge says.
+      assert.deepEqual([edge.a_map_type, edge.b_map_type], [edge.a_type, edge.b_type], `edge ${String(edge.a_key)}–${String(edge.b_key)} resolves through the map`);
       const a = map.customerOf.get(key(String(edge.a_type), String(edge.a_value)));
       const b = map.customerOf.get(key(String(edge.b_type), String(edge.b_value)));
       const status = String(edge.status);

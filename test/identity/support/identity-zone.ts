@@ -24,3 +24,15 @@ export async function readIdentityMap(engine: LakeEngine, layout: LakeLayout): P
   }
   return { customerOf, members };
 }
+
+/**
+ * identity_edges with each end resolved through identity_map by its id_key (a_value, b_value, and
+ * the map's types as a_map_type, b_map_type): a LEFT JOIN, so an end the map lacks comes back NULL.
+ */
+export async function readResolvedEdges(engine: LakeEngine, layout: LakeLayout): Promise<LakeRow[]> {
+  const map = identityRelation(engine, layout, 'identity_map');
+  return engine.query(`SELECT e.*, a.id_type AS a_map_type, a.id_value AS a_value, b.id_type AS b_map_type, b.id_value AS b_value
+    FROM ${identityRelation(engine, layout, 'identity_edges')} AS e
+    LEFT JOIN ${map} AS a ON a.id_key = e.a_key
+    LEFT JOIN ${map} AS b ON b.id_key = e.b_key`);
+}
