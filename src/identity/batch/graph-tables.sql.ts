@@ -37,6 +37,7 @@ export const duckDbIdentifierHashSql: IdentifierHashSql = (typeCode, value, seed
  *     ├► nodes (one per identifier, in seed order: first seen, type priority, value; node = rowid)
  *     └► link_records (record keys, identifier hashes) ─► sightings (one per linked pair, keyed by hashes)
  *          ─► edges (node numbers, first sighting key, provenance; edge = rowid, in no order)
+ *          ─► edge_rows (the edges with their first record's id, from record_ids: see edgeRowsSql)
  *
  * then, after the stitcher assigned every node a customer, the new customers and the final map.
  * Identifiers are joined by a 64-bit hash of (type code, value) where that saves comparing strings:
@@ -224,25 +225,27 @@ export class GraphTables {
       const before = ks.slice(0, j - 1);
       const anchor = before.length === 1 ? `h${before[0]}` : `coalesce(${before.map((i) => `h${i}`).join(', ')})`;
       const pos = before.map((i) => `(h${i} IS NOT NULL)::INTEGER`).join(' + ');
-      return `SELECT ${anchor} AS ha, h${j} AS hb, ${keys.sightingKeySql('rk', pos)} AS k, t, record_id FROM ${this.table('link_records')} WHERE h${j} IS NOT NULL AND ${anchor} IS NOT NULL`;
+      return `SELECT ${anchor} AS ha, h${j} AS hb, ${keys.sightingKeySql('rk', pos)} AS k, t, rowid AS ri FROM ${this.table('link_records')} WHERE h${j} IS NOT NULL AND ${anchor} IS NOT NULL`;
     });
     const sightings =
       pairs.length === 0
-        ? `SELECT NULL::UBIGINT AS ha, NULL::UBIGINT AS hb, NULL::${keys.sqlType} AS k, NULL::BIGINT AS t, NULL::VARCHAR AS record_id WHERE false`
+        ? `SELECT NULL::UBIGINT AS ha, NULL::UBIGINT AS hb, NULL::${keys.sqlType} AS k, NULL::BIGINT AS t, NULL::BIGINT AS ri WHERE false`
         : pairs.join('\nUNION ALL\n');
     return [
-      // The first sighting's record id rides along as arg_min. Looking it up afterwards by the row of
-      // its record (an integer arg_min) made the grouping cheaper and the edges join dearer by as much.
+      // The first sighting's record rides along as its row in link_records (ri), an integer: its id,
+      // a string, would double the cost of the grouping. Sightings tied on the least key are one
+      // record's, or copies of it with the same id. edgeRowsSql looks the ids up in record_ids.
       withoutInsertionOrder(`CREATE OR REPLACE TABLE ${this.table('sightings')} AS
-        SELECT least(ha, hb) AS h1, greatest(ha, hb) AS h2, min(k) AS k, arg_min(record_id, k) AS record_id, max(t) AS last_seen, count(*) AS occurrences
+        SELECT least(ha, hb) AS h1, greatest(ha, hb) AS h2, min(k) AS k, arg_min(ri, k) AS ri, max(t) AS last_seen, count(*) AS occurrences
         FROM (${sightings})
         WHERE ha <> hb
         GROUP BY 1, 2`),
+      withoutInsertionOrder(`CREATE OR REPLACE TABLE ${this.table('record_ids')} AS SELECT rowid AS ri, record_id FROM ${this.table('link_records')}`),
       `DROP TABLE ${this.table('link_records')}`,
       // Edges are numbered (rowid) once stored, in whatever order the join's threads deliver them.
       withoutInsertionOrder(`CREATE OR REPLACE TABLE ${this.table('edges')} AS
         SELECT least(a.node, b.node) AS lo, greatest(a.node, b.node) AS hi, s.k,
-          ${keys.recordTimeSql('s.k')} AS first_seen, ${keys.recordSourceSql('s.k')} AS source, s.record_id, s.last_seen, s.occurrences,
+          ${keys.recordTimeSql('s.k')} AS first_seen, ${keys.recordSourceSql('s.k')} AS source, s.ri, s.last_seen, s.occurrences,
           CASE WHEN a.node < b.node THEN a.type_code ELSE b.type_code END AS lo_type, CASE WHEN a.node < b.node THEN b.type_code ELSE a.type_code END AS hi_type
         FROM ${this.table('sightings')} AS s
         JOIN ${this.table('node_keys')} AS a ON a.h = s.h1
@@ -250,6 +253,22 @@ export class GraphTables {
       // What follows needs neither the sightings nor the hashes: give their memory back.
       `DROP TABLE ${this.table('sightings')}`,
       `DROP TABLE ${this.table('node_keys')}`,
+    ];
+  }
+
+  /**
+   * The edges as identity_edges writes them (edge_rows): each with its edge number (the stitcher's,
+   * see refused and merges) and its first record's id. The stitch runs this while the stitcher links
+   * in process, on a core the stitcher leaves idle: the lookup of ten million record ids is most of
+   * what remains of building the edges.
+   */
+  edgeRowsSql(): string[] {
+    return [
+      withoutInsertionOrder(`CREATE OR REPLACE TABLE ${this.table('edge_rows')} AS
+        SELECT e.rowid AS edge, e.lo, e.hi, e.lo_type, e.hi_type, e.first_seen, e.source, x.record_id, e.last_seen, e.occurrences
+        FROM ${this.table('edges')} AS e JOIN ${this.table('record_ids')} AS x ON x.ri = e.ri`),
+      `DROP TABLE ${this.table('record_ids')}`,
+      `DROP TABLE ${this.table('edges')}`,
     ];
   }
 

@@ -35,17 +35,17 @@ export class OutputTables {
 
   /** id_key is the identifier's node number in this stitch: what identity_edges names its ends by. */
   identityMapSql(file: string): string {
-    return withoutInsertionOrder(`COPY (SELECT ${this.tables.typeNameSql('type_code')} AS id_type, id_value, customer_id, node AS id_key FROM ${this.t('final')})
+    return withoutInsertionOrder(`COPY (SELECT ${this.tables.typeNameSql('type_code')} AS id_type, id_value, customer_id, node::INTEGER AS id_key FROM ${this.t('final')})
       TO ${sqlString(file)} ${this.parquet()}`);
   }
 
   /** Each end is an id_key of the same stitch's identity_map, with its type. */
   edgesSql(file: string): string {
     return withoutInsertionOrder(`COPY (
-        SELECT e.lo AS a_key, ${this.tables.typeNameSql('e.lo_type')} AS a_type, e.hi AS b_key, ${this.tables.typeNameSql('e.hi_type')} AS b_type,
+        SELECT e.lo::INTEGER AS a_key, ${this.tables.typeNameSql('e.lo_type')} AS a_type, e.hi::INTEGER AS b_key, ${this.tables.typeNameSql('e.hi_type')} AS b_type,
           ${sourceNameSql('e.source')} AS source, e.record_id, epoch_ms(e.first_seen) AS first_seen, epoch_ms(e.last_seen) AS last_seen, e.occurrences,
           ${this.tables.statusSql('r.outcome', 'r.type_code')} AS status
-        FROM (SELECT rowid AS edge, * FROM ${this.t('edges')}) AS e
+        FROM ${this.t('edge_rows')} AS e
         LEFT JOIN ${this.t('refused')} AS r ON r.edge = e.edge
       ) TO ${sqlString(file)} ${this.parquet()}`);
   }
@@ -137,7 +137,7 @@ export class OutputTables {
           GROUP BY 1
         ), causes AS (
           SELECT e.*, lo.id_value AS lo_value, hi.id_value AS hi_value
-          FROM (SELECT rowid AS edge, * FROM ${t('edges')}) AS e SEMI JOIN merged ON merged.edge = e.edge
+          FROM ${t('edge_rows')} AS e SEMI JOIN merged ON merged.edge = e.edge
           JOIN (SELECT rowid AS node, id_value FROM ${t('nodes')}) AS lo ON lo.node = e.lo
           JOIN (SELECT rowid AS node, id_value FROM ${t('nodes')}) AS hi ON hi.node = e.hi
         )

@@ -21,7 +21,8 @@ import { LinkKeys, type RecordBounds } from './link-keys';
 import { OutputTables } from './output-tables.sql';
 import { exportPreviousState } from './previous-state';
 import { blockedTableSql, emptyRecordsSql, RECORD_SOURCES, recordsSelectSql, recordsTableSql, slotLayout } from './record-identifiers.sql';
-import { runStitcher, type StitcherInput, type StitcherResult } from './run-stitcher';
+import type { StitcherInput, StitcherResult } from './run-stitcher';
+import { runStitcherInWorker } from './run-stitcher-in-worker';
 import { withStitchWorkspace, type StitchWorkspace } from './stitch-workspace';
 import { syncStore, type StoreSyncSummary } from './store-sync';
 
@@ -98,7 +99,7 @@ export async function stitchLake(engine: LakeEngine, layout: LakeLayout, options
 type StitchedCounts = Omit<StitcherResult, 'answer'> & { edges: number };
 
 /**
- * The in-process half: reads the numbered graph into typed arrays, links it (runStitcher) and writes
+ * The in-process half: reads the numbered graph into typed arrays, links it (runStitcher, on a worker thread) and writes
  * the answer back as tables. Its arrays (about 0.6 GB at ten million edges) are reachable from here
  * only, so they can be collected (collectGarbage) before the lake engine writes the outputs, its own peak.
  */
@@ -120,10 +121,18 @@ async function stitchInProcess(
     previousCustomers: await count(engine, `SELECT count(*) FROM ${tables.table('previous_numbered')}`),
   };
   lap('graphLoad');
-  const { answer, ...counts } = runStitcher(input, roles);
+  const edges = edgeA.length;
+  // The stitcher links on a worker thread, one core, while the lake engine looks up the edges'
+  // record ids (edgeRowsSql) on the other. Both settle before either's failure propagates.
+  const [{ answer, ...counts }] = await settleAll([
+    runStitcherInWorker(input, roles),
+    (async () => {
+      for (const sql of tables.edgeRowsSql()) await engine.execute(sql);
+    })(),
+  ]);
   lap('stitch');
   for (const [table, answerColumns] of Object.entries(answer)) await columns.writeIntegerTable(tables.schema, table, answerColumns);
-  return { ...counts, edges: edgeA.length };
+  return { ...counts, edges };
 }
 
 /** One stitch's settings, resolved from StitchLakeOptions. */
