@@ -50,6 +50,11 @@ export async function assertOneStitch(engine: Pick<LakeEngine, 'query'>, layout:
   if (ids.some((id) => id === undefined || id === null)) {
     throw new DomainError('CONFLICT', 'the identity zone was written by an earlier version of c360, before identity_edges named identifiers by id_key: run `c360 identity stitch` again');
   }
-  if (ids[0] !== ids[1]) throw new DomainError('CONFLICT', 'identity_map and identity_edges come from different stitches (a stitch is writing them now): try again when it is done');
+  if (ids[0] !== ids[1]) {
+    throw new DomainError(
+      'CONFLICT',
+      'identity_map and identity_edges come from different stitches (one is renaming them in, or one stopped between the two): run this again, and `c360 identity stitch` if it persists',
+    );
+  }
   return String(ids[0]);
 }

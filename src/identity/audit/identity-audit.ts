@@ -25,6 +25,8 @@ export interface AuditedIdentifier {
  * connected identifiers, and what the rules kept apart: blocked values and refused links.
  */
 export interface IdentityAudit {
+  /** The stitch that wrote the zone the report describes. */
+  stitchId: string;
   summary: {
     identifiers: number;
     customers: number;
@@ -51,7 +53,7 @@ const str = (value: unknown): string => String(value);
 export async function auditIdentity(engine: LakeEngine, layout: LakeLayout, options: IdentityAuditOptions): Promise<IdentityAudit> {
   const missing = IDENTITY_TABLES.filter((table) => !hasIdentityTable(layout, table));
   if (missing.length > 0) throw new DomainError('NOT_FOUND', `the identity zone has no ${missing.join(', ')}: run \`c360 identity stitch\` first`);
-  await assertOneStitch(engine, layout);
+  const stitchId = await assertOneStitch(engine, layout);
   const sql = new IdentityAuditSql(
     identityRelation(engine, layout, 'identity_map'),
     identityRelation(engine, layout, 'identity_edges'),
@@ -73,7 +75,8 @@ export async function auditIdentity(engine: LakeEngine, layout: LakeLayout, opti
   const blockedTotals = await engine.query(sql.blockedTotals());
   const identifiers = num(totals?.identifiers);
   const customers = num(totals?.customers);
-  return {
+  const audit: IdentityAudit = {
+    stitchId,
     summary: {
       identifiers,
       customers,
@@ -103,4 +106,7 @@ export async function auditIdentity(engine: LakeEngine, layout: LakeLayout, opti
       top: (await engine.query(sql.blockedValues(options.top))).map((row) => ({ type: str(row.type), value: shown(row.type, row.value), reason: str(row.reason), occurrences: num(row.occurrences) })),
     },
   };
+  // Each query reads the files again: a stitch that renamed them in meanwhile would have paired one stitch's edge keys with another's map.
+  if ((await assertOneStitch(engine, layout)) !== stitchId) throw new DomainError('CONFLICT', 'a stitch rewrote the identity zone while the audit read it: run the audit again');
+  return audit;
 }

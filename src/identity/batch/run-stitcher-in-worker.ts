@@ -21,6 +21,7 @@ export function runStitcherInWorker(input: StitcherInput, roles: TypeRoles): Pro
     let result: StitcherResult | undefined;
     worker.once('message', (message: StitcherResult) => (result = message));
     worker.once('error', reject);
+    worker.once('messageerror', reject);
     worker.once('exit', (code) => (result && code === 0 ? resolve(result) : reject(new Error(`identity.stitch: the stitcher's worker thread exited with code ${code} and no answer`))));
   });
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, renameSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { LakeCatalog } from '../../lake/lake-catalog';
 import type { LakeColumns } from '../../lake/lake-columns.port';
@@ -61,13 +61,40 @@ async function count(engine: LakeEngine, sql: string): Promise<number> {
   return Number(Object.values(row ?? {})[0] ?? 0);
 }
 
-/** Writes a Parquet file next to its final place, then renames it in: readers never see half a file. */
-async function writeTable(engine: LakeEngine, layout: LakeLayout, table: IdentityTable, sql: (file: string) => string): Promise<void> {
+/** A Parquet file written next to its final place; `renameIn` moves it there, so readers never see half a file. */
+interface WrittenTable {
+  renameIn: () => void;
+  discard: () => void;
+}
+
+async function writeTable(engine: LakeEngine, layout: LakeLayout, table: IdentityTable, sql: (file: string) => string): Promise<WrittenTable> {
   const file = identityTableFile(layout, table);
   mkdirSync(path.dirname(file), { recursive: true });
   const partial = `${file}.${process.pid}.partial`;
-  await engine.execute(sql(partial));
-  renameSync(partial, file);
+  try {
+    await engine.execute(sql(partial));
+  } catch (error) {
+    rmSync(partial, { force: true });
+    throw error;
+  }
+  return { renameIn: () => renameSync(partial, file), discard: () => rmSync(partial, { force: true }) };
+}
+
+/**
+ * Writes the identity zone's tables side by side, then renames them in one after another, only
+ * once all are written: a failed write leaves the previous stitch's files, never a map and edges
+ * of two stitches (edges name identifiers by the map's id_key). Every write settles before a
+ * failure propagates, so none still runs when the workspace is removed.
+ */
+async function writeIdentityZone(writes: ReadonlyArray<Promise<WrittenTable>>): Promise<void> {
+  const settled = await Promise.allSettled(writes);
+  const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  const written = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  if (failed) {
+    for (const table of written) table.discard();
+    throw failed.reason;
+  }
+  for (const table of written) table.renameIn();
 }
 
 /**
@@ -205,9 +232,8 @@ async function stitchInWorkspace(engine: LakeEngine, columns: LakeColumns, lakeL
   }
   lap('final');
   const outputs = new OutputTables(tables, randomUUID());
-  // Side by side on two connections: writing Parquet leaves a core idle part of the time. Every
-  // write settles before a failure propagates, so none still runs when the workspace is removed.
-  await settleAll([
+  // Side by side on two connections: writing Parquet leaves a core idle part of the time.
+  await writeIdentityZone([
     writeTable(engine, lakeLayout, 'identity_edges', (file) => outputs.edgesSql(file)),
     writeTable(engine, lakeLayout, 'identity_map', (file) => outputs.identityMapSql(file)),
     writeTable(engine, lakeLayout, 'identity_blocked', (file) => outputs.blockedSql(file)),
