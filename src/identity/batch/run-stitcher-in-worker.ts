@@ -4,7 +4,7 @@ import type { TypeRoles } from '../graph/constrained-union-find';
 import type { StitcherInput, StitcherResult } from './run-stitcher';
 
 /** The distinct buffers under typed arrays: a transfer list names each once. */
-function buffersOf(arrays: ReadonlyArray<ArrayBufferView>): ArrayBuffer[] {
+export function buffersOf(arrays: ReadonlyArray<ArrayBufferView>): ArrayBuffer[] {
   return [...new Set(arrays.map((array) => array.buffer as ArrayBuffer))];
 }
 

@@ -19,12 +19,6 @@ export interface StitcherAnswer {
   merges: ReadonlyArray<readonly [string, Int32Array]>;
 }
 
-/** The buffers under an answer's arrays, for a transfer list. */
-export function answerBuffers(answer: StitcherAnswer): ArrayBuffer[] {
-  const arrays = [...answer.assigned, ...answer.refused, ...answer.merges].map(([, values]) => values.buffer as ArrayBuffer);
-  return [...new Set(arrays)];
-}
-
 export interface StitcherResult {
   answer: StitcherAnswer;
   newCustomers: number;

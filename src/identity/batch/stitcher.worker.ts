@@ -2,8 +2,10 @@
 // result back, the answer's arrays transferred rather than copied.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TypeRoles } from '../graph/constrained-union-find';
-import { answerBuffers, runStitcher, type StitcherInput } from './run-stitcher';
+import { runStitcher, type StitcherInput } from './run-stitcher';
+import { buffersOf } from './run-stitcher-in-worker';
 
 const { input, roles } = workerData as { input: StitcherInput; roles: TypeRoles };
 const result = runStitcher(input, roles);
-parentPort?.postMessage(result, answerBuffers(result.answer));
+const { assigned, refused, merges } = result.answer;
+parentPort?.postMessage(result, buffersOf([...assigned, ...refused, ...merges].map(([, values]) => values)));
