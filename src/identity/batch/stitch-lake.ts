@@ -138,9 +138,12 @@ async function stitchInProcess(
   roles: TypeRoles,
   lap: (phase: string) => void,
 ): Promise<StitchedCounts> {
-  const [typeCode, inLake, previousOf] = await columns.readNumberColumns(tables.nodeColumnsSql(), ['int32', 'int32', 'int32']);
-  const [edgeA, edgeB, firstTime, firstPlace] = await columns.readNumberColumns(tables.edgeColumnsSql(keys), ['int32', 'int32', 'float64', 'float64']);
-  const [separationNodes, separationTokens] = await columns.readNumberColumns(tables.separationColumnsSql(), ['int32', 'int32']);
+  // Side by side on connections of their own: DuckDB fills one result's chunks while this thread copies another's.
+  const [[typeCode, inLake, previousOf], [edgeA, edgeB, firstTime, firstPlace], [separationNodes, separationTokens]] = await settleAll([
+    columns.readNumberColumns(tables.nodeColumnsSql(), ['int32', 'int32', 'int32']),
+    columns.readNumberColumns(tables.edgeColumnsSql(keys), ['int32', 'int32', 'float64', 'float64']),
+    columns.readNumberColumns(tables.separationColumnsSql(), ['int32', 'int32']),
+  ] as const);
   const input: StitcherInput = {
     nodes: { typeCode, inLake, previousOf },
     edges: { a: edgeA, b: edgeB, firstTime, firstPlace },
