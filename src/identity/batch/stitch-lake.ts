@@ -61,40 +61,24 @@ async function count(engine: LakeEngine, sql: string): Promise<number> {
   return Number(Object.values(row ?? {})[0] ?? 0);
 }
 
-/** A Parquet file written next to its final place; `renameIn` moves it there, so readers never see half a file. */
-interface WrittenTable {
-  renameIn: () => void;
-  discard: () => void;
-}
-
-async function writeTable(engine: LakeEngine, layout: LakeLayout, table: IdentityTable, sql: (file: string) => string): Promise<WrittenTable> {
-  const file = identityTableFile(layout, table);
-  mkdirSync(path.dirname(file), { recursive: true });
-  const partial = `${file}.${process.pid}.partial`;
+/**
+ * Writes the identity zone's tables side by side, each next to its final place, and renames them in
+ * only once all are written: readers never see half a file, and a failed write leaves the previous
+ * stitch's files, never a map and edges of two stitches (edges name identifiers by the map's id_key).
+ * Every write settles before a failure propagates (settleAll), so none still runs when the
+ * workspace is removed; the partial files go with the failure.
+ */
+async function writeIdentityZone(engine: LakeEngine, layout: LakeLayout, writes: ReadonlyArray<readonly [IdentityTable, (file: string) => string]>): Promise<void> {
+  const files = writes.map(([table]) => identityTableFile(layout, table));
+  const partials = files.map((file) => `${file}.${process.pid}.partial`);
+  for (const file of files) mkdirSync(path.dirname(file), { recursive: true });
   try {
-    await engine.execute(sql(partial));
+    await settleAll(writes.map(([, sql], index) => engine.execute(sql(partials[index]))));
   } catch (error) {
-    rmSync(partial, { force: true });
+    for (const partial of partials) rmSync(partial, { force: true });
     throw error;
   }
-  return { renameIn: () => renameSync(partial, file), discard: () => rmSync(partial, { force: true }) };
-}
-
-/**
- * Writes the identity zone's tables side by side, then renames them in one after another, only
- * once all are written: a failed write leaves the previous stitch's files, never a map and edges
- * of two stitches (edges name identifiers by the map's id_key). Every write settles before a
- * failure propagates, so none still runs when the workspace is removed.
- */
-async function writeIdentityZone(writes: ReadonlyArray<Promise<WrittenTable>>): Promise<void> {
-  const settled = await Promise.allSettled(writes);
-  const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-  const written = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-  if (failed) {
-    for (const table of written) table.discard();
-    throw failed.reason;
-  }
-  for (const table of written) table.renameIn();
+  partials.forEach((partial, index) => renameSync(partial, files[index]));
 }
 
 /**
@@ -236,10 +220,10 @@ async function stitchInWorkspace(engine: LakeEngine, columns: LakeColumns, lakeL
   lap('final');
   const outputs = new OutputTables(tables, randomUUID());
   // Side by side on two connections: writing Parquet leaves a core idle part of the time.
-  await writeIdentityZone([
-    writeTable(engine, lakeLayout, 'identity_edges', (file) => outputs.edgesSql(file)),
-    writeTable(engine, lakeLayout, 'identity_map', (file) => outputs.identityMapSql(file)),
-    writeTable(engine, lakeLayout, 'identity_blocked', (file) => outputs.blockedSql(file)),
+  await writeIdentityZone(engine, lakeLayout, [
+    ['identity_edges', (file) => outputs.edgesSql(file)],
+    ['identity_map', (file) => outputs.identityMapSql(file)],
+    ['identity_blocked', (file) => outputs.blockedSql(file)],
   ]);
   const [totals] = await engine.query(outputs.summarySql());
   lap('lakeOutputs');
