@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { stitchLake } from '../src/identity/batch/stitch-lake';
 import { EmbeddedIdentityStore } from '../src/identity/embedded/embedded-identity-store';
 import type { IdentityStore } from '../src/identity/identity-store.port';
+import { IDENTITY_STITCH_MEMORY_LIMIT } from '../src/identity/identity-config';
 import { DuckDbLakeEngine } from '../src/lake/duckdb/duckdb-lake-engine';
 import { LakeLayout } from '../src/lake/lake-layout';
 import { lakeRelation } from '../src/lake/lake-relation';
@@ -14,13 +15,13 @@ import { waitedChildrenCpuSeconds } from './support-process-cpu';
 
 // Usage: npm run build && node dist/bench/identity-stitch.bench.js
 //   C360_BENCH_PEOPLE (default 2,300,000: about 10M edges), C360_BENCH_DIR (keeps the synthesized lake between runs),
-//   C360_BENCH_MEMORY (DuckDB memory limit, default 4GB as C360_DUCKDB_MEMORY_LIMIT), C360_BENCH_THREADS (default 2),
+//   C360_BENCH_MEMORY (DuckDB memory limit, default 2000MB as C360_IDENTITY_STITCH_MEMORY_LIMIT), C360_BENCH_THREADS (default 2),
 //   C360_BENCH_STORE=embedded also times a first and a repeated stitch that sync the embedded identity store.
 // Each timed stitch runs in a child process of its own, so its peak RSS is its own (DuckDB's memory included).
 
 const people = Number(process.env.C360_BENCH_PEOPLE ?? 2_300_000);
 const dir = process.env.C360_BENCH_DIR ?? path.join(os.tmpdir(), `c360-bench-identity-${people}`);
-const memoryLimit = process.env.C360_BENCH_MEMORY ?? '4GB';
+const memoryLimit = process.env.C360_BENCH_MEMORY ?? IDENTITY_STITCH_MEMORY_LIMIT;
 const threads = Number(process.env.C360_BENCH_THREADS ?? 2);
 const lakeRoot = path.join(dir, 'lake');
 const storeDir = path.join(dir, 'identity-store');

@@ -28,7 +28,8 @@ export interface AppConfig {
   apiKeys: readonly ApiKeyConfig[];
   /** True when no keys were configured and the embedded profile's development key is in use. */
   usingDevKey: boolean;
-  duckdb: { memoryLimit: string; threads: number };
+  /** DuckDB's resources; a stitch opens its engine with identityStitchMemoryLimit instead of memoryLimit. */
+  duckdb: { memoryLimit: string; threads: number; identityStitchMemoryLimit: string };
   cassandra: { contactPoints: readonly string[]; localDataCenter: string; keyspace: string };
   kafka: { brokers: readonly string[]; clientId: string };
   redis: { url: string; keyPrefix: string };

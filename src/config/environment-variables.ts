@@ -1,4 +1,6 @@
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { IDENTITY_STITCH_MEMORY_LIMIT } from '../identity/identity-config';
+import { MEMORY_SIZE_PATTERN } from './memory-size';
 
 /** Per-variable documentation, read by `c360 config --help` and by the validation messages. */
 export interface VariableInfo {
@@ -79,8 +81,15 @@ export class EnvironmentVariables {
   C360_API_KEYS?: string;
 
   @Describe({ description: 'DuckDB memory limit, e.g. 4GB' })
-  @Matches(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, { message: 'must be a size such as 512MB or 4GB' })
+  @Matches(MEMORY_SIZE_PATTERN, { message: 'must be a size such as 512MB or 4GB' })
   C360_DUCKDB_MEMORY_LIMIT = '4GB';
+
+  @Describe({
+    description: `DuckDB memory limit while identity is stitched (\`c360 identity stitch\`, the identity.stitch step); default ${IDENTITY_STITCH_MEMORY_LIMIT}, or C360_DUCKDB_MEMORY_LIMIT if smaller. The stitcher's arrays and DuckDB's overshoot come on top: about 1.6 times this at 10M identifiers`,
+  })
+  @IsOptional()
+  @Matches(MEMORY_SIZE_PATTERN, { message: 'must be a size such as 512MB or 2000MB' })
+  C360_IDENTITY_STITCH_MEMORY_LIMIT?: string;
 
   @Describe({ description: 'DuckDB worker threads' })
   @Matches(/^\d+$/, { message: 'must be a positive integer' })

@@ -9,7 +9,8 @@ import { ConfigError, type ConfigProblem } from './config.error';
 import { EnvironmentVariables, VARIABLE_INFO } from './environment-variables';
 import { isScope, SCOPES } from './scopes';
 import { parseStreamConfig } from '../stream/stream-config';
-import { parseIdentityConfig } from '../identity/identity-config';
+import { IDENTITY_STITCH_MEMORY_LIMIT, parseIdentityConfig } from '../identity/identity-config';
+import { smallerMemorySize } from './memory-size';
 
 /** The key the embedded profile accepts when no keys are configured; it lacks `pii:read` on purpose. */
 export const DEV_API_KEY = 'c360-dev-key';
@@ -118,7 +119,11 @@ export function loadConfig(rawEnv: Env = readEnvironment()): AppConfig {
     logLevel: env.C360_LOG_LEVEL as AppConfig['logLevel'],
     apiKeys: keys,
     usingDevKey,
-    duckdb: { memoryLimit: env.C360_DUCKDB_MEMORY_LIMIT, threads },
+    duckdb: {
+      memoryLimit: env.C360_DUCKDB_MEMORY_LIMIT,
+      threads,
+      identityStitchMemoryLimit: env.C360_IDENTITY_STITCH_MEMORY_LIMIT ?? smallerMemorySize(IDENTITY_STITCH_MEMORY_LIMIT, env.C360_DUCKDB_MEMORY_LIMIT),
+    },
     cassandra: {
       contactPoints: env.C360_CASSANDRA_CONTACT_POINTS.split(','),
       localDataCenter: env.C360_CASSANDRA_LOCAL_DC,

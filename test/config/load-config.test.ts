@@ -58,6 +58,14 @@ describe('configuration', () => {
     }
   });
 
+  it("gives identity stitching DuckDB's memory limit of 2000MB, or the engine-wide one when smaller, unless set", () => {
+    assert.deepEqual(loadConfig({}).duckdb, { memoryLimit: '4GB', threads: 2, identityStitchMemoryLimit: '2000MB' });
+    assert.equal(loadConfig({ C360_DUCKDB_MEMORY_LIMIT: '1500MiB' }).duckdb.identityStitchMemoryLimit, '1500MiB');
+    assert.equal(loadConfig({ C360_DUCKDB_MEMORY_LIMIT: '16GB' }).duckdb.identityStitchMemoryLimit, '2000MB');
+    assert.equal(loadConfig({ C360_IDENTITY_STITCH_MEMORY_LIMIT: '8GB' }).duckdb.identityStitchMemoryLimit, '8GB');
+    assert.deepEqual(problemsOf({ C360_IDENTITY_STITCH_MEMORY_LIMIT: 'lots' }), ['C360_IDENTITY_STITCH_MEMORY_LIMIT']);
+  });
+
   it('reports every bad variable at once', () => {
     assert.deepEqual(problemsOf({ C360_PROFILE: 'cloud', C360_PORT: '70000', C360_CACHE: 'memcached' }).sort(), [
       'C360_CACHE',

@@ -22,9 +22,10 @@ export async function openIdentityLake(config: AppConfig): Promise<OpenedIdentit
   return { engine, layout: new LakeLayout(config.lakeRoot), close: () => engine.close() };
 }
 
-/** The lake engine and the identity store, for stitching (CLI and the daily job). */
+/** The lake engine, with the stitch's memory limit, and the identity store, for stitching (CLI and the daily job). */
 export async function openIdentityDeps(config: AppConfig, logger: Logger): Promise<OpenedIdentityDeps> {
-  const engine = await openLakeEngine(config);
+  // A stitch's own limit: the stitcher's arrays come on top of DuckDB's memory (see IDENTITY_STITCH_MEMORY_LIMIT).
+  const engine = await openLakeEngine(config, { memoryLimit: config.duckdb.identityStitchMemoryLimit });
   let store: IdentityStore;
   try {
     store = await openIdentityStore(config, { logger });
