@@ -16,7 +16,13 @@ interface Slot {
 export interface RecordSource {
   /** The processed table, also the `source` of its edges. */
   table: string;
+  /** SQL of the record's id, the `record_id` of its edges' provenance. */
   recordId: string;
+  /**
+   * When recordId is a column processing added later: the id of a record in a file processed before
+   * it existed. The stitch reads the column where present and this elsewhere (see recordIdSql).
+   */
+  legacyRecordId?: string;
   time: string;
   slots: readonly Slot[];
 }
@@ -58,8 +64,10 @@ export const RECORD_SOURCES: readonly RecordSource[] = [
   })),
   {
     table: 'api_logs',
-    // API logs carry no request id; the endpoint and time identify the record for people reading the audit.
-    recordId: `concat_ws(' ', service, method, path)`,
+    // API logs carry no request id: processing names each by its raw file and line. Before it did,
+    // the endpoint stood in, which many records share.
+    recordId: 'log_id',
+    legacyRecordId: `concat_ws(' ', service, method, path)`,
     time: 'event_time',
     slots: [
       { type: 'user_id', raw: 'user_id' },
@@ -69,6 +77,16 @@ export const RECORD_SOURCES: readonly RecordSource[] = [
     ],
   },
 ];
+
+/**
+ * SQL of a source's record id over a processed table with these columns: a lake processed in part
+ * before the id column existed reads NULL for it in the older files (the lake's tables are read by
+ * column name), and none of its files may have it.
+ */
+export function recordIdSql(source: RecordSource, columns: ReadonlySet<string>): string {
+  if (source.legacyRecordId === undefined) return source.recordId;
+  return columns.has(source.recordId) ? `coalesce(${source.recordId}, ${source.legacyRecordId})` : source.legacyRecordId;
+}
 
 /**
  * Sources by name: a record's `source` is its index here, so ordering records by the code orders
@@ -110,7 +128,7 @@ export function slotLayout(sources: readonly RecordSource[], rules: CompiledRule
  * intermediate (trim, lower case, a phone's digits) computed once per value: the inlined form
  * repeats them, which for phones costs four times as much.
  */
-export function recordsSelectSql(source: RecordSource, relation: string, rules: CompiledRules, layout: readonly LayoutSlot[]): string {
+export function recordsSelectSql(source: RecordSource, relation: string, columns: ReadonlySet<string>, rules: CompiledRules, layout: readonly LayoutSlot[]): string {
   const column = new Map<number, string>();
   const used = new Set<number>();
   for (const slot of source.slots) {
@@ -132,7 +150,7 @@ export function recordsSelectSql(source: RecordSource, relation: string, rules: 
       FROM (
         SELECT *${parts.length > 0 ? `, ${parts.join(', ')}` : ''}
         FROM (
-          SELECT ${SOURCE_NAMES.indexOf(source.table)}::TINYINT AS source, CAST(${source.recordId} AS VARCHAR) AS record_id,
+          SELECT ${SOURCE_NAMES.indexOf(source.table)}::TINYINT AS source, CAST(${recordIdSql(source, columns)} AS VARCHAR) AS record_id,
             coalesce(epoch_ms(${source.time}), ${NO_TIME_MS}) AS t, ${raw.join(', ')}
           FROM ${relation}
         )

@@ -56,6 +56,11 @@ function recordBounds([row]: ReadonlyArray<Record<string, unknown>>): RecordBoun
   return { minTime: time(row?.min_time), maxTime: time(row?.max_time), untimed: row?.untimed === true, maxRank: Number(row?.max_rank ?? 0) };
 }
 
+/** The columns of a relation, as its files have them (a lake table's files may differ: see recordIdSql). */
+async function columnNames(engine: LakeEngine, relation: string): Promise<ReadonlySet<string>> {
+  return new Set((await engine.query(`DESCRIBE SELECT * FROM ${relation}`)).map((row) => String(row.column_name)));
+}
+
 async function count(engine: LakeEngine, sql: string): Promise<number> {
   const [row] = await engine.query(sql);
   return Number(Object.values(row ?? {})[0] ?? 0);
@@ -171,9 +176,11 @@ async function stitchInWorkspace(engine: LakeEngine, columns: LakeColumns, lakeL
   };
   const layout = slotLayout(RECORD_SOURCES, rules);
   const present = new Set(new LakeCatalog(engine, lakeLayout).tableNames());
-  const selects = RECORD_SOURCES.filter((source) => present.has(source.table)).map((source) =>
-    recordsSelectSql(source, lakeRelation(engine, lakeLayout, 'processed', source.table), rules, layout),
-  );
+  const selects: string[] = [];
+  for (const source of RECORD_SOURCES.filter((candidate) => present.has(candidate.table))) {
+    const relation = lakeRelation(engine, lakeLayout, 'processed', source.table);
+    selects.push(recordsSelectSql(source, relation, await columnNames(engine, relation), rules, layout));
+  }
   // Reading the lake's records needs nothing from the store, so it runs while the store is exported
   // (an embedded store's export is a child process of its own, a daily run's longest step). Both
   // settle before either's failure propagates: the export writes into the workspace.

@@ -5,6 +5,7 @@ import { jsonObjectChecks, present, utcTimestamp } from './sql-fragments';
 
 /** Processed api_logs columns, in file order. */
 export const API_LOG_COLUMNS = [
+  'log_id',
   'event_time',
   'service',
   'method',
@@ -75,8 +76,13 @@ export function apiLogShapesSql(staged: string, bounds: DayBounds): string {
  * The processed API logs: one json_extract_string per record pulls every candidate path at once;
  * each identifier is the first non-empty candidate in rule order, and `identifiers` keeps them
  * all with their paths so the identity graph can see every value a record carried.
+ *
+ * API logs carry no request id, so a record is named by where it was logged: `log_id` is its raw
+ * file and line (`raw/api_logs/dt=2026-03-01/part-1.jsonl:42`), unique, stable across reprocessing
+ * (raw files are never rewritten), and the provenance identity edges point to. `files` is the run's
+ * table of the source's files (createFilesTable).
  */
-export function apiLogsSelectSql(staged: string, plan: IdentifierPlan, bounds: DayBounds): string {
+export function apiLogsSelectSql(staged: string, files: string, plan: IdentifierPlan, bounds: DayBounds): string {
   const value = (index: number): string => present(`v[${index + 1}]`);
   const real = (index: number): string => `CASE WHEN lower(${value(index)}) NOT IN (${PLACEHOLDERS}) THEN ${value(index)} END`;
   const columns = API_LOG_IDENTIFIERS.map((identifier) => {
@@ -93,8 +99,9 @@ export function apiLogsSelectSql(staged: string, plan: IdentifierPlan, bounds: D
           .join(', ')}], x -> x.value IS NOT NULL) AS identifiers`;
   const extract =
     plan.candidates.length === 0 ? '' : `, json_extract_string(text, [${plan.candidates.map((c) => sqlString(c.jsonPath)).join(', ')}]) AS v`;
-  return `SELECT dt, file_seq, line_no, event_time, service, method, path, status, latency_ms,
+  return `SELECT dt, file_seq, line_no, f.relative_path || ':' || line_no AS log_id, event_time, service, method, path, status, latency_ms,
       ${columns.join(',\n      ')},
       ${identifiers}
-    FROM (SELECT *${extract} FROM ${staged} WHERE ${boundsPredicate('dt', bounds)})`;
+    FROM (SELECT *${extract} FROM ${staged} WHERE ${boundsPredicate('dt', bounds)})
+    JOIN ${files} AS f USING (file_seq)`;
 }

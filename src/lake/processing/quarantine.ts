@@ -23,9 +23,14 @@ export async function createQuarantineTable(workspace: Workspace): Promise<void>
   );
 }
 
-/** The run table describing a source's files, so SQL can name a line's file and landed day. */
+/** The run table describing a source's files (file_seq, relative_path, landed_day, full_load), so SQL can name a line's file and landed day. */
+export function filesTable(workspace: Workspace, source: RawSource): string {
+  return workspace.table(`files_${source}`);
+}
+
+/** Creates and fills filesTable. */
 export async function createFilesTable(workspace: Workspace, source: RawSource, files: readonly RawFile[]): Promise<string> {
-  const table = workspace.table(`files_${source}`);
+  const table = filesTable(workspace, source);
   await workspace.engine.execute(`CREATE TABLE ${table} (file_seq INTEGER, relative_path VARCHAR, landed_day VARCHAR, full_load BOOLEAN)`);
   for (let start = 0; start < files.length; start += 500) {
     const rows = files
@@ -48,7 +53,7 @@ export async function quarantineStagedBatch(workspace: Workspace, source: RawSou
      SELECT ${sqlString(source)}, p.file_seq, f.landed_day, f.relative_path, p.line_no, p.reason, p.detail, l.text
      FROM read_parquet(${sqlString(batchFile)}) AS p
      JOIN ${workspace.table('lines')} AS l USING (file_seq, line_no)
-     JOIN ${workspace.table(`files_${source}`)} AS f USING (file_seq)
+     JOIN ${filesTable(workspace, source)} AS f USING (file_seq)
      WHERE p.reason IS NOT NULL AND ${boundsPredicate('f.landed_day', bounds)}`,
   );
 }

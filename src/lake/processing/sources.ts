@@ -6,6 +6,7 @@ import { cdcHeadersSql, cdcMergeSql, cdcParseSelect } from './cdc.sql';
 import { CLICKSTREAM_COLUMNS, clickstreamDedupSql, clickstreamParseSelect, clickstreamSelectSql } from './clickstream.sql';
 import type { DayBounds } from './day-range';
 import type { TableOutput } from './partitions';
+import { filesTable } from './quarantine';
 import type { Workspace } from './workspace';
 
 /** What processing needs to know about one raw source; the driver in process-lake does the rest. */
@@ -92,7 +93,7 @@ function apiLogsProcessor(rules: readonly IdentifierRule[]): SourceProcessor {
       return {
         output: {
           table: 'api_logs',
-          select: apiLogsSelectSql(staged, plan, bounds),
+          select: apiLogsSelectSql(staged, filesTable(workspace, 'api_logs'), plan, bounds),
           columns: API_LOG_COLUMNS,
           // file and line make the order total: two requests may share a millisecond
           orderBy: 'event_time, file_seq, line_no',

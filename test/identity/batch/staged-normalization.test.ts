@@ -35,7 +35,7 @@ describe('batch stitching normalizes identifiers exactly as lookups do', () => {
       const k = layout.findIndex((slot) => slot.type === type) + 1;
       const rows = await engine.query(
         `SELECT CAST(r.record_id AS INTEGER) AS i, r.v${k} AS staged, ${normalizedIdentifierSql(type, 'input.raw', rules.rules.blocklist)} AS inline
-         FROM (${recordsSelectSql(source, relation, rules, layout)}) AS r JOIN ${relation} AS input ON CAST(input.i AS VARCHAR) = r.record_id ORDER BY 1`,
+         FROM (${recordsSelectSql(source, relation, new Set(['i', 'raw']), rules, layout)}) AS r JOIN ${relation} AS input ON CAST(input.i AS VARCHAR) = r.record_id ORDER BY 1`,
       );
       assert.equal(rows.length, values.length);
       for (const row of rows) {

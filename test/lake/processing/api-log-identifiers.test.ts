@@ -70,6 +70,11 @@ describe('API-log identifier extraction', () => {
         { type: 'user_id', path: 'request.body.user_id', value: 'u-3' },
         { type: 'user_id', path: 'response.body.data.user_id', value: 'u-3' },
       ]);
+      // API logs carry no request id: each is named by the raw file and line it was logged on.
+      assert.deepEqual(
+        rows.map((r) => r.log_id),
+        [1, 2, 3, 4].map((line) => `raw/api_logs/dt=2026-03-01/orders-1.jsonl:${line}`),
+      );
       assert.equal(rows[0]?.method, 'POST');
       assert.equal(rows[0]?.status, 201);
       assert.deepEqual(rows[3]?.identifiers, [
