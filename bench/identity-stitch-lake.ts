@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { LakeEngine } from '../src/lake/lake-engine.port';
 import type { LakeLayout } from '../src/lake/lake-layout';
@@ -22,9 +22,15 @@ export interface IdentityBenchShape {
  * carry the account id "null", 0.3% of devices send the all-zero id, 0.8% of orders test@test.com,
  * and 0.1% of anonymous devices are one of 50 kiosks used by hundreds of installs each.
  */
+/** Bumped when the synthesized tables change: 2 added api_logs.log_id, as processing writes it. */
+const BENCH_LAKE_FORMAT = 2;
+
 export async function synthesizeIdentityBenchLake(engine: LakeEngine, layout: LakeLayout, shape: IdentityBenchShape): Promise<void> {
   const marker = path.join(layout.root, 'bench-shape.json');
-  if (existsSync(marker)) return;
+  // The lake's format goes in the marker too: a lake synthesized by an older bench is rewritten, not reused.
+  const written = JSON.stringify({ ...shape, format: BENCH_LAKE_FORMAT });
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === written) return;
+  for (const table of ['clickstream', 'orders', 'api_logs']) rmSync(layout.processedTable(table), { recursive: true, force: true });
   const n = shape.people;
   const start = `TIMESTAMP '${shape.toDay} 00:00:00' - INTERVAL ${shape.days - 1} DAY`;
   const spanMs = shape.days * 86_400_000 - 3_600_000;
@@ -75,9 +81,12 @@ export async function synthesizeIdentityBenchLake(engine: LakeEngine, layout: La
       SELECT i, phone, NULL, 'dev-' || i || '-0', phone, 'auth', '/v1/auth/otp/send', 300000
       FROM people WHERE registered AND hash(i * 37) % 100 < 20
     )
-    SELECT ${at('offset_ms')} AS event_time, service, 'POST' AS method, path, 200 AS status, 40.0 AS latency_ms,
-      user_id, device_id, call_phone AS phone, NULL::VARCHAR AS email, strftime(event_time, '%Y-%m-%d') AS dt
-    FROM calls
+    SELECT 'raw/api_logs/dt=' || dt || '/part-' || (i % 64) || '.jsonl:' || row_number() OVER (PARTITION BY dt, i % 64) AS log_id,
+      event_time, service, 'POST' AS method, path, 200 AS status, 40.0 AS latency_ms, user_id, device_id, phone, email, dt
+    FROM (
+      SELECT i, ${at('offset_ms')} AS event_time, service, path, user_id, device_id, call_phone AS phone, NULL::VARCHAR AS email, strftime(event_time, '%Y-%m-%d') AS dt
+      FROM calls
+    )
   ) TO ${sqlString(layout.processedTable('api_logs'))} (FORMAT parquet, PARTITION_BY (dt), COMPRESSION zstd)`);
-  writeFileSync(marker, JSON.stringify(shape));
+  writeFileSync(marker, written);
 }
