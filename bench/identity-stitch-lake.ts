@@ -12,6 +12,9 @@ export interface IdentityBenchShape {
   toDay: string;
 }
 
+/** Bumped when the synthesized tables change: 2 added api_logs.log_id, as processing writes it; 3 numbers its lines in time order. */
+const BENCH_LAKE_FORMAT = 3;
+
 /**
  * A processed zone shaped for identity stitching, synthesized with DuckDB's range() in the columns
  * `lake process` writes (the generator would need hours for 10M links). Per person: 1–2 devices,
@@ -22,21 +25,24 @@ export interface IdentityBenchShape {
  * carry the account id "null", 0.3% of devices send the all-zero id, 0.8% of orders test@test.com,
  * and 0.1% of anonymous devices are one of 50 kiosks used by hundreds of installs each.
  */
-/** Bumped when the synthesized tables change: 2 added api_logs.log_id, as processing writes it. */
-const BENCH_LAKE_FORMAT = 2;
-
 export async function synthesizeIdentityBenchLake(engine: LakeEngine, layout: LakeLayout, shape: IdentityBenchShape): Promise<void> {
   const marker = path.join(layout.root, 'bench-shape.json');
   // The lake's format goes in the marker too: a lake synthesized by an older bench is rewritten, not reused.
   const written = JSON.stringify({ ...shape, format: BENCH_LAKE_FORMAT });
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === written) return;
-  for (const table of ['clickstream', 'orders', 'api_logs']) rmSync(layout.processedTable(table), { recursive: true, force: true });
+  const tables = ['clickstream', 'orders', 'api_logs'];
+  if (existsSync(marker)) {
+    if (readFileSync(marker, 'utf8') === written) return;
+    // A lake this bench synthesized, in another shape or an older format: its tables are the bench's own.
+    for (const table of tables) rmSync(layout.processedTable(table), { recursive: true, force: true });
+  } else if (tables.some((table) => existsSync(layout.processedTable(table)))) {
+    throw new Error(`${layout.root} holds processed tables the bench did not write (no bench-shape.json; an interrupted synthesis leaves them too): delete ${layout.root} or point C360_BENCH_DIR elsewhere`);
+  }
   const n = shape.people;
   const start = `TIMESTAMP '${shape.toDay} 00:00:00' - INTERVAL ${shape.days - 1} DAY`;
   const spanMs = shape.days * 86_400_000 - 3_600_000;
   // Each person's journey starts at a point spread over the window, in person order, minutes apart per event.
   const at = (offsetMs: string) => `${start} + to_milliseconds(CAST(i * ${spanMs} // ${n} + ${offsetMs} AS BIGINT))`;
-  for (const table of ['clickstream', 'orders', 'api_logs']) mkdirSync(layout.processedTable(table), { recursive: true });
+  for (const table of tables) mkdirSync(layout.processedTable(table), { recursive: true });
   const people = `people AS (
       SELECT i, hash(i * 3 + 1) % 100 < 60 AS registered, 1 + CAST(hash(i * 5 + 2) % 100 < 40 AS INTEGER) AS devices,
         '98' || lpad(CAST(i AS VARCHAR), 8, '0') AS phone, 'person' || i || '@example.com' AS email
@@ -81,8 +87,8 @@ export async function synthesizeIdentityBenchLake(engine: LakeEngine, layout: La
       SELECT i, phone, NULL, 'dev-' || i || '-0', phone, 'auth', '/v1/auth/otp/send', 300000
       FROM people WHERE registered AND hash(i * 37) % 100 < 20
     )
-    SELECT 'raw/api_logs/dt=' || dt || '/part-' || (i % 64) || '.jsonl:' || row_number() OVER (PARTITION BY dt, i % 64) AS log_id,
-      event_time, service, 'POST' AS method, path, 200 AS status, 40.0 AS latency_ms, user_id, device_id, phone, email, dt
+    SELECT event_time, service, 'POST' AS method, path, 200 AS status, 40.0 AS latency_ms, user_id, device_id, phone, email,
+      'raw/api_logs/dt=' || dt || '/part-' || (i % 64) || '.jsonl:' || row_number() OVER (PARTITION BY dt, i % 64 ORDER BY event_time, i, service) AS log_id, dt
     FROM (
       SELECT i, ${at('offset_ms')} AS event_time, service, path, user_id, device_id, call_phone AS phone, NULL::VARCHAR AS email, strftime(event_time, '%Y-%m-%d') AS dt
       FROM calls

@@ -65,7 +65,8 @@ export const RECORD_SOURCES: readonly RecordSource[] = [
   {
     table: 'api_logs',
     // API logs carry no request id: processing names each by its raw file and line. Before it did,
-    // the endpoint stood in, which many records share.
+    // the endpoint stood in, which many records share. Records of one time rank by id as text
+    // (recordTiesSql: line 10 before line 9), which is all a tie needs: the same order every run.
     recordId: 'log_id',
     legacyRecordId: `concat_ws(' ', service, method, path)`,
     time: 'event_time',

@@ -5,7 +5,6 @@ import { jsonObjectChecks, present, utcTimestamp } from './sql-fragments';
 
 /** Processed api_logs columns, in file order. */
 export const API_LOG_COLUMNS = [
-  'log_id',
   'event_time',
   'service',
   'method',
@@ -14,6 +13,8 @@ export const API_LOG_COLUMNS = [
   'latency_ms',
   ...API_LOG_IDENTIFIERS,
   'identifiers',
+  // Last, added after the others: a table that maps Parquet columns by position still reads the rest.
+  'log_id',
 ] as const;
 
 /** `ts` as ISO-8601 text, or as epoch seconds/milliseconds (some services log numbers). */

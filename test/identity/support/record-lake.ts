@@ -99,6 +99,12 @@ export class RecordLake {
     return this;
   }
 
+  /** API calls logged one per line of a single file, landed on the first call's day. */
+  apiLogFile(...calls: FixtureApiCall[]): this {
+    if (calls.length > 0) this.write('api_logs', calls[0].at.slice(0, 10), calls.map(apiLine));
+    return this;
+  }
+
   orders(...orders: FixtureOrder[]): this {
     for (const order of orders) {
       this.write('orders', order.at.slice(0, 10), ['order_id,user_id,phone,email,status,vertical,total_amount,currency,created_at,updated_at', orderLine(order)]);
