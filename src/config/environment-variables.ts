@@ -85,7 +85,7 @@ export class EnvironmentVariables {
   C360_DUCKDB_MEMORY_LIMIT = '4GB';
 
   @Describe({
-    description: `DuckDB memory limit while identity is stitched (\`c360 identity stitch\`, the identity.stitch step); default ${IDENTITY_STITCH_MEMORY_LIMIT}, or C360_DUCKDB_MEMORY_LIMIT if smaller. The stitcher's arrays and DuckDB's overshoot come on top: about 1.6 times this at 10M identifiers`,
+    description: `DuckDB memory limit while identity is stitched (\`c360 identity stitch\`, the identity.stitch step); default ${IDENTITY_STITCH_MEMORY_LIMIT}, or C360_DUCKDB_MEMORY_LIMIT if smaller. The stitcher's arrays and DuckDB's overshoot come on top: the whole stitch peaks at 1.6-1.8 times this at 10M identifiers`,
   })
   @IsOptional()
   @Matches(MEMORY_SIZE_PATTERN, { message: 'must be a size such as 512MB or 2000MB' })

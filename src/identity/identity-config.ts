@@ -16,7 +16,7 @@ const MAX_CAP = 65_535;
 /**
  * DuckDB's memory limit for a stitch unless configured. The stitcher's arrays live outside DuckDB's
  * accounting and DuckDB runs past its limit in the large joins: at ten million identifiers the
- * whole stitch peaks at 3.2-3.3 GiB with this limit, and went over 4 GiB with 2500MB
+ * whole stitch peaks at 3.0-3.3 GiB with this limit, and went over 4 GiB with 2500MB
  * (docs/BENCHMARKS.md, identity rounds 4-6).
  */
 export const IDENTITY_STITCH_MEMORY_LIMIT = '2000MB';
