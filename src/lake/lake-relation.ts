@@ -15,3 +15,8 @@ export function lakeRelation(engine: Pick<LakeEngine, 'dialect'>, layout: LakeLa
   const glob = `${layout.zone(zone)}/${table}/*/*.parquet`;
   return `read_parquet(${sqlString(glob)}, hive_partitioning = true, union_by_name = true)`;
 }
+
+/** The column names of a relation, as DuckDB reads it (for a lake table read by name, the union of its files' columns). DuckDB SQL. */
+export async function relationColumnNames(engine: Pick<LakeEngine, 'query'>, relation: string): Promise<string[]> {
+  return (await engine.query(`DESCRIBE SELECT * FROM ${relation}`)).map((row) => String(row.column_name));
+}

@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { LakeEngine } from '../../lake/lake-engine.port';
-import { sqlString } from '../../lake/lake-relation';
+import { relationColumnNames, sqlString } from '../../lake/lake-relation';
 import { FeaturesException, FeaturesExceptionCode } from '../features.exception';
 
 /** Accepted spellings of the two entity columns (Feast's entity_df uses event_timestamp). */
@@ -31,7 +31,7 @@ export async function loadEntityRows(engine: LakeEngine, file: string, table: st
   if (!existsSync(file)) throw bad(file, 'no such file');
   let names: string[];
   try {
-    names = (await engine.query(`DESCRIBE SELECT * FROM ${readerSql(file)}`)).map((row) => String(row.column_name));
+    names = await relationColumnNames(engine, readerSql(file));
   } catch (error) {
     throw bad(file, `cannot be read as CSV with a header or as JSON lines (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
   }

@@ -5,7 +5,7 @@ import { LakeCatalog } from '../../lake/lake-catalog';
 import type { LakeColumns } from '../../lake/lake-columns.port';
 import type { LakeEngine } from '../../lake/lake-engine.port';
 import type { LakeLayout } from '../../lake/lake-layout';
-import { lakeRelation } from '../../lake/lake-relation';
+import { lakeRelation, relationColumnNames } from '../../lake/lake-relation';
 import { collectGarbage } from '../../shared/collect-garbage';
 import { DomainError } from '../../shared/domain-error';
 import { settleAll } from '../../shared/settle-all';
@@ -54,11 +54,6 @@ export interface StitchSummary {
 function recordBounds([row]: ReadonlyArray<Record<string, unknown>>): RecordBounds {
   const time = (value: unknown) => (value === null || value === undefined ? null : Number(value));
   return { minTime: time(row?.min_time), maxTime: time(row?.max_time), untimed: row?.untimed === true, maxRank: Number(row?.max_rank ?? 0) };
-}
-
-/** The columns of a relation, as its files have them (a lake table's files may differ: see recordIdSql). */
-async function columnNames(engine: LakeEngine, relation: string): Promise<ReadonlySet<string>> {
-  return new Set((await engine.query(`DESCRIBE SELECT * FROM ${relation}`)).map((row) => String(row.column_name)));
 }
 
 async function count(engine: LakeEngine, sql: string): Promise<number> {
@@ -179,7 +174,8 @@ async function stitchInWorkspace(engine: LakeEngine, columns: LakeColumns, lakeL
   const selects: string[] = [];
   for (const source of RECORD_SOURCES.filter((candidate) => present.has(candidate.table))) {
     const relation = lakeRelation(engine, lakeLayout, 'processed', source.table);
-    selects.push(recordsSelectSql(source, relation, await columnNames(engine, relation), rules, layout));
+    // A lake table's files may differ in columns (see recordIdSql): the relation has them all.
+    selects.push(recordsSelectSql(source, relation, new Set(await relationColumnNames(engine, relation)), rules, layout));
   }
   // Reading the lake's records needs nothing from the store, so it runs while the store is exported
   // (an embedded store's export is a child process of its own, a daily run's longest step). Both
