@@ -114,6 +114,9 @@ describe('customer ids across runs', () => {
       assert.equal(merge.via, 'batch');
       assert.equal(merge.at, 3_000);
       assert.ok(merge.cause !== null && merge.cause.recordId !== '', JSON.stringify(merge.cause));
+      // The link that caused it joined two identifiers, each named by its own type and value, both the survivor's now.
+      for (const end of merge.cause.link) assert.equal(map.customerOf.get(identifierKey(end)), into, `${end.type} ${end.value} of ${JSON.stringify(merge.cause)}`);
+      assert.notEqual(identifierKey(merge.cause.link[0]), identifierKey(merge.cause.link[1]));
       // What an un-merge gives back: exactly what the absorbed customer held, by type then value.
       const held = [...firstMap.customerOf]
         .filter(([, customer]) => customer === from)
