@@ -135,11 +135,13 @@ export class OutputTables {
             SELECT d.customer_id, d.id_type, d.id_value FROM ${t('previous_dropped')} AS d SEMI JOIN merged ON merged.from_id = d.customer_id
           )
           GROUP BY 1
+        ), node_values AS (
+          SELECT rowid AS node, id_value FROM ${t('nodes')}
         ), causes AS (
           SELECT e.*, lo.id_value AS lo_value, hi.id_value AS hi_value
           FROM ${t('edge_rows')} AS e SEMI JOIN merged ON merged.edge = e.edge
-          JOIN (SELECT rowid AS node, id_value FROM ${t('nodes')}) AS lo ON lo.node = e.lo
-          JOIN (SELECT rowid AS node, id_value FROM ${t('nodes')}) AS hi ON hi.node = e.hi
+          JOIN node_values AS lo ON lo.node = e.lo
+          JOIN node_values AS hi ON hi.node = e.hi
         )
         SELECT m.from_id, m.into_id,
           ${sourceNameSql('e.source')} AS source, e.record_id, e.first_seen AS time,
