@@ -28,8 +28,6 @@ interface WorkingCustomer {
   record: StoredCustomer;
   /** updatedAt as loaded; null for a customer the store does not have yet. */
   loadedUpdatedAt: number | null;
-  /** Existed before this session: only such customers can hold a side of an un-merge. */
-  stored: boolean;
   changed: boolean;
 }
 
@@ -110,9 +108,11 @@ export class StitchSession {
       if (left === right) continue;
       const leftMembers = 'record' in left ? left.record.identities : left.members;
       const rightMembers = 'record' in right ? right.record.identities : right.members;
-      const bothStored = 'record' in left && 'record' in right && left.stored && right.stored;
-      if (bothStored) this.separations ??= new SeparationIndex(await this.store.separations());
-      const result = joinOutcome(anchor, other, leftMembers, rightMembers, this.rules, bothStored ? this.separations : undefined);
+      // Only customers hold the sides of an un-merge, and not only stored ones: a customer new in this
+      // session absorbs a stored one when its seed is older (a late event), and holds its side since.
+      const bothCustomers = 'record' in left && 'record' in right;
+      if (bothCustomers) this.separations ??= new SeparationIndex(await this.store.separations());
+      const result = joinOutcome(anchor, other, leftMembers, rightMembers, this.rules, bothCustomers ? this.separations : undefined);
       if (result !== LinkOutcome.LINKED) {
         outcome.refused.push({ link: [anchor, other], outcome: result });
         continue;
@@ -233,7 +233,7 @@ export class StitchSession {
           this.absent.add(customerId);
           continue;
         }
-        this.customers.set(customerId, { record: { ...record, identities: [...record.identities], mergedFrom: [...record.mergedFrom] }, loadedUpdatedAt: record.updatedAt, stored: true, changed: false });
+        this.customers.set(customerId, { record: { ...record, identities: [...record.identities], mergedFrom: [...record.mergedFrom] }, loadedUpdatedAt: record.updatedAt, changed: false });
         if (record.mergedInto !== null && !this.customers.has(record.mergedInto) && !this.absent.has(record.mergedInto)) next.push(record.mergedInto);
       }
       pending = next;
@@ -251,7 +251,6 @@ export class StitchSession {
     this.customers.set(customerId, {
       record: { customerId, identities: [identifier], seed: identifier, firstSeen, mergedInto: null, mergedFrom: [], updatedAt: 0 },
       loadedUpdatedAt: null,
-      stored: true,
       changed: true,
     });
   }
@@ -281,7 +280,6 @@ export class StitchSession {
     this.customers.set(customerId, {
       record: { customerId, identities: this.sorted([...members]), seed, firstSeen, mergedInto: null, mergedFrom: [], updatedAt: 0 },
       loadedUpdatedAt: null,
-      stored: false,
       changed: true,
     });
     for (const member of members) this.assignment.set(identifierKey(member), customerId);

@@ -181,6 +181,20 @@ describe('incremental stitching: one record at a time', () => {
       await assert.rejects(stitcher.unmerge('m_nope'), (error: unknown) => error instanceof DomainError && error.code === 'NOT_FOUND');
     });
 
+    it('keeps the two apart when a customer new in the same batch absorbs one side (a late event)', async () => {
+      await stitchOne(record(10, user('u8'), email('u8@example.com')));
+      await stitchOne(record(11, anon('a8'), device('d8')));
+      const { merges } = await stitchOne(record(12, user('u8'), anon('a8')));
+      await stitcher.unmerge(merges[0]!.mergeId);
+      // One stream batch: a late event (minute 1) makes a customer older than the restored one, which
+      // it absorbs through d8; then an identify links it with the account.
+      const outcomes = await stitcher.stitch([record(1, anon('late')), record(13, anon('late'), device('d8')), record(14, user('u8'), anon('late'))]);
+      assert.deepEqual(outcomes[1]?.merges.map((merge) => merge.into), [customerIdFor(anon('late'), salt)], 'the late customer absorbs the restored side');
+      assert.deepEqual(outcomes[2]?.merges, []);
+      assert.deepEqual(outcomes[2]?.refused.map((refusal) => refusal.outcome), [LinkOutcome.SEPARATED]);
+      assert.notEqual(await customerOf(user('u8')), await customerOf(anon('a8')));
+    });
+
     it('un-merges along a chain: the survivor was merged again since', async () => {
       await stitchOne(record(0, anon('oldest')));
       await stitchOne(record(1, anon('a9')));
