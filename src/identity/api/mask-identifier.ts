@@ -4,18 +4,21 @@ import { PII_TYPES, type Identifier } from '../identifier';
  * An email or phone as a caller without `pii:read` sees it: enough to tell two apart on a support
  * screen, not enough to contact anyone. `jane.doe@example.com` → `j***@***.com`,
  * `+919876543210` → `+**********10`. Other types (account, device, anonymous ids) are shown as they are.
+ * The audit masks rejected raw values too, which may be anything (`priya.sharma` typed as an email):
+ * only what an address or a number would show is shown, never a part of free text.
  */
 export function maskedValue(identifier: Identifier): string {
   if (!PII_TYPES.has(identifier.type)) return identifier.value;
   const { value } = identifier;
   if (identifier.type === 'email') {
-    const at = value.lastIndexOf('@');
-    const dot = value.lastIndexOf('.');
-    const topLevel = dot > at ? value.slice(dot) : '';
-    return `${at > 0 ? value[0] : ''}***@***${topLevel}`;
+    const at = value.indexOf('@');
+    if (at <= 0 || value.lastIndexOf('@') !== at) return '***@***';
+    const topLevel = /\.[a-z]{2,24}$/i.exec(value.slice(at + 2))?.[0] ?? '';
+    return `${value[0]}***@***${topLevel}`;
   }
   const digits = value.replace(/^\+/, '');
-  return `${value.startsWith('+') ? '+' : ''}${'*'.repeat(Math.max(0, digits.length - 2))}${digits.slice(-2)}`;
+  const lastTwo = /^[0-9]{2}$/.test(digits.slice(-2)) ? digits.slice(-2) : '';
+  return `${value.startsWith('+') ? '+' : ''}${'*'.repeat(Math.max(0, digits.length - lastTwo.length))}${lastTwo}`;
 }
 
 export function isPersonal(identifier: Pick<Identifier, 'type'>): boolean {

@@ -1,0 +1,28 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { maskedValue } from '../../../src/identity/api/mask-identifier';
+
+const email = (value: string) => maskedValue({ type: 'email', value });
+const phone = (value: string) => maskedValue({ type: 'phone', value });
+
+describe('masking personal identifiers without pii:read', () => {
+  it('shows an address by its first letter and top-level domain, a number by its last two digits', () => {
+    assert.equal(email('jane.doe@example.com'), 'j***@***.com');
+    assert.equal(email('ravi@mail.example.co.in'), 'r***@***.in');
+    assert.equal(phone('+919876543210'), '+**********10');
+  });
+
+  it('shows nothing of rejected raw text that is not an address or a number (the audit lists such values)', () => {
+    assert.equal(email('priya.sharma'), '***@***');
+    assert.equal(email('@priya.sharma'), '***@***');
+    assert.equal(email('priya@sharma@x.com'), '***@***');
+    assert.equal(email('priya@sharma'), 'p***@***');
+    assert.equal(email('priya@.sharma'), 'p***@***', 'a dot right after the @ is no domain');
+    assert.equal(phone('call priya'), '**********');
+    assert.equal(phone('+91 00000 00000'), '+************00');
+  });
+
+  it('shows other types as they are: they are pseudonymous keys', () => {
+    assert.equal(maskedValue({ type: 'device_id', value: 'ipad-7' }), 'ipad-7');
+  });
+});
