@@ -1,4 +1,4 @@
-import { identifierKey, type Identifier } from '../identifier';
+import type { Identifier } from '../identifier';
 import type { IdentityStore, MergeRecord, StoredCustomer } from '../identity-store.port';
 import { compareText, type CompiledRules } from '../rules/identity-rules';
 import { normalizeIdentifier } from '../identifier-normalization';
@@ -43,10 +43,16 @@ export class CustomerDirectory {
     return value === null ? null : { type: identifier.type, value };
   }
 
-  /** The live customer holding a normalized identifier, if any. */
-  async customerOf(identifier: Identifier): Promise<StoredCustomer | undefined> {
-    const customerId = (await this.store.lookup([identifier])).get(identifierKey(identifier));
-    return customerId === undefined ? undefined : (await this.customers([customerId])).get(customerId);
+  /** The live customer of each normalized identifier that has one, keyed by identifierKey(): one lookup, then one read per level of merges followed. */
+  async customersOf(identifiers: readonly Identifier[]): Promise<Map<string, StoredCustomer>> {
+    const assigned = await this.store.lookup(identifiers);
+    const live = await this.customers([...new Set(assigned.values())]);
+    const found = new Map<string, StoredCustomer>();
+    for (const [key, customerId] of assigned) {
+      const customer = live.get(customerId);
+      if (customer) found.set(key, customer);
+    }
+    return found;
   }
 
   /**

@@ -46,8 +46,8 @@ export class CustomerResolver {
     if (isPersonal(query.identifier) && !revealsPersonal(context)) throw new DomainError('FORBIDDEN', `Looking a customer up by ${query.identifier.type} needs the pii:read scope`, { requiredScope: 'pii:read' });
     const normalized = this.directory.normalize(query.identifier);
     if (!normalized) throw new DomainError('BAD_USER_INPUT', `identifier: not a usable ${query.identifier.type} (junk or malformed values identify no one)`, { field: 'identifier' });
-    const stored = await this.directory.customerOf(normalized);
-    return stored ? customerModel(stored) : null;
+    const stored = await customerLoadersFor(context, this.directory).byIdentifier.load(normalized);
+    return stored && customerModel(stored);
   }
 
   @Query(() => [Customer], { nullable: 'items', description: `Up to 500 customers, one entry per id in the order given (null for an unknown id), read in one batch` })

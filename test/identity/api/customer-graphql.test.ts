@@ -34,6 +34,7 @@ describe('GraphQL customer profiles (identity)', () => {
   let app: NestFastifyApplication;
   let home: string;
   let merge: MergeRecord;
+  let personalMerge: MergeRecord;
   const log = memoryLogger();
 
   before(async () => {
@@ -56,6 +57,12 @@ describe('GraphQL customer profiles (identity)', () => {
       await stitcher.stitch([{ source: 'clickstream', recordId: 'msg-1', time: T0 + MINUTE, identifiers: [anon('tab-1'), { type: 'device_id', value: 'ipad-7' }] }]);
       const [identify] = await stitcher.stitch([{ source: 'clickstream', recordId: 'msg-2', time: T0 + 2 * MINUTE, identifiers: [user('jane'), anon('tab-1')] }]);
       merge = identify!.merges[0]!;
+      // Ravi orders as a guest (email and phone, no account), then signs up with that email: the
+      // guest customer merges into his account through the email, holding the email and phone.
+      await stitcher.stitch([{ source: 'clickstream', recordId: 'msg-r0', time: T0 - 5 * MINUTE, identifiers: [user('ravi')] }]);
+      await stitcher.stitch([{ source: 'orders', recordId: 'o-r1', time: T0, identifiers: [{ type: 'email', value: 'ravi@example.in' }, { type: 'phone', value: '98111 22233' }] }]);
+      const [signup] = await stitcher.stitch([{ source: 'clickstream', recordId: 'msg-r2', time: T0 + MINUTE, identifiers: [user('ravi'), { type: 'email', value: 'ravi@example.in' }] }]);
+      personalMerge = signup!.merges[0]!;
       for (let index = 0; index < 6; index++) await stitcher.stitch([{ source: 'clickstream', recordId: `other-${index}`, time: T0 + index, identifiers: [user(`other-${index}`)] }]);
     } finally {
       await seeded.close();
@@ -74,17 +81,27 @@ describe('GraphQL customer profiles (identity)', () => {
 
   /** Counts the identity store's customer reads while `work` runs (a spy on the server's own store). */
   async function customerReads(work: () => Promise<unknown>): Promise<number> {
+    return (await storeReads(work)).customers;
+  }
+
+  /** Counts the identity store's customer reads and identifier lookups while `work` runs. */
+  async function storeReads(work: () => Promise<unknown>): Promise<{ customers: number; lookups: number }> {
     const store = app.get<IdentityStore>(IDENTITY_STORE);
-    const original = store.customers.bind(store);
-    let calls = 0;
+    const [customers, lookup] = [store.customers.bind(store), store.lookup.bind(store)];
+    const calls = { customers: 0, lookups: 0 };
     store.customers = (ids) => {
-      calls += 1;
-      return original(ids);
+      calls.customers += 1;
+      return customers(ids);
+    };
+    store.lookup = (identifiers) => {
+      calls.lookups += 1;
+      return lookup(identifiers);
     };
     try {
       await work();
     } finally {
-      store.customers = original;
+      store.customers = customers;
+      store.lookup = lookup;
     }
     return calls;
   }
@@ -134,6 +151,24 @@ describe('GraphQL customer profiles (identity)', () => {
     assert.deepEqual(byEmail.data?.customer, { customerId: cid(user('jane')) });
     const byPhone = await graphql(`{ customer(identifier: { type: "phone", value: "+91 98765-43210" }) { customerId } }`, PII_KEY);
     assert.deepEqual(byPhone.data?.customer, { customerId: cid(user('jane')) });
+  });
+
+  it('masks emails and phones in merge history too: the link that caused it and what the merged customer held', async () => {
+    const query = `query($id: ID) { customer(id: $id) { mergeHistory { mergeId cause { link { type value masked } } identifiers { type value masked } } } }`;
+    const masked = await graphql(query, SUPPORT_KEY, { id: personalMerge.into });
+    assert.equal(masked.errors, undefined);
+    assert.deepEqual((masked.data?.customer as { mergeHistory: unknown[] }).mergeHistory, [
+      {
+        mergeId: personalMerge.mergeId,
+        cause: { link: [{ type: 'user_id', value: 'ravi', masked: false }, { type: 'email', value: 'r***@***.in', masked: true }] },
+        identifiers: [{ type: 'email', value: 'r***@***.in', masked: true }, { type: 'phone', value: '+**********33', masked: true }],
+      },
+    ]);
+    const text = JSON.stringify(masked);
+    assert.ok(!text.includes('ravi@example.in') && !text.includes('9811122233'), 'no personal data without pii:read');
+    const revealed = await graphql(query, PII_KEY, { id: personalMerge.into });
+    const history = (revealed.data?.customer as { mergeHistory: Array<{ identifiers: Array<{ value: string; masked: boolean }> }> }).mergeHistory;
+    assert.deepEqual(history[0]?.identifiers, [{ type: 'email', value: 'ravi@example.in', masked: false }, { type: 'phone', value: '+919811122233', masked: false }]);
   });
 
   it('follows an id merged away to the customer it lives on in, and finds customers by other identifiers', async () => {
@@ -193,6 +228,26 @@ describe('GraphQL customer profiles (identity)', () => {
     // An id merged away costs one more read, for its survivor.
     const followed = await customerReads(() => graphql(`query($ids: [ID!]!) { customers(ids: $ids) { customerId } }`, SUPPORT_KEY, { ids: [merge.from, ...ids] }));
     assert.equal(followed, 2);
+  });
+
+  it('batches identifier lookups too: one lookup and one customer read for every identifier in a request', async () => {
+    let body: GraphqlBody = {};
+    const reads = await storeReads(async () => {
+      body = await graphql(
+        `{ a: customer(identifier: { type: "user_id", value: "other-1" }) { customerId }
+           b: customer(identifier: { type: "user_id", value: "other-2" }) { customerId }
+           c: customer(identifier: { type: "device_id", value: "ipad-7" }) { customerId }
+           d: customer(identifier: { type: "user_id", value: "nobody" }) { customerId } }`,
+      );
+    });
+    assert.equal(body.errors, undefined);
+    assert.deepEqual(body.data, {
+      a: { customerId: cid(user('other-1')) },
+      b: { customerId: cid(user('other-2')) },
+      c: { customerId: cid(user('jane')) },
+      d: null,
+    });
+    assert.deepEqual(reads, { lookups: 1, customers: 1 });
   });
 
   it('un-merges with the admin scope only: identifiers go back, the history says so, and a second try conflicts', async () => {
