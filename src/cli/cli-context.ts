@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { AppConfig } from '../config/app-config';
 import { ConfigError } from '../config/config.error';
+import { OutputClosedError } from '../features/json-lines';
 import { loadConfig, readEnvironment } from '../config/load-config';
 import { isDay } from '../lake/lake-layout';
 import { JsonLogger } from '../observability/json-logger';
@@ -34,6 +35,8 @@ export function action<Args extends unknown[]>(run: (...args: Args) => Promise<v
     try {
       await run(...args);
     } catch (error) {
+      // The reader of an export went away (`| head`): it has what it wanted.
+      if (error instanceof OutputClosedError) return;
       if (error instanceof ConfigError) {
         process.stderr.write(`${error.message}\n`);
         process.exitCode = 2;

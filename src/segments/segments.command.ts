@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
 import { action, cliConfig, cliLogger, day, nonNegativeInteger, positiveInteger, printJson } from '../cli/cli-context';
-import { jsonLines } from '../features/json-lines';
+import { jsonLines, textLines } from '../features/json-lines';
 import { AD_PLATFORMS, type AdPlatform } from './export/ad-identifiers';
 import { CSV_HEADER, csvRows, exportAudience } from './export/audience-export';
 import { materializeSegments } from './materialize/materialize-segments';
@@ -160,9 +160,8 @@ export function registerSegmentsCommands(program: Command): void {
         const config = cliConfig(command);
         await withSegments(command, async ({ catalog, engine, layout }) => {
           const line = jsonLines(process.stdout);
-          const write = async (text: string) => {
-            if (!process.stdout.write(`${text}\n`)) await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
-          };
+          const text = textLines(process.stdout);
+          const write = (row: string) => text(`${row}\n`);
           if (options.format === 'csv') await write(CSV_HEADER);
           const summary = await exportAudience(catalog, engine, layout, { segmentId: options.id, date: options.date, platform: options.platform, allowHealth: options.allowHealth }, async (member) => {
             if (options.format === 'jsonl') await line(member);
