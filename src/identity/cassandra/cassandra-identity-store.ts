@@ -18,6 +18,7 @@ import { decodeCustomer, decodeMerge, decodeSeparation } from '../stored-records
 import { IDENTITY_MIGRATIONS } from './identity-migrations';
 import { identityRowWrites } from './identity-row-writes';
 import { writeInReplicaBatches } from './replica-batched-writes';
+import { WriteLease } from './write-lease';
 
 const DEFAULT_PAGE = 5_000;
 // Partitions named per read request. The driver's per-request work, not Cassandra, bounds a client
@@ -61,13 +62,17 @@ function parse(text: unknown): unknown {
  * The production identity store on Cassandra, beside the online store in the same keyspace. Every
  * write is a whole-row overwrite, so replaying a change is harmless and statements are marked
  * idempotent (retried once by the shared retry policy). A change touches many partitions and
- * Cassandra has no multi-partition transactions: apply() is not atomic, and expectations are
- * checked by reading first (best effort: a writer in another process can still slip in between).
- * The daily batch stitch rewrites any assignment a crash left half done, since it recomputes the
- * graph from the lake.
+ * Cassandra has no multi-partition transactions: apply() is not atomic. A change planned on what
+ * was read (one with expectations: the stream's, an un-merge) is checked and written under a lease
+ * only one writer in any process holds at a time (WriteLease), so two plans made on the same state
+ * never both pass their check; without it, two identifies of two accounts on one tablet, on two
+ * consumers, both joined the tablet's customer. A change without expectations (the batch sync,
+ * which recomputes everything from the lake) is written as it comes. The daily batch stitch also
+ * rewrites any assignment a crash left half done.
  */
 export class CassandraIdentityStore implements IdentityStore {
   private readonly inFlight = new InFlight('cassandra identity store');
+  private readonly lease: WriteLease;
   private closed?: Promise<void>;
 
   private constructor(
@@ -75,7 +80,9 @@ export class CassandraIdentityStore implements IdentityStore {
     private readonly statements: Statements,
     private readonly keyspace: string,
     private readonly settings: { concurrency: number; read: types.consistencies; write: types.consistencies; batch: BatchLimits },
-  ) {}
+  ) {
+    this.lease = new WriteLease(client, keyspace);
+  }
 
   /** Connects, creates the keyspace if needed and applies the identity migrations. */
   static async connect(config: CassandraConfig, options: CassandraStoreOptions = {}): Promise<CassandraIdentityStore> {
@@ -166,10 +173,18 @@ export class CassandraIdentityStore implements IdentityStore {
    */
   apply(changes: IdentityChanges): Promise<void> {
     return this.inFlight.run(async () => {
-      await this.checkExpected(changes);
-      const settings = { keyspace: this.keyspace, limits: this.settings.batch, concurrency: this.settings.concurrency, consistency: this.settings.write };
-      for (const phase of identityRowWrites(changes, this.statements)) await writeInReplicaBatches(this.client, phase, settings);
+      const planned = (changes.expected?.length ?? 0) + (changes.expectedCustomers?.length ?? 0) > 0;
+      if (!planned) return this.write(changes);
+      await this.lease.hold(async () => {
+        await this.checkExpected(changes);
+        await this.write(changes);
+      });
     });
+  }
+
+  private async write(changes: IdentityChanges): Promise<void> {
+    const settings = { keyspace: this.keyspace, limits: this.settings.batch, concurrency: this.settings.concurrency, consistency: this.settings.write };
+    for (const phase of identityRowWrites(changes, this.statements)) await writeInReplicaBatches(this.client, phase, settings);
   }
 
   private async checkExpected(changes: IdentityChanges): Promise<void> {

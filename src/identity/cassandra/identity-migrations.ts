@@ -34,4 +34,14 @@ export const IDENTITY_MIGRATIONS: readonly CassandraMigration[] = [
       ) WITH comment = 'c360 identity: un-merges that keep two sides apart (JSON)'`,
     ],
   },
+  {
+    version: 1002,
+    name: 'create_identity_write_lease',
+    statements: [
+      // One row, taken and given back with lightweight transactions: see WriteLease.
+      `CREATE TABLE IF NOT EXISTS {keyspace}.identity_write_lease (
+        name text PRIMARY KEY, owner text
+      ) WITH comment = 'c360 identity: the lease a writer of planned changes holds'`,
+    ],
+  },
 ];

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { after, describe, it } from 'node:test';
+import { types } from 'cassandra-driver';
 import { CassandraIdentityStore } from '../../../src/identity/cassandra/cassandra-identity-store';
 import { identifierKey, type Identifier } from '../../../src/identity/identifier';
 import { emptyChanges, type IdentityChanges, type IdentityStore, type MergeRecord, type StoredCustomer } from '../../../src/identity/identity-store.port';
@@ -115,6 +116,31 @@ describe('cassandra identity store', async () => {
         warnings.some((message) => /batch/i.test(message)),
         `expected a batch warning, got ${JSON.stringify(warnings.slice(0, 3))}`,
       );
+    });
+
+    it('writes a planned change only while it holds the write lease, which another process may hold', async () => {
+      const client = createCassandraClient(config);
+      const store = await CassandraIdentityStore.connect(config);
+      try {
+        await client.connect();
+        const lease = `${config.keyspace}.identity_write_lease`;
+        // Another process holds the lease (taken as WriteLease takes it).
+        const taken = await client.execute(`INSERT INTO ${lease} (name, owner) VALUES ('planned_changes', 'other') IF NOT EXISTS USING TTL 30`, [], { serialConsistency: types.consistencies.localSerial });
+        assert.equal(taken.first()?.get('[applied]'), true);
+        const identifier = { type: 'anonymous_id', value: `lease-${randomUUID()}` };
+        let settled = false;
+        const applying = store.apply({ ...emptyChanges(), assign: [{ identifier, customerId: 'c_lease' }], expected: [{ identifier, customerId: null }] }).then(() => (settled = true));
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        assert.equal(settled, false, 'waits for the lease');
+        assert.equal((await store.lookup([identifier])).size, 0, 'writes nothing meanwhile');
+        await client.execute(`DELETE FROM ${lease} WHERE name = 'planned_changes' IF owner = 'other'`, [], { serialConsistency: types.consistencies.localSerial });
+        await applying;
+        assert.equal((await store.lookup([identifier])).get(identifierKey(identifier)), 'c_lease');
+        assert.equal((await client.execute(`SELECT owner FROM ${lease} WHERE name = 'planned_changes'`)).rowLength, 0, 'and gives it back');
+      } finally {
+        await store.close();
+        await client.shutdown();
+      }
     });
 
     it('routes by the partition key the server hashes: the token of textRoutingKey is the column token', async () => {

@@ -168,6 +168,30 @@ export function describeIdentityStoreContract(name: string, open: () => Promise<
       }
     });
 
+    it('applies only one of racing changes planned on the same state, from one store instance or two', async () => {
+      const second = await harness.reopen();
+      try {
+        for (let round = 0; round < 8; round++) {
+          // Two accounts log in on one new tablet at once, on two consumers, and a third on this one.
+          const tablet = id('anonymous_id', `tablet-${round}`);
+          const login = (writer: IdentityStore, account: string) =>
+            writer.apply(changes({ assign: [{ identifier: tablet, customerId: cid(`${account}-${round}`) }], expected: [{ identifier: tablet, customerId: null }] }));
+          const logins = await Promise.allSettled([login(store, 'mum'), login(second, 'kid'), login(store, 'dad')]);
+          assert.equal(logins.filter((result) => result.status === 'fulfilled').length, 1, `round ${round}: one login takes the tablet`);
+          for (const result of logins) if (result.status === 'rejected') assert.ok(result.reason instanceof IdentityConflictError, String(result.reason));
+          // Two merges into one customer, each planned on its record as read.
+          const survivor = customer(`s-${round}`, [id('user_id', `s-${round}`)]);
+          await store.apply(changes({ customers: [survivor] }));
+          const absorb = (writer: IdentityStore, from: string) =>
+            writer.apply(changes({ customers: [{ ...survivor, mergedFrom: [cid(from)], updatedAt: T0 + 1 }], expectedCustomers: [{ customerId: survivor.customerId, updatedAt: T0 }] }));
+          const merges = await Promise.allSettled([absorb(store, `x-${round}`), absorb(second, `y-${round}`)]);
+          assert.equal(merges.filter((result) => result.status === 'fulfilled').length, 1, `round ${round}: one merge is planned on the record as it is`);
+        }
+      } finally {
+        await second.close();
+      }
+    });
+
     it('keeps the merge history: both sides, oldest first, by id, each merge once', async () => {
       const first = merge('b', 'a', T0 + MINUTE);
       const second = merge('c', 'a', T0 + 2 * MINUTE, { via: 'batch', cause: null });
