@@ -1,4 +1,5 @@
 import { sqlString } from '../lake/lake-relation';
+import { lowerCaseIdentifier } from './lower-case-identifier';
 import { BlocklistMatcher, DEFAULT_BLOCKLIST, type Blocklist } from './rules/blocklist';
 
 /**
@@ -53,15 +54,16 @@ function normalizePhone(trimmed: string, blocklist: BlocklistMatcher): string | 
   if (digits.length < 7 || digits.length > 15) return null;
   const indian = digits.length === 10 || (digits.length === 11 && digits[0] === '0') || (digits.length === 12 && digits.startsWith('91'));
   const national = indian ? digits.slice(-10) : digits;
-  if (blocklist.matches(national)) return null;
-  return indian ? `+91${national}` : `+${digits}`;
+  const normalized = indian ? `+91${national}` : `+${digits}`;
+  // Blocked by its national number (all zeros, a call centre's 10 digits) or as it is stored (+91…).
+  return blocklist.matches(national) || blocklist.matches(normalized) ? null : normalized;
 }
 
 /** The normalized value of a raw identifier, or null when it is junk or malformed. */
 export function normalizeIdentifier(type: string, raw: string | null | undefined, blocklist: BlocklistMatcher = DEFAULT_MATCHER): string | null {
   if (raw === null || raw === undefined) return null;
   const trimmed = trimIdentifier(raw);
-  const cleaned = trimmed.toLowerCase();
+  const cleaned = lowerCaseIdentifier(trimmed);
   if (blocklist.matches(cleaned)) return null;
   let value: string | null;
   if (type === 'email') value = EMAIL_PATTERN.test(cleaned) ? cleaned : null;
@@ -100,14 +102,25 @@ export function phoneDigitsSql(trimmed: string): string {
   return `regexp_replace(${trimmed}, '[^0-9]', '', 'g')`;
 }
 
+const indianSql = (digits: string) => `(length(${digits}) = 10 OR (length(${digits}) = 11 AND left(${digits}, 1) = '0') OR (length(${digits}) = 12 AND left(${digits}, 2) = '91'))`;
+
 function phoneSql(digits: string, blocklist: Blocklist): string {
-  const indian = `(length(${digits}) = 10 OR (length(${digits}) = 11 AND left(${digits}, 1) = '0') OR (length(${digits}) = 12 AND left(${digits}, 2) = '91'))`;
   return `CASE
       WHEN length(${digits}) < 7 OR length(${digits}) > 15 THEN NULL
-      WHEN ${indian} THEN CASE WHEN ${blockedSql(`right(${digits}, 10)`, blocklist)} THEN NULL ELSE '+91' || right(${digits}, 10) END
-      WHEN ${blockedSql(digits, blocklist)} THEN NULL
+      WHEN ${indianSql(digits)} THEN CASE WHEN ${blockedSql(`right(${digits}, 10)`, blocklist)} OR ${blockedSql(`'+91' || right(${digits}, 10)`, blocklist)} THEN NULL ELSE '+91' || right(${digits}, 10) END
+      WHEN ${blockedSql(digits, blocklist)} OR ${blockedSql(`'+' || ${digits}`, blocklist)} THEN NULL
       ELSE '+' || ${digits}
     END`;
+}
+
+/**
+ * SQL: whether a phone's digits (phoneDigitsSql) make a number the blocklist names, by its national
+ * number or as it is stored: a value the audit should count as blocked, not as malformed.
+ */
+export function phoneBlockedSql(digits: string, blocklist: Blocklist = DEFAULT_BLOCKLIST): string {
+  return `(length(${digits}) BETWEEN 7 AND 15 AND CASE WHEN ${indianSql(digits)}
+      THEN ${blockedSql(`right(${digits}, 10)`, blocklist)} OR ${blockedSql(`'+91' || right(${digits}, 10)`, blocklist)}
+      ELSE ${blockedSql(digits, blocklist)} OR ${blockedSql(`'+' || ${digits}`, blocklist)} END)`;
 }
 
 /**

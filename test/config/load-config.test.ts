@@ -90,6 +90,13 @@ describe('configuration', () => {
     }
   });
 
+  it('stops on a blocklist pattern the stream and the lake engine would read differently, naming the variable', () => {
+    for (const pattern of ['/^x{1001}$/', '/^\\s+$/', '/a(?=b)/', '/[/']) {
+      assert.deepEqual(problemsOf({ C360_IDENTITY_BLOCKLIST: `junk,${pattern}` }), ['C360_IDENTITY_BLOCKLIST'], pattern);
+    }
+    assert.deepEqual(loadConfig({ C360_IDENTITY_BLOCKLIST: 'junk,/^x{1000}$/,/^[ \\t]+$/,/a\\\\s/' }).identity.blocklist.patterns.slice(-3), ['^x{1000}$', '^[ \\t]+$', 'a\\\\s']);
+  });
+
   it('rejects API keys that are not JSON', () => {
     assert.deepEqual(problemsOf({ C360_API_KEYS: 'recsys=abc' }), ['C360_API_KEYS']);
   });

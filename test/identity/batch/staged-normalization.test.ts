@@ -10,16 +10,17 @@ import { sqlString } from '../../../src/lake/lake-relation';
 // Values that have tripped identity systems: whitespace of every ASCII kind at either end, case,
 // placeholders, all-zero ids, phone formats, too long, non-ASCII, lone surrogates' neighbours.
 const RAW: Record<string, string[]> = {
-  user_id: ['u_1', ' u_1 ', '\tu_1\n', 'U_1', 'null', ' NULL ', '0', '-1', '0000', '---', '', '   ', '\u00a0u_1', 'ü_1 ', 'x'.repeat(254), 'x'.repeat(255), '\x01u\x1f', 'anonymous', 'custom-junk'],
-  email: ['A@Example.com', ' a@example.com\r', 'a@b@c', 'no-at-sign', 'test@test.com', 'TEST@TEST.COM ', '@x', 'x@', `${'a'.repeat(250)}@b.co`, 'Ünï@cödé.in'],
-  phone: ['9811111111', '+91 98111 11111', '098111-11111', '919811111111', '12345', '0000000000', '+1 (415) 555-2671', '1234567890123456', 'abc', '0', '+910000000000', '\t9811111111 '],
+  // Case beyond ASCII: a dotted capital I and a word-final sigma lower-case differently in JavaScript.
+  user_id: ['NİL', 'UNDEFİNED', 'İd-1', 'u_1', ' u_1 ', '\tu_1\n', 'U_1', 'null', ' NULL ', '0', '-1', '0000', '---', '', '   ', '\u00a0u_1', 'ü_1 ', 'x'.repeat(254), 'x'.repeat(255), '\x01u\x1f', 'anonymous', 'custom-junk'],
+  email: ['A@Example.com', ' a@example.com\r', 'a@b@c', 'no-at-sign', 'test@test.com', 'TEST@TEST.COM ', '@x', 'x@', `${'a'.repeat(250)}@b.co`, 'Ünï@cödé.in', 'İ@x.com', 'ΟΔΟΣ@x.gr', 'aΣ@x.gr', `${'İ'.repeat(200)}@x.com`, `${'a'.repeat(247)}@x.coİ`],
+  phone: ['9811111111', '+91 98111 11111', '098111-11111', '919811111111', '12345', '0000000000', '+1 (415) 555-2671', '1234567890123456', 'abc', '0', '+910000000000', '\t9811111111 ', '98000 00000', '+1 415 555 0000'],
   device_id: ['00000000-0000-0000-0000-000000000000', 'A1B2', ' a1b2\v', 'undefined', 'nan', 'n/a'],
-  anonymous_id: ['anon-1', ' anon-1', 'unknown', 'None', '\fanon\f'],
+  anonymous_id: ['NİL', 'anon-1', ' anon-1', 'unknown', 'None', '\fanon\f'],
 };
 
 describe('batch stitching normalizes identifiers exactly as lookups do', () => {
   let engine: DuckDbLakeEngine;
-  const rules = new CompiledRules({ ...DEFAULT_RULES, blocklist: extendBlocklist(DEFAULT_BLOCKLIST, ['custom-junk'], ['^x{255}$']) });
+  const rules = new CompiledRules({ ...DEFAULT_RULES, blocklist: extendBlocklist(DEFAULT_BLOCKLIST, ['custom-junk', '+919800000000', '+14155550000'], ['^x{255}$']) });
   const matcher = new BlocklistMatcher(rules.rules.blocklist);
 
   before(async () => {
@@ -45,5 +46,14 @@ describe('batch stitching normalizes identifiers exactly as lookups do', () => {
         assert.equal(row.inline, expected, `${type} ${JSON.stringify(raw)}: inline SQL`);
       }
     }
+  });
+
+  it('lower-cases as the lake engine does, and blocks a phone listed as it is stored', () => {
+    assert.equal(normalizeIdentifier('user_id', 'NİL', matcher), null, "'NİL' lower-cases to the blocked 'nil'");
+    assert.equal(normalizeIdentifier('email', 'aΣ@x.gr', matcher), 'aσ@x.gr');
+    assert.equal(normalizeIdentifier('email', 'İ@x.com', matcher), 'i@x.com');
+    assert.equal(normalizeIdentifier('phone', '98000 00000', matcher), null);
+    assert.equal(normalizeIdentifier('phone', '+1 (415) 555-0000', matcher), null);
+    assert.equal(normalizeIdentifier('phone', '98000 00001', matcher), '+919800000001');
   });
 });
