@@ -1,5 +1,5 @@
 import { sqlString } from '../../lake/lake-relation';
-import { blockedSql, duckDbTrimmedIdentifierSql, normalizedFromPartsSql, phoneDigitsSql } from '../identifier-normalization';
+import { blockedSql, duckDbTrimmedIdentifierSql, normalizedFromPartsSql, phoneBlockedSql, phoneDigitsSql } from '../identifier-normalization';
 import { withoutInsertionOrder } from './insertion-order.sql';
 import type { CompiledRules } from '../rules/identity-rules';
 
@@ -179,9 +179,15 @@ export function recordsTableSql(schema: string, selects: readonly string[]): str
 export function blockedTableSql(schema: string, layout: readonly LayoutSlot[], rules: CompiledRules): string {
   // Two lists unnested in one select are zipped: each rejected value beside its column's type.
   const types = `[${layout.map((slot) => sqlString(slot.type)).join(', ')}]`;
+  const blocklist = rules.rules.blocklist;
+  // A phone is blocked by its number (all zeros, one listed), however it was written: +91 00000 00000 too.
+  const blocked = `${blockedSql('raw_value', blocklist)} OR (id_type = 'phone' AND ${phoneBlockedSql(phoneDigitsSql('raw_value'), blocklist)})`;
   return `CREATE OR REPLACE TABLE ${schema}.blocked AS
-    SELECT id_type, raw_value, CASE WHEN ${blockedSql('raw_value', rules.rules.blocklist)} THEN 'blocklist' ELSE 'malformed' END AS reason, count(*) AS occurrences
-    FROM (SELECT unnest(${types}) AS id_type, unnest(rejected) AS raw_value FROM ${schema}.records WHERE rejected IS NOT NULL)
-    WHERE raw_value IS NOT NULL
-    GROUP BY ALL`;
+    SELECT id_type, raw_value, CASE WHEN ${blocked} THEN 'blocklist' ELSE 'malformed' END AS reason, occurrences
+    FROM (
+      SELECT id_type, raw_value, count(*) AS occurrences
+      FROM (SELECT unnest(${types}) AS id_type, unnest(rejected) AS raw_value FROM ${schema}.records WHERE rejected IS NOT NULL)
+      WHERE raw_value IS NOT NULL
+      GROUP BY ALL
+    )`;
 }

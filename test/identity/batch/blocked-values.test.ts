@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
+import { extendBlocklist } from '../../../src/identity/rules/blocklist';
+import { DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
 import { readIdentityTable } from '../support/identity-zone';
 import { RecordLake } from '../support/record-lake';
 
@@ -36,5 +38,33 @@ describe('identity_blocked: every value that normalized to nothing, by type, why
       'user_id none blocklist 1',
       'user_id null blocklist 1',
     ]);
+  });
+
+  describe('phones, blocked by their number however they were written', () => {
+    const phones = new RecordLake();
+    before(async () => {
+      phones.orders(
+        { id: 'OD1', userId: 'u_1', phone: '+91 00000 00000', email: 'a@example.in', at: '2026-03-01T08:00:00Z' },
+        // A call centre's number, listed as the map stores phones (+91…), and as its ten digits.
+        { id: 'OD2', userId: 'u_2', phone: '98000 00000', email: 'b@example.in', at: '2026-03-01T09:00:00Z' },
+        { id: 'OD3', userId: 'u_3', phone: '(981) 222-3333', email: 'c@example.in', at: '2026-03-01T10:00:00Z' },
+        { id: 'OD4', userId: 'u_4', phone: '98111 22233', email: 'd@example.in', at: '2026-03-01T11:00:00Z' },
+        { id: 'OD5', userId: 'u_5', phone: '12-34', email: 'e@example.in', at: '2026-03-01T12:00:00Z' },
+      );
+      await phones.stitch({ rules: { ...DEFAULT_RULES, blocklist: extendBlocklist(DEFAULT_RULES.blocklist, ['+919800000000', '9812223333'], []) } });
+    });
+    after(() => phones.close());
+
+    it('counts a listed or all-zero number as blocked, not malformed, and keeps the others', async () => {
+      const rows = await readIdentityTable(await phones.lake(), phones.layout, 'identity_blocked');
+      assert.deepEqual(rows.map((row) => `${row.id_type} ${row.raw_value} ${row.reason}`).sort(), [
+        'phone (981) 222-3333 blocklist',
+        'phone +91 00000 00000 blocklist',
+        'phone 12-34 malformed',
+        'phone 98000 00000 blocklist',
+      ]);
+      const map = await readIdentityTable(await phones.lake(), phones.layout, 'identity_map');
+      assert.deepEqual(map.filter((row) => row.id_type === 'phone').map((row) => row.id_value), ['+919811122233']);
+    });
   });
 });
