@@ -126,4 +126,78 @@ describe('priority and limits, record by record', () => {
       await lake.close();
     }
   });
+
+  it('a lab booking and a consultation link their account, phone and email, with their own provenance', async () => {
+    const lake = new RecordLake()
+      .labBookings({ id: 'LB1', userId: 'u_lab', phone: '98111 00001', email: 'Lab@Example.in', at: day1 })
+      .consultations({ id: 'CN1', userId: 'u_doc', phone: '98111 00002', email: 'doc@example.in', at: day2 });
+    try {
+      const { map } = await lake.stitch();
+      for (const [user, phone, email] of [['u_lab', '+919811100001', 'lab@example.in'], ['u_doc', '+919811100002', 'doc@example.in']]) {
+        const account = map.customerOf.get(key('user_id', user));
+        assert.ok(account !== undefined);
+        assert.equal(map.customerOf.get(key('phone', phone)), account, `${user}'s phone`);
+        assert.equal(map.customerOf.get(key('email', email)), account, `${user}'s email`);
+      }
+      const edges = await readResolvedEdges(await lake.lake(), lake.layout);
+      assert.deepEqual(edges.map((edge) => `${edge.source} ${edge.record_id} ${edge.a_value}-${edge.b_value}`).sort(), [
+        'consultations CN1 u_doc-+919811100002',
+        'consultations CN1 u_doc-doc@example.in',
+        'lab_bookings LB1 u_lab-+919811100001',
+        'lab_bookings LB1 u_lab-lab@example.in',
+      ]);
+    } finally {
+      await lake.close();
+    }
+  });
+
+  it('records of one millisecond link in source order (api_logs before clickstream), the same order every run', async () => {
+    const at = '2026-03-02T08:00:00.123Z';
+    // Two accounts on one tablet in the same millisecond: an API call and a page view.
+    const lake = new RecordLake().apiCalls({ at, userId: 'u_b', deviceId: 'tablet' }).events({ at, userId: 'u_a', anonymousId: 'anon-a', deviceId: 'tablet' });
+    try {
+      const { map } = await lake.stitch();
+      assert.equal(map.customerOf.get(key('device_id', 'tablet')), map.customerOf.get(key('user_id', 'u_b')), 'the API log comes first');
+      assert.equal(map.customerOf.get(key('anonymous_id', 'anon-a')), map.customerOf.get(key('user_id', 'u_a')));
+      assert.notEqual(map.customerOf.get(key('user_id', 'u_a')), map.customerOf.get(key('user_id', 'u_b')));
+    } finally {
+      await lake.close();
+    }
+  });
+});
+
+describe('junk values link no one', () => {
+  // What the issue names as junk at least, as clients send it (not read from the blocklist under test).
+  const SPEC = ['null', 'undefined', 'none', 'nan', '0', '-1', '', '00000000-0000-0000-0000-000000000000', '0000', '---', 'test@test.com', 'anonymous', 'unknown'];
+  const JUNK = [...SPEC, ...SPEC.map((value) => ` ${value.toUpperCase()}`), 'NaN', 'Anonymous'];
+
+  it('two strangers sharing a junk account id, device id, anonymous id, email or phone stay two customers', async () => {
+    const lake = new RecordLake();
+    JUNK.forEach((junk, index) => {
+      for (const who of ['a', 'b']) {
+        const at = `2026-03-01T${String(index % 24).padStart(2, '0')}:0${who === 'a' ? 0 : 1}:00Z`;
+        lake.events(
+          { at, userId: junk, anonymousId: `anon-${who}-${index}`, deviceId: `dev-${who}-${index}` },
+          { at, anonymousId: `anon2-${who}-${index}`, deviceId: junk },
+          { at, anonymousId: junk.trim() === '' ? `anon3-${who}-${index}` : junk, deviceId: `dev3-${who}-${index}` },
+        );
+        lake.apiCalls({ at, deviceId: `dev4-${who}-${index}`, email: junk, phone: junk });
+      }
+    });
+    try {
+      const { map } = await lake.stitch();
+      for (const [index, junk] of JUNK.entries()) {
+        for (const prefix of ['dev', 'anon2', 'dev3', 'dev4']) {
+          const type = prefix === 'anon2' ? 'anonymous_id' : 'device_id';
+          const [a, b] = ['a', 'b'].map((who) => map.customerOf.get(key(type, `${prefix}-${who}-${index}`)));
+          assert.ok(a !== undefined && b !== undefined, `${prefix} of ${JSON.stringify(junk)} is stitched`);
+          assert.notEqual(a, b, `strangers linked through ${JSON.stringify(junk)} (${prefix})`);
+        }
+      }
+      const junkKept = [...map.customerOf.keys()].filter((identifier) => JUNK.some((junk) => identifier.endsWith(`:${junk.trim()}`) || identifier.endsWith(`:${junk.trim().toLowerCase()}`)));
+      assert.deepEqual(junkKept, []);
+    } finally {
+      await lake.close();
+    }
+  });
 });

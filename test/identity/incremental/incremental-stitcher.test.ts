@@ -119,6 +119,21 @@ describe('incremental stitching: one record at a time', () => {
     assert.equal(await customerOf(email('jane@example.com')), customerIdFor(user('u4'), salt));
   });
 
+  it('links no two strangers through any default junk value, however it is written', async () => {
+    // What the issue names as junk at least (not read from the blocklist under test), as clients send it.
+    const spec = ['null', 'undefined', 'none', 'nan', '0', '-1', '', '00000000-0000-0000-0000-000000000000', '0000', '---', 'test@test.com', 'anonymous', 'unknown'];
+    const junk = [...spec, ...spec.map((value) => ` ${value.toUpperCase()}`), 'NaN', 'NİL'];
+    for (const [index, value] of junk.entries()) {
+      for (const type of ['user_id', 'email', 'phone', 'device_id', 'anonymous_id']) {
+        const shared: Identifier = { type, value };
+        const [a, b] = [anon(`a-${type}-${index}`), anon(`b-${type}-${index}`)];
+        await stitchOne(record(index, shared, a));
+        await stitchOne(record(index, shared, b));
+        assert.notEqual(await customerOf(a), await customerOf(b), `strangers linked through ${type} ${JSON.stringify(value)}`);
+      }
+    }
+  });
+
   it('holds each type to its cap, keeping the first identifiers it saw', async () => {
     const capped = new IncrementalStitcher(store, new CompiledRules({ ...DEFAULT_RULES, maxPerType: { ...DEFAULT_RULES.maxPerType, device_id: 2 } }), { now: () => NOW });
     for (const [minute, name] of [[0, 'd-a'], [1, 'd-b'], [2, 'd-c']] as const) await capped.stitch([record(minute, user('u5'), device(name))]);

@@ -67,9 +67,24 @@ function apiLine(call: FixtureApiCall): string {
   return JSON.stringify({ ts: call.at, service: 'auth', method: 'POST', path: '/v1/auth/otp/verify', status: 200, latency_ms: 40, request: { headers, query: {}, body }, response: { body: { data: {} } } });
 }
 
-function orderLine(order: FixtureOrder): string {
-  const time = order.at.replace('T', ' ').replace('Z', '');
-  return [order.id, order.userId, order.phone ?? '', order.email ?? '', 'delivered', 'pharmacy', '100.00', 'INR', time, time].join(',');
+/** A replicated table's header and one row of a record with an account, a phone and an email, in DESIGN.md's column order. */
+const CDC_ROWS = {
+  orders: {
+    header: 'order_id,user_id,phone,email,status,vertical,total_amount,currency,created_at,updated_at',
+    row: (record: FixtureOrder, time: string) => [record.id, record.userId, record.phone ?? '', record.email ?? '', 'delivered', 'pharmacy', '100.00', 'INR', time, time],
+  },
+  lab_bookings: {
+    header: 'booking_id,user_id,phone,email,test_code,test_name,status,amount,currency,slot_at,created_at,updated_at',
+    row: (record: FixtureOrder, time: string) => [record.id, record.userId, record.phone ?? '', record.email ?? '', 'CBC', 'Complete blood count', 'booked', '400.00', 'INR', time, time, time],
+  },
+  consultations: {
+    header: 'consultation_id,user_id,phone,email,speciality,mode,status,fee,currency,created_at,updated_at',
+    row: (record: FixtureOrder, time: string) => [record.id, record.userId, record.phone ?? '', record.email ?? '', 'general', 'video', 'completed', '300.00', 'INR', time, time],
+  },
+} as const;
+
+function cdcLine(table: keyof typeof CDC_ROWS, record: FixtureOrder): string {
+  return CDC_ROWS[table].row(record, record.at.replace('T', ' ').replace('Z', '')).join(',');
 }
 
 /**
@@ -82,10 +97,10 @@ export class RecordLake {
   private engine?: DuckDbLakeEngine;
   private files = 0;
 
-  private write(source: 'clickstream' | 'api_logs' | 'orders', day: string, lines: readonly string[]): void {
+  private write(source: 'clickstream' | 'api_logs' | keyof typeof CDC_ROWS, day: string, lines: readonly string[]): void {
     const dir = this.layout.rawPartition(source, day);
     mkdirSync(dir, { recursive: true });
-    const name = source === 'orders' ? `LOAD${String(++this.files).padStart(8, '0')}.csv` : `part-${++this.files}.jsonl`;
+    const name = source in CDC_ROWS ? `LOAD${String(++this.files).padStart(8, '0')}.csv` : `part-${++this.files}.jsonl`;
     writeFileSync(path.join(dir, name), lines.map((line) => `${line}\n`).join(''));
   }
 
@@ -106,9 +121,19 @@ export class RecordLake {
   }
 
   orders(...orders: FixtureOrder[]): this {
-    for (const order of orders) {
-      this.write('orders', order.at.slice(0, 10), ['order_id,user_id,phone,email,status,vertical,total_amount,currency,created_at,updated_at', orderLine(order)]);
-    }
+    return this.cdc('orders', orders);
+  }
+
+  labBookings(...bookings: FixtureOrder[]): this {
+    return this.cdc('lab_bookings', bookings);
+  }
+
+  consultations(...consultations: FixtureOrder[]): this {
+    return this.cdc('consultations', consultations);
+  }
+
+  private cdc(table: keyof typeof CDC_ROWS, records: readonly FixtureOrder[]): this {
+    for (const record of records) this.write(table, record.at.slice(0, 10), [CDC_ROWS[table].header, cdcLine(table, record)]);
     return this;
   }
 
