@@ -27,9 +27,11 @@ function nodesByPrevious(graph: StitchGraph): { start: Int32Array; nodes: Int32A
 }
 
 /**
- * The component each previous customer continues in: the one holding most of its identifiers
- * (ties: the one holding its earliest identifier). A previous customer whose identifiers all left
- * the lake's graph chooses none and stays as it is.
+ * The component each previous customer continues in: the one holding its strongest identifier (type
+ * codes follow priority, so an account's customer follows its user_id: its id is the account's,
+ * and goes to no other account when the lake splits it), then the one holding most of its
+ * identifiers of that type, then the one holding the earliest. A previous customer whose
+ * identifiers all left the lake's graph chooses none and stays as it is.
  */
 function chooseComponents(graph: StitchGraph, rootOf: Int32Array): Int32Array {
   const { start, nodes } = nodesByPrevious(graph);
@@ -37,11 +39,14 @@ function chooseComponents(graph: StitchGraph, rootOf: Int32Array): Int32Array {
   const tally = new Map<number, number>();
   for (let p = 0; p < graph.previousCount; p++) {
     if (start[p] === start[p + 1]) continue;
+    let strongest = 256;
+    for (let index = start[p]; index < start[p + 1]; index++) strongest = Math.min(strongest, graph.typeOf[nodes[index]]);
     tally.clear();
     let best = -1;
     let bestCount = 0;
     // Nodes ascend, so the first root to reach a count is the one holding the earlier identifier.
     for (let index = start[p]; index < start[p + 1]; index++) {
+      if (graph.typeOf[nodes[index]] !== strongest) continue;
       const root = rootOf[nodes[index]];
       const count = (tally.get(root) ?? 0) + 1;
       tally.set(root, count);

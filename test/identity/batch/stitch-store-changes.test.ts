@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stitchLake } from '../../../src/identity/batch/stitch-lake';
+import { customerIdFor } from '../../../src/identity/customer-id';
 import { EmbeddedIdentityStore } from '../../../src/identity/embedded/embedded-identity-store';
 import { identifierKey } from '../../../src/identity/identifier';
 import { extendBlocklist } from '../../../src/identity/rules/blocklist';
@@ -50,6 +51,40 @@ describe('what a batch stitch changes in the identity store', () => {
     const stored = (await store.customers([account ?? ''])).get(account ?? '');
     assert.deepEqual(stored?.identities.map(identifierKey), [key('user_id', 'u_a'), key('email', 'a@example.com'), key('phone', '+919811111111'), key('anonymous_id', 'anon-1')]);
     assert.equal(stored?.updatedAt, 2_000);
+  });
+});
+
+describe('an account whose identifiers another account takes over', () => {
+  it('keeps its id, and the other account gets one of its own', async () => {
+    const storeDir = mkdtempSync(path.join(os.tmpdir(), 'c360-identity-takeover-'));
+    const store = await EmbeddedIdentityStore.open(storeDir);
+    const lake = new RecordLake().events(
+      { at: '2026-03-01T10:00:00Z', userId: 'u1', anonymousId: 'a1', deviceId: 'd1' },
+      { at: '2026-03-01T10:01:00Z', userId: 'u1', anonymousId: 'a1', deviceId: 'd2' },
+      { at: '2026-03-01T10:02:00Z', userId: 'u1', anonymousId: 'a1', deviceId: 'd3' },
+    );
+    try {
+      const first = await lake.stitch({ store, now: () => 1_000 });
+      const u1 = first.map.customerOf.get(key('user_id', 'u1'));
+      assert.equal(u1, customerIdFor({ type: 'user_id', value: 'u1' }, DEFAULT_RULES.idSalt));
+      // Late events of the same morning, landed a day later: account u2 used the three devices first.
+      lake.events(
+        { at: '2026-03-01T09:00:00Z', userId: 'u2', anonymousId: 'a2', deviceId: 'd1' },
+        { at: '2026-03-01T09:01:00Z', userId: 'u2', anonymousId: 'a2', deviceId: 'd2' },
+        { at: '2026-03-01T09:02:00Z', userId: 'u2', anonymousId: 'a2', deviceId: 'd3' },
+      );
+      const second = await lake.stitch({ store, now: () => 2_000 });
+      assert.equal(second.map.customerOf.get(key('user_id', 'u1')), u1, 'the account keeps its id: it holds fewer of its old identifiers, but its account id');
+      const u2 = second.map.customerOf.get(key('user_id', 'u2'));
+      assert.notEqual(u2, u1);
+      assert.equal(second.map.customerOf.get(key('device_id', 'd1')), u2, 'the devices go with the account that used them first');
+      assert.equal(second.summary.mergedCustomers, 0);
+      assert.equal((await store.lookup([{ type: 'user_id', value: 'u2' }])).get(key('user_id', 'u2')), u2);
+    } finally {
+      await store.close();
+      await lake.close();
+      rmSync(storeDir, { recursive: true, force: true });
+    }
   });
 });
 
