@@ -280,16 +280,20 @@ export class GraphTables {
     return `SELECT lo::INTEGER, hi::INTEGER, CAST(${keys.timeSql('k')} AS DOUBLE), CAST(${keys.placeSql('k')} AS DOUBLE) FROM ${this.table('edges')}`;
   }
 
+  /** Every id a customer of the store has or had (merged-away ones too): none a new customer may take. */
+  private takenIdsSql(): string {
+    return `(SELECT customer_id FROM ${this.table('previous_customers')} UNION SELECT customer_id FROM ${this.table('previous_numbered')} UNION SELECT customer_id FROM ${this.table('previous_dropped')})`;
+  }
+
   /**
    * Names every customer from the stitcher's answer (the tables assigned, refused and merges, see
    * StitcherAnswer): a kept one by its previous id, a new one by its seed (customerIdFor), with the
-   * second attempt when the first is an existing customer's id. The id salt is bound (three `?`),
-   * never spliced into the SQL. `final` is a table when the store's changes read it again, else a
-   * view the identity map is written from in one pass.
+   * second attempt when the first is an existing customer's id (further ones: nextAttemptSql). The
+   * id salt is bound (`?`), never spliced into the SQL.
    */
-  finalSql(materialized: boolean): Array<{ sql: string; salts: number }> {
+  newCustomersSql(): Array<{ sql: string; salts: number }> {
     const nodes = this.table('nodes');
-    const taken = `(SELECT customer_id FROM ${this.table('previous_customers')} UNION SELECT customer_id FROM ${this.table('previous_numbered')} UNION SELECT customer_id FROM ${this.table('previous_dropped')})`;
+    const taken = this.takenIdsSql();
     return [
       {
         salts: 0,
@@ -311,6 +315,32 @@ export class GraphTables {
             CASE WHEN first_choice IN ${taken} THEN ${customerIdSql('seed_type', 'seed_value', '1')} ELSE first_choice END AS customer_id
           FROM named`,
       },
+    ];
+  }
+
+  /** New customers whose id is taken still (their attempts so far all were): see nextAttemptSql. */
+  takenNewIdsSql(): string {
+    return `SELECT count(*) FROM ${this.table('new_customers')} WHERE customer_id IN ${this.takenIdsSql()}`;
+  }
+
+  /**
+   * Gives the new customers whose id is taken their attempt `attempt`, as the stream tries one attempt
+   * after another until an id is free (every earlier attempt of theirs was taken). One salt.
+   */
+  nextAttemptSql(attempt: number): { sql: string; salts: number } {
+    return {
+      salts: 1,
+      sql: `UPDATE ${this.table('new_customers')} SET customer_id = ${customerIdSql('seed_type', 'seed_value', String(attempt))} WHERE customer_id IN ${this.takenIdsSql()}`,
+    };
+  }
+
+  /**
+   * Every node with its customer: `final` is a table when the store's changes read it again, else a
+   * view the identity map is written from in one pass.
+   */
+  finalSql(materialized: boolean): Array<{ sql: string; salts: number }> {
+    const nodes = this.table('nodes');
+    return [
       {
         salts: 0,
         // A kept node's final_seed is -1, so only new customers' nodes find a row of new_customers.

@@ -216,7 +216,14 @@ async function stitchInWorkspace(engine: LakeEngine, columns: LakeColumns, lakeL
 
   const stitched = await stitchInProcess(engine, columns, tables, keys, typeRoles(typeNames, rules), lap);
   collectGarbage();
-  for (const { sql, salts } of tables.finalSql(store !== undefined)) await engine.execute(sql, Array.from({ length: salts }, () => rules.rules.idSalt));
+  const salted = ({ sql, salts }: { sql: string; salts: number }) => engine.execute(sql, Array.from({ length: salts }, () => rules.rules.idSalt));
+  for (const statement of tables.newCustomersSql()) await salted(statement);
+  for (let attempt = 2; (await count(engine, tables.takenNewIdsSql())) > 0; attempt++) {
+    // A seed whose first two ids are taken: an earlier customer of it was merged away, and then another.
+    if (attempt > 32) throw new Error('identity.stitch: new customers keep drawing ids existing customers have; nothing was written');
+    await salted(tables.nextAttemptSql(attempt));
+  }
+  for (const statement of tables.finalSql(store !== undefined)) await salted(statement);
   if ((await count(engine, tables.duplicateIdsSql())) > 0) {
     throw new Error('identity.stitch: two customers would share an id (a hash collision); nothing was written');
   }

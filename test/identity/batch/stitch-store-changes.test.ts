@@ -8,7 +8,8 @@ import { customerIdFor } from '../../../src/identity/customer-id';
 import { EmbeddedIdentityStore } from '../../../src/identity/embedded/embedded-identity-store';
 import { identifierKey } from '../../../src/identity/identifier';
 import { extendBlocklist } from '../../../src/identity/rules/blocklist';
-import { DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
+import { IncrementalStitcher } from '../../../src/identity/incremental/incremental-stitcher';
+import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
 import { RecordLake } from '../support/record-lake';
 
 const key = (type: string, value: string) => identifierKey({ type, value });
@@ -80,6 +81,36 @@ describe('an account whose identifiers another account takes over', () => {
       assert.equal(second.map.customerOf.get(key('device_id', 'd1')), u2, 'the devices go with the account that used them first');
       assert.equal(second.summary.mergedCustomers, 0);
       assert.equal((await store.lookup([{ type: 'user_id', value: 'u2' }])).get(key('user_id', 'u2')), u2);
+    } finally {
+      await store.close();
+      await lake.close();
+      rmSync(storeDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a new customer whose first ids are taken', () => {
+  it('draws the next attempt until one is free, as the stream does: never the id of a customer merged away', async () => {
+    const storeDir = mkdtempSync(path.join(os.tmpdir(), 'c360-identity-attempts-'));
+    const store = await EmbeddedIdentityStore.open(storeDir);
+    const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' }, { at: '2026-03-01T10:00:00Z', userId: 'u1', anonymousId: 'a2' });
+    const stitcher = new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 1_500 });
+    const identify = (at: string) => stitcher.stitch([{ source: 'clickstream', recordId: `id-${at}`, time: Date.parse(at), identifiers: [{ type: 'user_id', value: 'u1' }, { type: 'anonymous_id', value: 'a1' }] }]);
+    try {
+      await lake.stitch({ store, now: () => 1_000 });
+      // The stream merges u1's customer into d1's (c_d1#0); a batch on a lake without that identify
+      // splits them again, u1 keeping c_d1#0 and d1 drawing c_d1#1; the stream merges c_d1#0 into
+      // c_d1#1; the next such batch leaves d1 attempts 0 and 1 taken, by a merged-away customer and
+      // by u1's.
+      await identify('2026-03-02T08:00:00Z');
+      await lake.stitch({ store, now: () => 2_000 });
+      await identify('2026-03-02T09:00:00Z');
+      const third = await lake.stitch({ store, now: () => 3_000 });
+      const attempt = (n: number) => customerIdFor({ type: 'device_id', value: 'd1' }, DEFAULT_RULES.idSalt, n);
+      assert.equal(third.map.customerOf.get(key('user_id', 'u1')), attempt(1));
+      assert.equal(third.map.customerOf.get(key('device_id', 'd1')), attempt(2), 'attempts 0 and 1 are taken');
+      const stored = await store.customers([...new Set(third.map.customerOf.values())]);
+      for (const [customerId, customer] of stored) assert.equal(customer.mergedInto, null, `${customerId} in the map is live in the store`);
     } finally {
       await store.close();
       await lake.close();
