@@ -30,6 +30,21 @@ describe('collector HTTP API (status codes, limits, dead letters)', () => {
     assert.equal(Date.parse(stored.receivedAt as string) - Date.parse(stored.timestamp as string), 5000);
   });
 
+  it('moves an event dated after tomorrow to when it arrived, keeping the device time; one past any date is refused', async () => {
+    const future = track({ messageId: 'future-1', timestamp: '2100-01-01T00:00:00.000Z', originalTimestamp: '2100-01-01T00:00:00.000Z' });
+    const tomorrow = new Date(Date.now() + 12 * 60 * 60 * 1000).toISOString();
+    const soon = track({ messageId: 'soon-1', timestamp: tomorrow });
+    assert.equal((await post('/v1/batch', JSON.stringify({ batch: [{ type: 'track', ...future }, { type: 'track', ...soon }] }))).status, 200);
+    const stored = rawEvents(stream.config.lakeRoot);
+    const moved = stored.find((event) => event.messageId === 'future-1');
+    assert.equal(moved?.timestamp, moved?.receivedAt);
+    assert.equal(moved?.originalTimestamp, '2100-01-01T00:00:00.000Z');
+    assert.equal(stored.find((event) => event.messageId === 'soon-1')?.timestamp, tomorrow, 'within a day of the server clock: kept');
+    const skewed = await post('/v1/track', JSON.stringify(track({ messageId: 'year-1', originalTimestamp: '-271821-04-20T00:00:00Z', sentAt: '2030-01-01T00:00:00Z' })));
+    assert.equal(skewed.status, 400);
+    assert.equal(rawEvents(stream.config.lakeRoot).some((event) => event.messageId === 'year-1'), false);
+  });
+
   it('accepts gzip bodies (the RudderStack SDK default)', async () => {
     const response = await post('/v1/batch', gzipSync(JSON.stringify({ batch: [{ type: 'page', anonymousId: 'a-1', name: 'Home', messageId: 'gz-1' }] })), { 'content-encoding': 'gzip', 'content-type': 'application/octet-stream' });
     assert.equal(response.status, 200);

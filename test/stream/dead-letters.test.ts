@@ -65,12 +65,17 @@ describe('dead letters: poison messages never stall a partition; replay after a 
       message(5, JSON.stringify({ type: 'track', event: 'x', userId: 'u', timestamp: '2024-06-01T10:00:00Z' })),
       message(6, good('poison', 'poison-user')),
       message(7, good('ok-2', 'poison-user')),
+      // Times the lake would quarantine, one of them past what a Date holds once corrected for skew.
+      message(8, JSON.stringify({ type: 'track', event: 'x', userId: 'u', messageId: 'year', originalTimestamp: '-271821-04-20T00:00:00Z', sentAt: '2030-01-01T00:00:00Z' })),
+      message(9, JSON.stringify({ type: 'identify', userId: 'u', anonymousId: 'a', messageId: 'rfc', timestamp: 'Mon, 02 Jun 2025 08:05:00 GMT' })),
     ];
     await consumer.handle(batch);
     assert.equal(await orders('poison-user'), 2);
     const letters = pendingDeadLetters(stream.home).filter((letter) => letter.stage === 'consumer');
     assert.deepEqual(letters.map((letter) => letter.reason).sort(), [
       'event_too_large',
+      'invalid_field:originalTimestamp',
+      'invalid_field:timestamp',
       'invalid_field:userId',
       'invalid_json',
       'missing_field:messageId',
@@ -130,11 +135,11 @@ describe('dead letters: poison messages never stall a partition; replay after a 
     try {
       const report = await replayDeadLetters(stream.runtime.deadLetters, stream.runtime.collector, stream.runtime.bus);
       assert.equal(report.collector.accepted, 1);
-      assert.equal(report.republished, 6);
+      assert.equal(report.republished, 8);
       assert.ok(rawEvents(stream.config.lakeRoot).some((event) => event.messageId === 'late-fix'));
       await eventually(async () => (await orders('poison-user')) === 3 && (await orders('fixed-user')) === 1, () => 'replayed events were not applied');
-      // The five still-bad consumer letters were refused again: new letters, one more attempt each.
-      await eventually(() => pendingDeadLetters(stream.home).length === 5, () => `pending: ${JSON.stringify(pendingDeadLetters(stream.home).map((l) => l.reason))}`);
+      // The seven still-bad consumer letters were refused again: new letters, one more attempt each.
+      await eventually(() => pendingDeadLetters(stream.home).length === 7, () => `pending: ${JSON.stringify(pendingDeadLetters(stream.home).map((l) => l.reason))}`);
       assert.ok(pendingDeadLetters(stream.home).every((letter) => letter.attempts === 2));
     } finally {
       await consumed.stop();

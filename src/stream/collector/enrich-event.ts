@@ -25,10 +25,27 @@ export function enrichEvent(checked: CheckedEvent, reception: Reception, newId: 
   if ('writeKey' in event) delete event.writeKey;
   const sentAt = typeof event.sentAt === 'string' ? event.sentAt : reception.sentAt;
   if (typeof event.messageId !== 'string' || event.messageId.trim() === '') event.messageId = newId();
-  if (typeof event.timestamp !== 'string') event.timestamp = correctedTimestamp(event.originalTimestamp, sentAt, reception.receivedAt);
+  const receivedAtIso = reception.receivedAtIso ?? new Date(reception.receivedAt).toISOString();
+  const timestamp = typeof event.timestamp === 'string' ? event.timestamp : correctedTimestamp(event.originalTimestamp, sentAt, reception.receivedAt);
+  event.timestamp = notInTheFuture(timestamp, reception.receivedAt, receivedAtIso);
   if (sentAt !== undefined) event.sentAt = sentAt;
-  event.receivedAt = reception.receivedAtIso ?? new Date(reception.receivedAt).toISOString();
+  event.receivedAt = receivedAtIso;
   return event as ClickstreamEvent;
+}
+
+/** How far ahead of the server's clock an event's time may be before it is taken as a device clock gone wrong. */
+export const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
+// The range a Date holds (±100,000,000 days around 1970): anything outside cannot be an ISO string.
+const MAX_DATE_MS = 8_640_000_000_000_000;
+
+/**
+ * An event dated after tomorrow (a device clock set to 2100) would end every rolling window of its
+ * customer there and, as the newest write, hold off every later correction; PostHog, for one, moves
+ * such events to the time they arrived. So does this, before the raw zone is written, so the lake
+ * sees the same time as the stream. The device's own `originalTimestamp` is kept.
+ */
+function notInTheFuture(timestamp: string, receivedAt: number, receivedAtIso: string): string {
+  return Date.parse(timestamp) > receivedAt + FUTURE_TOLERANCE_MS ? receivedAtIso : timestamp;
 }
 
 function correctedTimestamp(originalTimestamp: unknown, sentAt: string | undefined, receivedAt: number): string {
@@ -36,5 +53,7 @@ function correctedTimestamp(originalTimestamp: unknown, sentAt: string | undefin
   if (Number.isNaN(original)) return new Date(receivedAt).toISOString();
   const sent = sentAt === undefined ? Number.NaN : Date.parse(sentAt);
   if (Number.isNaN(sent)) return new Date(original).toISOString();
-  return new Date(receivedAt - (sent - original)).toISOString();
+  const corrected = receivedAt - (sent - original);
+  // Skew beyond any real clock's: the corrected time would not be a date at all.
+  return Math.abs(corrected) <= MAX_DATE_MS ? new Date(corrected).toISOString() : new Date(receivedAt).toISOString();
 }

@@ -56,8 +56,13 @@ function identifier(value: unknown): string | undefined | false {
   return value.trim() === '' ? undefined : value;
 }
 
+// ISO-8601 as the SDKs send it, which the lake's processing reads too (a TIMESTAMPTZ cast): Date.parse
+// alone also takes 'Mon, 02 Jun 2025 08:05:00 GMT' and six-digit years, which the lake quarantines,
+// so the stream would count (and merge on) an event the batch never sees.
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/;
+
 function isTime(value: unknown): boolean {
-  return typeof value === 'string' && !Number.isNaN(Date.parse(value));
+  return typeof value === 'string' && ISO_TIME.test(value) && !Number.isNaN(Date.parse(value));
 }
 
 /**
