@@ -1,7 +1,7 @@
 import { sqlString } from '../lake-relation';
 import { API_LOG_IDENTIFIERS, type IdentifierPlan } from './api-log-identifiers';
 import { boundsPredicate, type DayBounds } from './day-range';
-import { jsonObjectChecks, present, utcTimestamp } from './sql-fragments';
+import { jsonObjectChecks, present, presentIdentifier, utcTimestamp } from './sql-fragments';
 
 /** Processed api_logs columns, in file order. */
 export const API_LOG_COLUMNS = [
@@ -84,7 +84,7 @@ export function apiLogShapesSql(staged: string, bounds: DayBounds): string {
  * table of the source's files (createFilesTable).
  */
 export function apiLogsSelectSql(staged: string, files: string, plan: IdentifierPlan, bounds: DayBounds): string {
-  const value = (index: number): string => present(`v[${index + 1}]`);
+  const value = (index: number): string => presentIdentifier(`v[${index + 1}]`);
   const real = (index: number): string => `CASE WHEN lower(${value(index)}) NOT IN (${PLACEHOLDERS}) THEN ${value(index)} END`;
   const columns = API_LOG_IDENTIFIERS.map((identifier) => {
     const indexes = plan.candidates.flatMap((candidate, index) => (candidate.identifier === identifier ? [index] : []));

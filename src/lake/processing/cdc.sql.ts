@@ -1,5 +1,5 @@
 import { boundsPredicate, type DayBounds } from './day-range';
-import { blankCheck } from './sql-fragments';
+import { blankCheck, presentIdentifier } from './sql-fragments';
 import type { CdcColumn, CdcTableSpec } from './cdc-tables';
 
 /**
@@ -62,7 +62,7 @@ export function cdcHeadersSql(lines: string, headers: string): string {
 export function cdcParseSelect(spec: CdcTableSpec, lines: string, headers: string): string {
   const pk = spec.primaryKey;
   const rawColumns = spec.columns
-    .map((c) => `nullif(trim(fields[list_position(header, '${c.name}')]), '') AS raw_${c.name}`)
+    .map((c) => `${presentIdentifier(`fields[list_position(header, '${c.name}')]`)} AS raw_${c.name}`)
     .join(',\n        ');
   const typedColumns = spec.columns.map((c) => `${typed(c)} AS ${c.name}`).join(',\n        ');
   const typeChecks = spec.columns

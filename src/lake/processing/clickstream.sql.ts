@@ -1,5 +1,5 @@
 import { boundsPredicate, type DayBounds } from './day-range';
-import { jsonObjectChecks, present, utcTimestamp } from './sql-fragments';
+import { jsonObjectChecks, present, presentIdentifier, utcTimestamp } from './sql-fragments';
 
 /** The RudderStack/Segment call types the processed zone accepts. */
 export const CLICKSTREAM_TYPES = ['track', 'page', 'screen', 'identify', 'alias', 'group'] as const;
@@ -81,9 +81,9 @@ export function clickstreamParseSelect(lines: string): string {
         ${present(scalar('event'))} AS event,
         ${present(scalar('name'))} AS name,
         ${present(scalar('channel'))} AS channel,
-        ${present(scalar('anonymous_id'))} AS anonymous_id,
-        ${present(scalar('user_id'))} AS user_id,
-        ${present(scalar('previous_id'))} AS previous_id,
+        ${presentIdentifier(scalar('anonymous_id'))} AS anonymous_id,
+        ${presentIdentifier(scalar('user_id'))} AS user_id,
+        ${presentIdentifier(scalar('previous_id'))} AS previous_id,
         ${present(scalar('group_id'))} AS group_id,
         ${scalar('timestamp')} AS raw_timestamp,
         ${scalar('original_timestamp')} AS raw_original_timestamp,
@@ -91,7 +91,7 @@ export function clickstreamParseSelect(lines: string): string {
         ${utcTimestamp(scalar('original_timestamp'))} AS original_timestamp,
         ${utcTimestamp(scalar('sent_at'))} AS sent_at,
         ${utcTimestamp(scalar('received_at'))} AS received_at,
-        ${present(scalar('device_id'))} AS device_id,
+        ${presentIdentifier(scalar('device_id'))} AS device_id,
         ${present(scalar('os_name'))} AS os_name,
         ${present(scalar('promotion_id'))} AS promotion_id,
         ${present(scalar('order_id'))} AS order_id,

@@ -1,4 +1,5 @@
 /** Small SQL expressions the source parsers share. */
+import { duckDbTrimmedIdentifierSql } from '../../identity/identifier-normalization';
 
 /** A line holding only whitespace. A regex scan stops at the first non-blank; trim() would copy every line. */
 export function blankCheck(text: string): string {
@@ -23,4 +24,13 @@ export function utcTimestamp(text: string): string {
 /** Text of a JSON value extracted as a string, with empty strings treated as absent. */
 export function present(text: string): string {
   return `nullif(trim(${text}), '')`;
+}
+
+/**
+ * An identifier's text, trimmed of every ASCII whitespace character (tabs and line breaks too, not
+ * only spaces) as identity stitching trims it, with empty strings treated as absent: the identity
+ * map's values, so the lake's readers (funnels, the stitched clickstream) can join by equality.
+ */
+export function presentIdentifier(text: string): string {
+  return `nullif(${duckDbTrimmedIdentifierSql(text)}, '')`;
 }

@@ -62,6 +62,24 @@ describe('clickstream processing', () => {
     });
   });
 
+  it('trims ids of tabs and line breaks too, as identity stitching does, so readers join the identity map by equality', async () => {
+    await withLake(async (lake) => {
+      lake.write('clickstream', '2026-03-01', 'part-1.jsonl', [
+        track('m1', { userId: 'u-42\t', anonymousId: '\nanon-2 ', previousId: ' p\r', context: { device: { id: '\vdev-9\f' } } }),
+        track('m2', { userId: '\t', anonymousId: 'anon-3' }),
+      ]);
+      await lake.process();
+      const rows = await lake.rows('clickstream', 'message_id');
+      assert.deepEqual(
+        rows.map((r) => [r.message_id, r.user_id, r.anonymous_id, r.previous_id, r.device_id]),
+        [
+          ['m1', 'u-42', 'anon-2', 'p', 'dev-9'],
+          ['m2', null, 'anon-3', null, 'dev-1'],
+        ],
+      );
+    });
+  });
+
   it('flattens the fields downstream jobs need and keeps the free-form objects as JSON text', async () => {
     await withLake(async (lake) => {
       lake.write('clickstream', '2026-03-01', 'part-1.jsonl', [
