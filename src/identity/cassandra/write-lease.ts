@@ -30,7 +30,6 @@ export class WriteLease {
   constructor(
     private readonly client: Client,
     keyspace: string,
-    private readonly options: { now?: () => number } = {},
   ) {
     this.statements = {
       take: `INSERT INTO ${keyspace}.identity_write_lease (name, owner) VALUES ('planned_changes', ?) IF NOT EXISTS USING TTL ${LEASE_SECONDS}`,
@@ -57,11 +56,10 @@ export class WriteLease {
   }
 
   private async take(owner: string): Promise<void> {
-    const now = this.options.now ?? Date.now;
-    const started = now();
+    const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       if (await this.lwt(this.statements.take, [owner])) return;
-      const waited = now() - started;
+      const waited = Date.now() - started;
       if (waited >= WAIT_MS) throw new IdentityLeaseTimeoutError(waited);
       // Backing off with jitter: writers retrying in step would keep colliding in Paxos.
       await sleep(Math.random() * Math.min(200, 5 * 2 ** attempt));
