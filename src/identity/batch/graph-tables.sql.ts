@@ -286,14 +286,13 @@ export class GraphTables {
   }
 
   /**
-   * Names every customer from the stitcher's answer (the tables assigned, refused and merges, see
-   * StitcherAnswer): a kept one by its previous id, a new one by its seed (customerIdFor), with the
-   * second attempt when the first is an existing customer's id (further ones: nextAttemptSql). The
-   * id salt is bound (`?`), never spliced into the SQL.
+   * Names the new customers of the stitcher's answer (the tables assigned, refused and merges, see
+   * StitcherAnswer) by their seed (customerIdFor), first attempt; where that is an existing
+   * customer's id, nextAttemptSql draws the next. The id salt is bound (`?`), never spliced into the
+   * SQL.
    */
   newCustomersSql(): Array<{ sql: string; salts: number }> {
     const nodes = this.table('nodes');
-    const taken = this.takenIdsSql();
     return [
       {
         salts: 0,
@@ -306,14 +305,9 @@ export class GraphTables {
           WHERE a.final_previous < 0 AND a.final_seed = n.rowid`,
       },
       {
-        salts: 2,
+        salts: 1,
         sql: `CREATE OR REPLACE TABLE ${this.table('new_customers')} AS
-          WITH named AS (
-            SELECT *, ${customerIdSql('seed_type', 'seed_value', '0')} AS first_choice FROM ${this.table('seeds')}
-          )
-          SELECT seed, seed_type, seed_value, first_seen,
-            CASE WHEN first_choice IN ${taken} THEN ${customerIdSql('seed_type', 'seed_value', '1')} ELSE first_choice END AS customer_id
-          FROM named`,
+          SELECT seed, seed_type, seed_value, first_seen, ${customerIdSql('seed_type', 'seed_value', '0')} AS customer_id FROM ${this.table('seeds')}`,
       },
     ];
   }

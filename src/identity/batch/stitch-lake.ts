@@ -218,8 +218,8 @@ async function stitchInWorkspace(engine: LakeEngine, columns: LakeColumns, lakeL
   collectGarbage();
   const salted = ({ sql, salts }: { sql: string; salts: number }) => engine.execute(sql, Array.from({ length: salts }, () => rules.rules.idSalt));
   for (const statement of tables.newCustomersSql()) await salted(statement);
-  for (let attempt = 2; (await count(engine, tables.takenNewIdsSql())) > 0; attempt++) {
-    // A seed whose first two ids are taken: an earlier customer of it was merged away, and then another.
+  for (let attempt = 1; (await count(engine, tables.takenNewIdsSql())) > 0; attempt++) {
+    // A seed whose first id is taken: an earlier customer of it was merged away (or split off) since.
     if (attempt > 32) throw new Error('identity.stitch: new customers keep drawing ids existing customers have; nothing was written');
     await salted(tables.nextAttemptSql(attempt));
   }
