@@ -104,11 +104,18 @@ export function phoneDigitsSql(trimmed: string): string {
 
 const indianSql = (digits: string) => `(length(${digits}) = 10 OR (length(${digits}) = 11 AND left(${digits}, 1) = '0') OR (length(${digits}) = 12 AND left(${digits}, 2) = '91'))`;
 
+/** SQL: whether a number of 7 to 15 digits is on the blocklist, by its national number or as it is stored (+91…). */
+function blockedNumberSql(digits: string, blocklist: Blocklist): string {
+  return `CASE WHEN ${indianSql(digits)}
+      THEN ${blockedSql(`right(${digits}, 10)`, blocklist)} OR ${blockedSql(`'+91' || right(${digits}, 10)`, blocklist)}
+      ELSE ${blockedSql(digits, blocklist)} OR ${blockedSql(`'+' || ${digits}`, blocklist)} END`;
+}
+
 function phoneSql(digits: string, blocklist: Blocklist): string {
   return `CASE
       WHEN length(${digits}) < 7 OR length(${digits}) > 15 THEN NULL
-      WHEN ${indianSql(digits)} THEN CASE WHEN ${blockedSql(`right(${digits}, 10)`, blocklist)} OR ${blockedSql(`'+91' || right(${digits}, 10)`, blocklist)} THEN NULL ELSE '+91' || right(${digits}, 10) END
-      WHEN ${blockedSql(digits, blocklist)} OR ${blockedSql(`'+' || ${digits}`, blocklist)} THEN NULL
+      WHEN ${blockedNumberSql(digits, blocklist)} THEN NULL
+      WHEN ${indianSql(digits)} THEN '+91' || right(${digits}, 10)
       ELSE '+' || ${digits}
     END`;
 }
@@ -118,9 +125,7 @@ function phoneSql(digits: string, blocklist: Blocklist): string {
  * number or as it is stored: a value the audit should count as blocked, not as malformed.
  */
 export function phoneBlockedSql(digits: string, blocklist: Blocklist = DEFAULT_BLOCKLIST): string {
-  return `(length(${digits}) BETWEEN 7 AND 15 AND CASE WHEN ${indianSql(digits)}
-      THEN ${blockedSql(`right(${digits}, 10)`, blocklist)} OR ${blockedSql(`'+91' || right(${digits}, 10)`, blocklist)}
-      ELSE ${blockedSql(digits, blocklist)} OR ${blockedSql(`'+' || ${digits}`, blocklist)} END)`;
+  return `(length(${digits}) BETWEEN 7 AND 15 AND ${blockedNumberSql(digits, blocklist)})`;
 }
 
 /**
