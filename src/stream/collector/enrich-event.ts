@@ -26,7 +26,7 @@ export function enrichEvent(checked: CheckedEvent, reception: Reception, newId: 
   const sentAt = typeof event.sentAt === 'string' ? event.sentAt : reception.sentAt;
   if (typeof event.messageId !== 'string' || event.messageId.trim() === '') event.messageId = newId();
   const receivedAtIso = reception.receivedAtIso ?? new Date(reception.receivedAt).toISOString();
-  const timestamp = typeof event.timestamp === 'string' ? event.timestamp : correctedTimestamp(event.originalTimestamp, sentAt, reception.receivedAt);
+  const timestamp = typeof event.timestamp === 'string' ? event.timestamp : correctedTimestamp(event.originalTimestamp, sentAt, reception.receivedAt, receivedAtIso);
   event.timestamp = notInTheFuture(timestamp, reception.receivedAt, receivedAtIso);
   if (sentAt !== undefined) event.sentAt = sentAt;
   event.receivedAt = receivedAtIso;
@@ -48,12 +48,12 @@ function notInTheFuture(timestamp: string, receivedAt: number, receivedAtIso: st
   return Date.parse(timestamp) > receivedAt + FUTURE_TOLERANCE_MS ? receivedAtIso : timestamp;
 }
 
-function correctedTimestamp(originalTimestamp: unknown, sentAt: string | undefined, receivedAt: number): string {
+function correctedTimestamp(originalTimestamp: unknown, sentAt: string | undefined, receivedAt: number, receivedAtIso: string): string {
   const original = typeof originalTimestamp === 'string' ? Date.parse(originalTimestamp) : Number.NaN;
-  if (Number.isNaN(original)) return new Date(receivedAt).toISOString();
+  if (Number.isNaN(original)) return receivedAtIso;
   const sent = sentAt === undefined ? Number.NaN : Date.parse(sentAt);
   if (Number.isNaN(sent)) return new Date(original).toISOString();
   const corrected = receivedAt - (sent - original);
   // Skew beyond any real clock's: the corrected time would not be a date at all.
-  return Math.abs(corrected) <= MAX_DATE_MS ? new Date(corrected).toISOString() : new Date(receivedAt).toISOString();
+  return Math.abs(corrected) <= MAX_DATE_MS ? new Date(corrected).toISOString() : receivedAtIso;
 }
