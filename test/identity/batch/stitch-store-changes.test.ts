@@ -14,6 +14,19 @@ import { RecordLake } from '../support/record-lake';
 
 const key = (type: string, value: string) => identifierKey({ type, value });
 
+/** Runs `work` on a lake and an embedded identity store of its own, and removes both afterwards. */
+async function withStoreAndLake(lake: RecordLake, work: (store: EmbeddedIdentityStore) => Promise<void>): Promise<void> {
+  const storeDir = mkdtempSync(path.join(os.tmpdir(), 'c360-identity-store-'));
+  const store = await EmbeddedIdentityStore.open(storeDir);
+  try {
+    await work(store);
+  } finally {
+    await store.close();
+    await lake.close();
+    rmSync(storeDir, { recursive: true, force: true });
+  }
+}
+
 describe('what a batch stitch changes in the identity store', () => {
   const lake = new RecordLake();
   let storeDir: string;
@@ -57,14 +70,12 @@ describe('what a batch stitch changes in the identity store', () => {
 
 describe('an account whose identifiers another account takes over', () => {
   it('keeps its id, and the other account gets one of its own', async () => {
-    const storeDir = mkdtempSync(path.join(os.tmpdir(), 'c360-identity-takeover-'));
-    const store = await EmbeddedIdentityStore.open(storeDir);
     const lake = new RecordLake().events(
       { at: '2026-03-01T10:00:00Z', userId: 'u1', anonymousId: 'a1', deviceId: 'd1' },
       { at: '2026-03-01T10:01:00Z', userId: 'u1', anonymousId: 'a1', deviceId: 'd2' },
       { at: '2026-03-01T10:02:00Z', userId: 'u1', anonymousId: 'a1', deviceId: 'd3' },
     );
-    try {
+    await withStoreAndLake(lake, async (store) => {
       const first = await lake.stitch({ store, now: () => 1_000 });
       const u1 = first.map.customerOf.get(key('user_id', 'u1'));
       assert.equal(u1, customerIdFor({ type: 'user_id', value: 'u1' }, DEFAULT_RULES.idSalt));
@@ -81,22 +92,16 @@ describe('an account whose identifiers another account takes over', () => {
       assert.equal(second.map.customerOf.get(key('device_id', 'd1')), u2, 'the devices go with the account that used them first');
       assert.equal(second.summary.mergedCustomers, 0);
       assert.equal((await store.lookup([{ type: 'user_id', value: 'u2' }])).get(key('user_id', 'u2')), u2);
-    } finally {
-      await store.close();
-      await lake.close();
-      rmSync(storeDir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('a new customer whose first ids are taken', () => {
   it('draws the next attempt until one is free, as the stream does: never the id of a customer merged away', async () => {
-    const storeDir = mkdtempSync(path.join(os.tmpdir(), 'c360-identity-attempts-'));
-    const store = await EmbeddedIdentityStore.open(storeDir);
     const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' }, { at: '2026-03-01T10:00:00Z', userId: 'u1', anonymousId: 'a2' });
-    const stitcher = new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 1_500 });
-    const identify = (at: string) => stitcher.stitch([{ source: 'clickstream', recordId: `id-${at}`, time: Date.parse(at), identifiers: [{ type: 'user_id', value: 'u1' }, { type: 'anonymous_id', value: 'a1' }] }]);
-    try {
+    await withStoreAndLake(lake, async (store) => {
+      const stitcher = new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 1_500 });
+      const identify = (at: string) => stitcher.stitch([{ source: 'clickstream', recordId: `id-${at}`, time: Date.parse(at), identifiers: [{ type: 'user_id', value: 'u1' }, { type: 'anonymous_id', value: 'a1' }] }]);
       await lake.stitch({ store, now: () => 1_000 });
       // The stream merges u1's customer into d1's (c_d1#0); a batch on a lake without that identify
       // splits them again, u1 keeping c_d1#0 and d1 drawing c_d1#1; the stream merges c_d1#0 into
@@ -111,11 +116,7 @@ describe('a new customer whose first ids are taken', () => {
       assert.equal(third.map.customerOf.get(key('device_id', 'd1')), attempt(2), 'attempts 0 and 1 are taken');
       const stored = await store.customers([...new Set(third.map.customerOf.values())]);
       for (const [customerId, customer] of stored) assert.equal(customer.mergedInto, null, `${customerId} in the map is live in the store`);
-    } finally {
-      await store.close();
-      await lake.close();
-      rmSync(storeDir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
