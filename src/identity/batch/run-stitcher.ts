@@ -28,6 +28,8 @@ export interface StitcherResult {
   cappedByType: Map<number, number>;
   separated: number;
   indirect: number;
+  /** Store-only identifiers kept from their customer (see storeOnlyLinks). */
+  storeOnlyRefused: number;
 }
 
 /** The in-process half of a batch stitch: links the graph the lake engine numbered with the rules and gives every node its customer. */
@@ -88,5 +90,6 @@ export function runStitcher(input: StitcherInput, roles: TypeRoles): StitcherRes
     cappedByType,
     separated,
     indirect,
+    storeOnlyRefused: components.storeOnlyRefused,
   };
 }

@@ -44,7 +44,8 @@ export interface StitchSummary {
   newCustomers: number;
   keptCustomers: number;
   mergedCustomers: number;
-  refusedLinks: { capped: Record<string, number>; indirect: number; separated: number };
+  /** Links the rules refused: the lake's by reason, and store-only identifiers kept from the customer the store gave them (storeOnlyLinks). */
+  refusedLinks: { capped: Record<string, number>; indirect: number; separated: number; storeOnly: number };
   blockedValues: number;
   malformedValues: number;
   store: StoreSyncSummary | null;
@@ -266,7 +267,7 @@ async function stitchInWorkspace(engine: LakeEngine, columns: LakeColumns, lakeL
     newCustomers: stitched.newCustomers,
     keptCustomers: stitched.keptCustomers,
     mergedCustomers: stitched.mergedCustomers,
-    refusedLinks: { capped, indirect: stitched.indirect, separated: stitched.separated },
+    refusedLinks: { capped, indirect: stitched.indirect, separated: stitched.separated, storeOnly: stitched.storeOnlyRefused },
     blockedValues: Number(totals?.blocked_values ?? 0),
     malformedValues: Number(totals?.malformed_values ?? 0),
     store: storeSummary,

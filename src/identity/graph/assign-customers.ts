@@ -11,17 +11,17 @@ export interface CustomerAssignment {
   keptCustomers: number;
 }
 
-/** Previous customers' in-lake nodes, grouped by customer (CSR layout: nodes of p are nodes[start[p]..start[p+1])). */
+/** Previous customers' nodes, grouped by customer (CSR layout: nodes of p are nodes[start[p]..start[p+1])). */
 function nodesByPrevious(graph: StitchGraph): { start: Int32Array; nodes: Int32Array } {
   const start = new Int32Array(graph.previousCount + 1);
   for (let node = 0; node < graph.nodeCount; node++) {
-    if (graph.inLake[node] === 1 && graph.previousOf[node] >= 0) start[graph.previousOf[node] + 1]++;
+    if (graph.previousOf[node] >= 0) start[graph.previousOf[node] + 1]++;
   }
   for (let p = 0; p < graph.previousCount; p++) start[p + 1] += start[p];
   const fill = start.slice(0, graph.previousCount);
   const nodes = new Int32Array(start[graph.previousCount]);
   for (let node = 0; node < graph.nodeCount; node++) {
-    if (graph.inLake[node] === 1 && graph.previousOf[node] >= 0) nodes[fill[graph.previousOf[node]]++] = node;
+    if (graph.previousOf[node] >= 0) nodes[fill[graph.previousOf[node]]++] = node;
   }
   return { start, nodes };
 }
@@ -30,8 +30,8 @@ function nodesByPrevious(graph: StitchGraph): { start: Int32Array; nodes: Int32A
  * The component each previous customer continues in: the one holding its strongest identifier (type
  * codes follow priority, so an account's customer follows its user_id: its id is the account's,
  * and goes to no other account when the lake splits it), then the one holding most of its
- * identifiers of that type, then the one holding the earliest. A previous customer whose
- * identifiers all left the lake's graph chooses none and stays as it is.
+ * identifiers of that type, then the one holding the earliest. Identifiers only the store knows
+ * count too: they were linked to the customer before the lake's links (storeOnlyLinks).
  */
 function chooseComponents(graph: StitchGraph, rootOf: Int32Array): Int32Array {
   const { start, nodes } = nodesByPrevious(graph);
@@ -64,9 +64,8 @@ function chooseComponents(graph: StitchGraph, rootOf: Int32Array): Int32Array {
  * Customer ids for the stitched components, stable across runs: a component keeps the id of the
  * oldest previous customer that continues in it (previous customers are numbered oldest first);
  * the others continuing there are merged into it. A component no previous customer continues in is
- * a new customer, named after its seed — its smallest node, nodes being numbered in seed order.
- * Identifiers the lake no longer shows (known only to the store, e.g. streamed today) follow their
- * previous customer.
+ * a new customer, named after its seed — its smallest node, nodes being numbered in seed order (a
+ * store-only identifier a cap kept from its customer is such a component on its own).
  */
 export function assignCustomers(graph: StitchGraph, components: StitchedComponents): CustomerAssignment {
   const { rootOf } = components;
@@ -84,24 +83,19 @@ export function assignCustomers(graph: StitchGraph, components: StitchedComponen
   }
   const seedOf = new Int32Array(graph.nodeCount).fill(-1);
   for (let node = 0; node < graph.nodeCount; node++) {
-    if (graph.inLake[node] === 1 && seedOf[rootOf[node]] < 0) seedOf[rootOf[node]] = node;
+    if (seedOf[rootOf[node]] < 0) seedOf[rootOf[node]] = node;
   }
 
   const finalPrevious = new Int32Array(graph.nodeCount).fill(-1);
   const finalSeed = new Int32Array(graph.nodeCount).fill(-1);
   let newCustomers = 0;
   for (let node = 0; node < graph.nodeCount; node++) {
-    const previous = graph.previousOf[node];
-    if (graph.inLake[node] === 0 && previous >= 0) {
-      finalPrevious[node] = mergedInto[previous] >= 0 ? mergedInto[previous] : previous;
-      continue;
-    }
-    const root = graph.inLake[node] === 1 ? rootOf[node] : node;
+    const root = rootOf[node];
     if (survivorOf[root] >= 0) {
       finalPrevious[node] = survivorOf[root];
       continue;
     }
-    const seed = seedOf[root] >= 0 ? seedOf[root] : node;
+    const seed = seedOf[root];
     finalSeed[node] = seed;
     if (seed === node) newCustomers++;
   }

@@ -87,6 +87,20 @@ export class ConstrainedUnionFind {
 
   /** Links a and b unless a rule forbids it; on success `onJoin(kept, absorbed)` sees the two roots first. */
   link(a: number, b: number, onJoin?: (kept: number, absorbed: number) => void): LinkOutcome {
+    return this.join(a, b, true, onJoin);
+  }
+
+  /**
+   * Links identifiers the identity store already holds as one customer, where no record of the lake
+   * shows the link yet (the stream made it). The stream applied the rule on links naming no account
+   * when it made the link, with the record in hand; caps and separations still hold here, against
+   * whatever the lake links before or after.
+   */
+  linkStored(a: number, b: number, onJoin?: (kept: number, absorbed: number) => void): LinkOutcome {
+    return this.join(a, b, false, onJoin);
+  }
+
+  private join(a: number, b: number, indirectRule: boolean, onJoin?: (kept: number, absorbed: number) => void): LinkOutcome {
     let rootA = this.find(a);
     let rootB = this.find(b);
     if (rootA === rootB) return LinkOutcome.ALREADY_LINKED;
@@ -98,7 +112,7 @@ export class ConstrainedUnionFind {
       }
     }
     const account = this.roles.account;
-    if (account >= 0 && this.typeOf[a] !== account && this.typeOf[b] !== account) {
+    if (indirectRule && account >= 0 && this.typeOf[a] !== account && this.typeOf[b] !== account) {
       const accountA = this.counts[rootA * typeCount + account] > 0;
       const accountB = this.counts[rootB * typeCount + account] > 0;
       if ((accountA && this.holdsPersonal(rootB)) || (accountB && this.holdsPersonal(rootA))) return LinkOutcome.INDIRECT;

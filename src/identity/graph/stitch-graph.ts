@@ -1,5 +1,6 @@
 import { ConstrainedUnionFind, LinkOutcome, type TypeRoles } from './constrained-union-find';
 import { GrowableInt32 } from './growable-int32';
+import { storeOnlyLinks } from './store-only-links';
 
 /**
  * The identity graph as batch stitching hands it over: nodes are numbered in seed order (first seen,
@@ -12,7 +13,7 @@ export interface StitchGraph {
   /** Type code of each node; its cap and role are roles.caps[code] and roles.personal[code]. */
   typeOf: Uint8Array;
   roles: TypeRoles;
-  /** Whether the node was seen in the lake (false: known only from the identity store, see assign-customers). */
+  /** Whether the node was seen in the lake (false: known only from the identity store, see storeOnlyLinks). */
   inLake: Uint8Array;
   /** The previous customer of each node, numbered oldest first; -1 for identifiers new to this run. */
   previousOf: Int32Array;
@@ -35,17 +36,19 @@ export interface StitchedComponents {
   refusedTypes: Int16Array;
   /** Previous customers joined by a link: [edge index, older, younger] triples, in link order. */
   previousJoins: Int32Array;
+  /** Store-only identifiers a cap or separation kept from their customer (see storeOnlyLinks): a customer of their own now. */
+  storeOnlyRefused: number;
 }
 
 /**
- * Applies every link in order with the rules of ConstrainedUnionFind. While linking, it notes each
+ * Links the identifiers only the store knows to their customers (storeOnlyLinks), then applies every
+ * link of the lake in order, all with the rules of ConstrainedUnionFind. While linking, it notes each
  * link that joins identifiers of two different previous customers (each component remembers its
  * oldest previous customer), which is where a merge of existing customers comes from.
  */
 export function stitchGraph(graph: StitchGraph): StitchedComponents {
   const unionFind = new ConstrainedUnionFind(graph.nodeCount, graph.typeOf, graph.roles, graph.separations);
-  const oldestPrevious = new Int32Array(graph.nodeCount);
-  for (let node = 0; node < graph.nodeCount; node++) oldestPrevious[node] = graph.inLake[node] === 1 ? graph.previousOf[node] : -1;
+  const oldestPrevious = Int32Array.from(graph.previousOf);
   const refusedEdges = new GrowableInt32();
   const refusedOutcomes: number[] = [];
   const refusedTypes: number[] = [];
@@ -57,6 +60,12 @@ export function stitchGraph(graph: StitchGraph): StitchedComponents {
     if (a >= 0 && b >= 0 && a !== b) previousJoins.push(edge, Math.min(a, b), Math.max(a, b));
     oldestPrevious[kept] = a < 0 ? b : b < 0 ? a : Math.min(a, b);
   };
+  const stored = storeOnlyLinks(graph);
+  let storeOnlyRefused = 0;
+  for (let index = 0; index < stored.length; index += 2) {
+    const outcome = unionFind.linkStored(stored[index], stored[index + 1], onJoin);
+    if (outcome !== LinkOutcome.LINKED && outcome !== LinkOutcome.ALREADY_LINKED) storeOnlyRefused++;
+  }
   const order = graph.order;
   for (let step = 0; step < graph.edgeCount; step++) {
     edge = order ? order[step] : step;
@@ -75,5 +84,6 @@ export function stitchGraph(graph: StitchGraph): StitchedComponents {
     refusedOutcomes: Uint8Array.from(refusedOutcomes),
     refusedTypes: Int16Array.from(refusedTypes),
     previousJoins: previousJoins.toArray(),
+    storeOnlyRefused,
   };
 }

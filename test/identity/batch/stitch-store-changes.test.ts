@@ -137,3 +137,40 @@ describe('a batch stitch that fails', () => {
     }
   });
 });
+
+describe('identifiers the stream assigned that the lake has not shown yet', () => {
+  const stitcherFor = (store: EmbeddedIdentityStore) => new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 1_500 });
+  const userIdsByCustomer = (customerOf: ReadonlyMap<string, string>) => {
+    const accounts = new Map<string, string[]>();
+    for (const [identifier, customerId] of customerOf) if (identifier.startsWith('user_id:')) accounts.set(customerId, [...(accounts.get(customerId) ?? []), identifier]);
+    return accounts;
+  };
+
+  it('keep their customer under the caps: a late record of the lake merges no second account into it', async () => {
+    const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', userId: 'u0', anonymousId: 'a0' }, { at: '2026-03-01T09:30:00Z', anonymousId: 'a1', deviceId: 'd1' });
+    await withStoreAndLake(lake, async (store) => {
+      const first = await lake.stitch({ store, now: () => 1_000 });
+      const u0 = first.map.customerOf.get(key('user_id', 'u0'));
+      const a1 = first.map.customerOf.get(key('anonymous_id', 'a1'));
+      assert.notEqual(u0, a1);
+      // The stream: account u1 logs in on a1, with its email. The lake has not caught up with that identify.
+      const identify = [{ type: 'user_id', value: 'u1' }, { type: 'email', value: 'u1@example.com' }, { type: 'anonymous_id', value: 'a1' }];
+      await stitcherFor(store).stitch([{ source: 'clickstream', recordId: 'identify-u1', time: Date.parse('2026-03-02T08:00:00Z'), identifiers: identify }]);
+      // What it has caught up with: a late event of the first morning puts account u0 on a1's device.
+      lake.events({ at: '2026-03-01T09:10:00Z', userId: 'u0', anonymousId: 'a0', deviceId: 'd1' });
+      const second = await lake.stitch({ store, now: () => 2_000 });
+
+      for (const [customerId, accounts] of userIdsByCustomer(second.map.customerOf)) assert.equal(accounts.length, 1, `${customerId} holds ${accounts.join(', ')}`);
+      assert.equal(second.map.customerOf.get(key('user_id', 'u0')), u0);
+      assert.equal(second.map.customerOf.get(key('user_id', 'u1')), a1, 'the account the stream put on a1 stays there, with its id');
+      assert.equal(second.map.customerOf.get(key('anonymous_id', 'a1')), a1);
+      assert.equal(second.map.customerOf.get(key('email', 'u1@example.com')), a1, 'the email came with the account, in the record that named it');
+      assert.equal(second.summary.mergedCustomers, 0);
+      assert.equal(second.summary.refusedLinks.storeOnly, 0);
+      const stored = await store.customers([u0 ?? '', a1 ?? '']);
+      const accountsOf = (customerId: string | undefined) => stored.get(customerId ?? '')?.identities.filter((identifier) => identifier.type === 'user_id').map(identifierKey);
+      assert.deepEqual(accountsOf(u0), [key('user_id', 'u0')]);
+      assert.deepEqual(accountsOf(a1), [key('user_id', 'u1')]);
+    });
+  });
+});
