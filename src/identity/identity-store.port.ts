@@ -90,6 +90,8 @@ export interface IdentityStore {
   scanAssignments(pageSize?: number): AsyncIterable<Assignment[]>;
   /** Every customer record (merged-away ones too), in pages. */
   scanCustomers(pageSize?: number): AsyncIterable<StoredCustomer[]>;
+  /** Every merge record (undone ones too), in pages, in no particular order. */
+  scanMerges(pageSize?: number): AsyncIterable<MergeRecord[]>;
   /** Finishes in-flight work and releases the engine. */
   close(): Promise<void>;
 }

@@ -4,10 +4,10 @@ import { duckDbTrimmedIdentifierSql, normalizedFromPartsSql, phoneDigitsSql } fr
 import type { CompiledRules } from '../rules/identity-rules';
 import { withoutInsertionOrder } from './insertion-order.sql';
 import type { LinkKeys } from './link-keys';
-import { NO_TIME_MS, type LayoutSlot } from './record-identifiers.sql';
+import { NO_TIME_MS, sourceCodeSql, type LayoutSlot } from './record-identifiers.sql';
 
-/** Loads the identity store's state (see previous-state.ts) into the run's schema: previous, previous_customers, separation_sides. */
-export function loadPreviousSql(schema: string, files: { assignments: string; customers: string; separations: string }): string[] {
+/** Loads the identity store's state (see previous-state.ts) into the run's schema: previous, previous_customers, separation_sides, stream_links. */
+export function loadPreviousSql(schema: string, files: { assignments: string; customers: string; separations: string; streamLinks: string }): string[] {
   const json = (file: string, columns: string) => `read_json(${sqlString(file)}, format = 'newline_delimited', columns = {${columns}})`;
   return [
     `CREATE OR REPLACE TABLE ${schema}.previous AS SELECT * FROM ${json(files.assignments, `id_type: 'VARCHAR', id_value: 'VARCHAR', customer_id: 'VARCHAR'`)}`,
@@ -16,6 +16,10 @@ export function loadPreviousSql(schema: string, files: { assignments: string; cu
       SELECT customerId AS customer_id, seed.type AS seed_type, seed.value AS seed_value, firstSeen AS first_seen, mergedInto AS merged_into, CAST(mergedFrom AS VARCHAR) AS merged_from
       FROM ${json(files.customers, `customerId: 'VARCHAR', seed: 'STRUCT(type VARCHAR, value VARCHAR)', firstSeen: 'BIGINT', mergedInto: 'VARCHAR', mergedFrom: 'JSON'`)}`,
     `CREATE OR REPLACE TABLE ${schema}.separation_sides AS SELECT * FROM ${json(files.separations, `id_type: 'VARCHAR', id_value: 'VARCHAR', token: 'INTEGER'`)}`,
+    `CREATE OR REPLACE TABLE ${schema}.stream_links AS SELECT * FROM ${json(
+      files.streamLinks,
+      `source: 'VARCHAR', record_id: 'VARCHAR', merged_at: 'BIGINT', a_type: 'VARCHAR', a_value: 'VARCHAR', b_type: 'VARCHAR', b_value: 'VARCHAR'`,
+    )}`,
   ];
 }
 
@@ -139,6 +143,30 @@ export class GraphTables {
       `DROP TABLE ${this.table('lake_nodes')}`,
       `DROP TABLE ${this.table('previous_nodes')}`,
     ];
+  }
+
+  /**
+   * The stream's merges whose record the lake does not have yet, as links between nodes, in the
+   * order the stream made them: the stitcher applies them before the lake's links (see
+   * StitchGraph.storedLinks), so a batch keeps what the stream merged rather than splitting it until
+   * the lake catches up. Once the lake has the record, its own link takes over, at its own time.
+   * Needs the records table (linkRecordsSql drops it); with no stream links, reads nothing.
+   */
+  pendingLinksSql(withStreamLinks: boolean): string {
+    const pending = this.table('pending_links');
+    if (!withStreamLinks) return `CREATE OR REPLACE TABLE ${pending} (a BIGINT, b BIGINT, merged_at BIGINT)`;
+    const nodes = this.table('nodes');
+    return `CREATE OR REPLACE TABLE ${pending} AS
+      SELECT na.rowid AS a, nb.rowid AS b, l.merged_at
+      FROM ${this.table('stream_links')} AS l
+      JOIN ${nodes} AS na ON na.type_code = ${this.typeCodeSql('l.a_type')} AND na.id_value = l.a_value
+      JOIN ${nodes} AS nb ON nb.type_code = ${this.typeCodeSql('l.b_type')} AND nb.id_value = l.b_value
+      WHERE NOT EXISTS (SELECT 1 FROM ${this.table('records')} AS r WHERE r.source = ${sourceCodeSql('l.source')} AND r.record_id = l.record_id)`;
+  }
+
+  /** The pending stream links as the stitcher reads them (INTEGER), oldest first. */
+  pendingLinkColumnsSql(): string {
+    return `SELECT a::INTEGER, b::INTEGER FROM ${this.table('pending_links')} ORDER BY merged_at, a, b`;
   }
 
   /**

@@ -38,17 +38,19 @@ export interface PreviousStateFiles {
   assignments: string;
   customers: string;
   separations: string;
+  /** The links of the stream's merges still in force (see writeStreamLinks). */
+  streamLinks: string;
   assignmentCount: number;
   customerCount: number;
 }
 
 type AssignmentFiles = Pick<PreviousStateFiles, 'assignments' | 'assignmentCount'>;
-type CustomerFiles = Pick<PreviousStateFiles, 'customers' | 'separations' | 'customerCount'>;
+type CustomerFiles = Pick<PreviousStateFiles, 'customers' | 'separations' | 'streamLinks' | 'customerCount'>;
 
 /**
  * The identity store's current state as JSON-lines files the lake engine joins against: every
  * assignment (the previous run's answer plus what the stream changed since), every customer's age
- * and lineage, and every separation side. Without a store (tests, a lake-only run) the files are
+ * and lineage, every separation side, and the links behind the stream's merges. Without a store (tests, a lake-only run) the files are
  * empty and every customer is new.
  *
  * An embedded store is read by two child processes at once (see runEmbeddedStoreChild), one for the
@@ -82,10 +84,11 @@ export async function exportAssignments(store: IdentityStore | undefined, dir: s
   return { assignments: assignments.file, assignmentCount: assignments.count };
 }
 
-/** Writes the customers and separations of `store` into `dir` from this process. */
+/** Writes the customers, separations and stream links of `store` into `dir` from this process. */
 export async function exportCustomers(store: IdentityStore | undefined, dir: string): Promise<CustomerFiles> {
   const customers = path.join(dir, 'previous-customers.jsonl');
   const customerCount = await writeCustomers(store, customers);
+  const streamLinks = await writeStreamLinks(store, path.join(dir, 'stream-links.jsonl'));
   const separations = new JsonLinesFile(path.join(dir, 'separations.jsonl'));
   try {
     if (store) {
@@ -99,7 +102,30 @@ export async function exportCustomers(store: IdentityStore | undefined, dir: str
   } finally {
     separations.close();
   }
-  return { customers, separations: separations.file, customerCount };
+  return { customers, separations: separations.file, streamLinks, customerCount };
+}
+
+/**
+ * The link that caused each merge the stream made and nobody undid, with its record: the batch
+ * keeps such a merge while the lake lacks the record (see GraphTables.pendingLinksSql), instead
+ * of splitting the pair again until the lake catches up.
+ */
+async function writeStreamLinks(store: IdentityStore | undefined, file: string): Promise<string> {
+  const lines = new JsonLinesFile(file);
+  try {
+    if (store) {
+      for await (const page of store.scanMerges()) {
+        for (const { via, undoneAt, cause, at } of page) {
+          if (via !== 'stream' || undoneAt !== null || cause === null) continue;
+          const [a, b] = cause.link;
+          lines.write({ source: cause.source, record_id: cause.recordId, merged_at: at, a_type: a.type, a_value: a.value, b_type: b.type, b_value: b.value });
+        }
+      }
+    }
+  } finally {
+    lines.close();
+  }
+  return lines.file;
 }
 
 /**

@@ -100,6 +100,11 @@ export function sourceNameSql(code: string): string {
   return `(CASE ${code} ${SOURCE_NAMES.map((name, index) => `WHEN ${index} THEN ${sqlString(name)}`).join(' ')} END)`;
 }
 
+/** SQL: the source code of a source name column (NULL for a name no source has). */
+export function sourceCodeSql(name: string): string {
+  return `(CASE ${name} ${SOURCE_NAMES.map((source, index) => `WHEN ${sqlString(source)} THEN ${index}`).join(' ')} END)`;
+}
+
 /** One column of the records table: the type it holds, in the order records link their identifiers. */
 export interface LayoutSlot {
   type: string;

@@ -14,8 +14,12 @@ export function buffersOf(arrays: ReadonlyArray<ArrayBufferView>): ArrayBuffer[]
  * read them afterwards.
  */
 export function runStitcherInWorker(input: StitcherInput, roles: TypeRoles): Promise<StitcherResult> {
-  const { nodes, edges, separations } = input;
-  const transferList = buffersOf([nodes.typeCode, nodes.inLake, nodes.previousOf, edges.a, edges.b, edges.firstTime, edges.firstPlace, separations.nodes, separations.tokens]);
+  const { nodes, edges, separations, pendingLinks } = input;
+  const transferList = buffersOf([
+    ...[nodes.typeCode, nodes.inLake, nodes.previousOf],
+    ...[edges.a, edges.b, edges.firstTime, edges.firstPlace],
+    ...[separations.nodes, separations.tokens, pendingLinks.a, pendingLinks.b],
+  ]);
   return new Promise((resolve, reject) => {
     const worker = new Worker(path.join(__dirname, 'stitcher.worker.js'), { workerData: { input, roles }, transferList });
     let result: StitcherResult | undefined;

@@ -8,6 +8,8 @@ export interface StitcherInput {
   nodes: { typeCode: Int32Array; inLake: Int32Array; previousOf: Int32Array };
   edges: { a: Int32Array; b: Int32Array; firstTime: Float64Array; firstPlace: Float64Array };
   separations: { nodes: Int32Array; tokens: Int32Array };
+  /** The stream's merges the lake has no record of yet, as links (see GraphTables.pendingLinksSql). */
+  pendingLinks: { a: Int32Array; b: Int32Array };
   previousCustomers: number;
 }
 
@@ -30,6 +32,8 @@ export interface StitcherResult {
   indirect: number;
   /** Store-only identifiers kept from their customer (see storeOnlyLinks). */
   storeOnlyRefused: number;
+  /** Pending stream links refused (see StitchGraph.pendingLinks). */
+  pendingRefused: number;
 }
 
 /** The in-process half of a batch stitch: links the graph the lake engine numbered with the rules and gives every node its customer. */
@@ -49,6 +53,7 @@ export function runStitcher(input: StitcherInput, roles: TypeRoles): StitcherRes
     edgeA: input.edges.a,
     edgeB: input.edges.b,
     separations,
+    pendingLinks: input.pendingLinks,
   };
   graph.order = linkOrder(input.edges.firstTime, input.edges.firstPlace, input.edges.a, input.edges.b);
 
@@ -91,5 +96,6 @@ export function runStitcher(input: StitcherInput, roles: TypeRoles): StitcherRes
     separated,
     indirect,
     storeOnlyRefused: components.storeOnlyRefused,
+    pendingRefused: components.pendingRefused,
   };
 }

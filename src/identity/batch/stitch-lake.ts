@@ -44,8 +44,11 @@ export interface StitchSummary {
   newCustomers: number;
   keptCustomers: number;
   mergedCustomers: number;
-  /** Links the rules refused: the lake's by reason, and store-only identifiers kept from the customer the store gave them (storeOnlyLinks). */
-  refusedLinks: { capped: Record<string, number>; indirect: number; separated: number; storeOnly: number };
+  /**
+   * Links the rules refused: the lake's by reason; store-only identifiers kept from the customer the
+   * store gave them (storeOnlyLinks); links of the stream's merges the lake has no record of yet (pendingLinksSql).
+   */
+  refusedLinks: { capped: Record<string, number>; indirect: number; separated: number; storeOnly: number; pendingStream: number };
   blockedValues: number;
   malformedValues: number;
   store: StoreSyncSummary | null;
@@ -124,15 +127,17 @@ async function stitchInProcess(
   lap: (phase: string) => void,
 ): Promise<StitchedCounts> {
   // Side by side on connections of their own: DuckDB fills one result's chunks while this thread copies another's.
-  const [[typeCode, inLake, previousOf], [edgeA, edgeB, firstTime, firstPlace], [separationNodes, separationTokens]] = await settleAll([
+  const [[typeCode, inLake, previousOf], [edgeA, edgeB, firstTime, firstPlace], [separationNodes, separationTokens], [pendingA, pendingB]] = await settleAll([
     columns.readNumberColumns(tables.nodeColumnsSql(), ['int32', 'int32', 'int32']),
     columns.readNumberColumns(tables.edgeColumnsSql(keys), ['int32', 'int32', 'float64', 'float64']),
     columns.readNumberColumns(tables.separationColumnsSql(), ['int32', 'int32']),
+    columns.readNumberColumns(tables.pendingLinkColumnsSql(), ['int32', 'int32']),
   ] as const);
   const input: StitcherInput = {
     nodes: { typeCode, inLake, previousOf },
     edges: { a: edgeA, b: edgeB, firstTime, firstPlace },
     separations: { nodes: separationNodes, tokens: separationTokens },
+    pendingLinks: { a: pendingA, b: pendingB },
     previousCustomers: await count(engine, `SELECT count(*) FROM ${tables.table('previous_numbered')}`),
   };
   lap('graphLoad');
@@ -200,6 +205,7 @@ async function stitchInWorkspace(engine: LakeEngine, columns: LakeColumns, lakeL
   const records = await count(engine, `SELECT count(*) FROM ${tables.table('records')}`);
 
   for (const sql of tables.nodesSql()) await engine.execute(sql);
+  await engine.execute(tables.pendingLinksSql((await count(engine, `SELECT count(*) FROM ${tables.table('stream_links')}`)) > 0));
   lap('nodes');
   let hashSeed = 0;
   for (; ; hashSeed++) {
@@ -267,7 +273,7 @@ async function stitchInWorkspace(engine: LakeEngine, columns: LakeColumns, lakeL
     newCustomers: stitched.newCustomers,
     keptCustomers: stitched.keptCustomers,
     mergedCustomers: stitched.mergedCustomers,
-    refusedLinks: { capped, indirect: stitched.indirect, separated: stitched.separated, storeOnly: stitched.storeOnlyRefused },
+    refusedLinks: { capped, indirect: stitched.indirect, separated: stitched.separated, storeOnly: stitched.storeOnlyRefused, pendingStream: stitched.pendingRefused },
     blockedValues: Number(totals?.blocked_values ?? 0),
     malformedValues: Number(totals?.malformed_values ?? 0),
     store: storeSummary,

@@ -44,6 +44,7 @@ function statementsFor(keyspace: string) {
     removeCustomer: `DELETE FROM ${keyspace}.identity_customers WHERE customer_id = ?`,
     scanCustomers: `SELECT record FROM ${keyspace}.identity_customers`,
     merge: `SELECT record FROM ${keyspace}.identity_merges WHERE merge_id = ?`,
+    scanMerges: `SELECT record FROM ${keyspace}.identity_merges`,
     putMerge: `INSERT INTO ${keyspace}.identity_merges (merge_id, record) VALUES (?, ?)`,
     mergesOf: `SELECT merge_id FROM ${keyspace}.identity_customer_merges WHERE customer_id = ?`,
     indexMerge: `INSERT INTO ${keyspace}.identity_customer_merges (customer_id, at, merge_id, other_customer_id) VALUES (?, ?, ?, ?)`,
@@ -221,6 +222,12 @@ export class CassandraIdentityStore implements IdentityStore {
   async *scanCustomers(pageSize = DEFAULT_PAGE): AsyncIterable<StoredCustomer[]> {
     for await (const rows of this.pages(this.statements.scanCustomers, pageSize)) {
       yield rows.map((row) => decodeCustomer(parse(row.get('record')))).filter((record): record is StoredCustomer => record !== undefined);
+    }
+  }
+
+  async *scanMerges(pageSize = DEFAULT_PAGE): AsyncIterable<MergeRecord[]> {
+    for await (const rows of this.pages(this.statements.scanMerges, pageSize)) {
+      yield rows.map((row) => decodeMerge(parse(row.get('record')))).filter((record): record is MergeRecord => record !== undefined);
     }
   }
 

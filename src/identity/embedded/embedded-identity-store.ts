@@ -192,6 +192,19 @@ export class EmbeddedIdentityStore implements IdentityStore {
     if (page.length > 0) yield page;
   }
 
+  async *scanMerges(pageSize = DEFAULT_PAGE): AsyncIterable<MergeRecord[]> {
+    let page: MergeRecord[] = [];
+    for (const { value } of this.mergeRecords.getRange({})) {
+      const record = decodeMerge(value);
+      if (record) page.push(record);
+      if (page.length >= pageSize) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length > 0) yield page;
+  }
+
   /**
    * Writes every customer record to `file` as JSON lines, byte for byte as stored (the fields of
    * StoredCustomer, identities included), and returns how many. For a batch stitch, which reads the

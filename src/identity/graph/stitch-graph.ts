@@ -25,6 +25,8 @@ export interface StitchGraph {
   order?: Int32Array;
   /** node → separation tokens (2·separation + side) of un-merges it takes part in. */
   separations: ReadonlyMap<number, readonly number[]>;
+  /** Links the stream made that no record of the lake shows yet (a[i] with b[i]), applied first, in this order. */
+  pendingLinks?: { a: Int32Array; b: Int32Array };
 }
 
 export interface StitchedComponents {
@@ -38,11 +40,14 @@ export interface StitchedComponents {
   previousJoins: Int32Array;
   /** Store-only identifiers a cap or separation kept from their customer (see storeOnlyLinks): a customer of their own now. */
   storeOnlyRefused: number;
+  /** Pending stream links a cap or separation refused. */
+  pendingRefused: number;
 }
 
 /**
- * Links the identifiers only the store knows to their customers (storeOnlyLinks), then applies every
- * link of the lake in order, all with the rules of ConstrainedUnionFind. While linking, it notes each
+ * Applies what the store knows and the lake does not show yet (the stream's pending links, then
+ * the links of identifiers only the store knows: storeOnlyLinks), then every link of the lake in
+ * order, all with the rules of ConstrainedUnionFind. While linking, it notes each
  * link that joins identifiers of two different previous customers (each component remembers its
  * oldest previous customer), which is where a merge of existing customers comes from.
  */
@@ -60,12 +65,16 @@ export function stitchGraph(graph: StitchGraph): StitchedComponents {
     if (a >= 0 && b >= 0 && a !== b) previousJoins.push(edge, Math.min(a, b), Math.max(a, b));
     oldestPrevious[kept] = a < 0 ? b : b < 0 ? a : Math.min(a, b);
   };
+  const refusedOf = (a: number, b: number) => {
+    const outcome = unionFind.linkStored(a, b, onJoin);
+    return outcome === LinkOutcome.LINKED || outcome === LinkOutcome.ALREADY_LINKED ? 0 : 1;
+  };
+  let pendingRefused = 0;
+  const pending = graph.pendingLinks;
+  if (pending) for (let index = 0; index < pending.a.length; index++) pendingRefused += refusedOf(pending.a[index], pending.b[index]);
   const stored = storeOnlyLinks(graph);
   let storeOnlyRefused = 0;
-  for (let index = 0; index < stored.length; index += 2) {
-    const outcome = unionFind.linkStored(stored[index], stored[index + 1], onJoin);
-    if (outcome !== LinkOutcome.LINKED && outcome !== LinkOutcome.ALREADY_LINKED) storeOnlyRefused++;
-  }
+  for (let index = 0; index < stored.length; index += 2) storeOnlyRefused += refusedOf(stored[index], stored[index + 1]);
   const order = graph.order;
   for (let step = 0; step < graph.edgeCount; step++) {
     edge = order ? order[step] : step;
@@ -85,5 +94,6 @@ export function stitchGraph(graph: StitchGraph): StitchedComponents {
     refusedTypes: Int16Array.from(refusedTypes),
     previousJoins: previousJoins.toArray(),
     storeOnlyRefused,
+    pendingRefused,
   };
 }

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadPreviousSql } from '../../../src/identity/batch/graph-tables.sql';
 import { exportAssignments, exportCustomers } from '../../../src/identity/batch/previous-state';
 import { EmbeddedIdentityStore } from '../../../src/identity/embedded/embedded-identity-store';
-import type { IdentityStore, StoredCustomer } from '../../../src/identity/identity-store.port';
+import type { IdentityStore, MergeRecord, StoredCustomer } from '../../../src/identity/identity-store.port';
 import { DuckDbLakeEngine } from '../../../src/lake/duckdb/duckdb-lake-engine';
 
 const T0 = 1_790_000_000_000;
@@ -27,6 +27,7 @@ function throughThePort(store: IdentityStore): IdentityStore {
     apply: (changes) => store.apply(changes),
     scanAssignments: (pageSize) => store.scanAssignments(pageSize),
     scanCustomers: (pageSize) => store.scanCustomers(pageSize),
+    scanMerges: (pageSize) => store.scanMerges(pageSize),
     close: () => Promise.resolve(),
   };
 }
@@ -60,10 +61,10 @@ describe("a batch stitch's export of the identity store's customers", () => {
   async function loaded(schema: string, from: IdentityStore): Promise<{ count: number; bytes: number }> {
     const out = path.join(dir, schema);
     mkdirSync(out);
-    const { customers: file, separations, customerCount } = await exportCustomers(from, out);
+    const { customers: file, separations, streamLinks, customerCount } = await exportCustomers(from, out);
     const { assignments } = await exportAssignments(from, out);
     await engine.execute(`CREATE SCHEMA ${schema}`);
-    for (const sql of loadPreviousSql(schema, { assignments, customers: file, separations })) await engine.execute(sql);
+    for (const sql of loadPreviousSql(schema, { assignments, customers: file, separations, streamLinks })) await engine.execute(sql);
     return { count: customerCount, bytes: statSync(file).size };
   }
 
@@ -94,5 +95,27 @@ describe("a batch stitch's export of the identity store's customers", () => {
     assert.equal(lines.pop(), '');
     const byId = new Map(lines.map((line) => [(JSON.parse(line) as StoredCustomer).customerId, line]));
     for (const each of customers) assert.equal(byId.get(each.customerId), JSON.stringify(each), each.customerId);
+  });
+
+  it("gives the lake engine the link of each merge the stream made that is still in force, and no other's", async () => {
+    const link = (value: string): MergeRecord['cause'] => ({ source: 'clickstream', recordId: `m-${value}`, time: T0, link: [{ type: 'user_id', value }, { type: 'anonymous_id', value: `anon-${value}` }] });
+    const merge = (mergeId: string, extra: Partial<MergeRecord>): MergeRecord => ({ mergeId, into: 'c_plain', from: `c_${mergeId}`, at: T0, via: 'stream', cause: link(mergeId), identifiers: [], undoneAt: null, ...extra });
+    await store.apply({
+      assign: [],
+      unassign: [],
+      customers: [],
+      removeCustomers: [],
+      merges: [merge('streamed', {}), merge('undone', { undoneAt: T0 + 1 }), merge('batched', { via: 'batch' }), merge('by-hand', { via: 'manual' }), merge('causeless', { cause: null })],
+      separations: [],
+    });
+    for (const [schema, from] of [['links_copied', store], ['links_written', throughThePort(store)]] as const) {
+      await loaded(schema, from);
+      const rows = await engine.query(`SELECT source, record_id, merged_at, a_type, a_value, b_type, b_value FROM ${schema}.stream_links`);
+      assert.deepEqual(
+        rows.map((row) => ({ ...row, merged_at: Number(row.merged_at) })),
+        [{ source: 'clickstream', record_id: 'm-streamed', merged_at: T0, a_type: 'user_id', a_value: 'streamed', b_type: 'anonymous_id', b_value: 'anon-streamed' }],
+        schema,
+      );
+    }
   });
 });

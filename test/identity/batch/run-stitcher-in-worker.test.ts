@@ -29,17 +29,19 @@ function randomGraph(seed: number, nodeCount: number, edgeCount: number): Stitch
     },
     edges: { a, b, firstTime: Float64Array.from({ length: edgeCount }, () => int(1000)), firstPlace: Float64Array.from({ length: edgeCount }, () => int(64)) },
     separations: { nodes: new Int32Array(0), tokens: new Int32Array(0) },
+    pendingLinks: { a: Int32Array.from({ length: 20 }, () => int(nodeCount)), b: Int32Array.from({ length: 20 }, () => int(nodeCount)) },
     previousCustomers,
   };
 }
 
 /** A copy with arrays of its own: the worker takes the originals' buffers. */
 function copyOf(input: StitcherInput): StitcherInput {
-  const { nodes, edges, separations } = input;
+  const { nodes, edges, separations, pendingLinks } = input;
   return {
     nodes: { typeCode: nodes.typeCode.slice(), inLake: nodes.inLake.slice(), previousOf: nodes.previousOf.slice() },
     edges: { a: edges.a.slice(), b: edges.b.slice(), firstTime: edges.firstTime.slice(), firstPlace: edges.firstPlace.slice() },
     separations: { nodes: separations.nodes.slice(), tokens: separations.tokens.slice() },
+    pendingLinks: { a: pendingLinks.a.slice(), b: pendingLinks.b.slice() },
     previousCustomers: input.previousCustomers,
   };
 }

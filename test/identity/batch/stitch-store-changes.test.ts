@@ -100,22 +100,82 @@ describe('a new customer whose first ids are taken', () => {
   it('draws the next attempt until one is free, as the stream does: never the id of a customer merged away', async () => {
     const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' }, { at: '2026-03-01T10:00:00Z', userId: 'u1', anonymousId: 'a2' });
     await withStoreAndLake(lake, async (store) => {
-      const stitcher = new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 1_500 });
-      const identify = (at: string) => stitcher.stitch([{ source: 'clickstream', recordId: `id-${at}`, time: Date.parse(at), identifiers: [{ type: 'user_id', value: 'u1' }, { type: 'anonymous_id', value: 'a1' }] }]);
-      await lake.stitch({ store, now: () => 1_000 });
-      // The stream merges u1's customer into d1's (c_d1#0); a batch on a lake without that identify
-      // splits them again, u1 keeping c_d1#0 and d1 drawing c_d1#1; the stream merges c_d1#0 into
-      // c_d1#1; the next such batch leaves d1 attempts 0 and 1 taken, by a merged-away customer and
-      // by u1's.
-      await identify('2026-03-02T08:00:00Z');
-      await lake.stitch({ store, now: () => 2_000 });
-      await identify('2026-03-02T09:00:00Z');
-      const third = await lake.stitch({ store, now: () => 3_000 });
       const attempt = (n: number) => customerIdFor({ type: 'device_id', value: 'd1' }, DEFAULT_RULES.idSalt, n);
-      assert.equal(third.map.customerOf.get(key('user_id', 'u1')), attempt(1));
-      assert.equal(third.map.customerOf.get(key('device_id', 'd1')), attempt(2), 'attempts 0 and 1 are taken');
-      const stored = await store.customers([...new Set(third.map.customerOf.values())]);
-      for (const [customerId, customer] of stored) assert.equal(customer.mergedInto, null, `${customerId} in the map is live in the store`);
+      // The store as earlier runs can leave it: d1's first id went to a customer merged away since
+      // (an un-merge gave d1 back, say), its second to the customer u1 belongs to now.
+      const d1 = { type: 'device_id', value: 'd1' };
+      const u1 = { type: 'user_id', value: 'u1' };
+      const stored = (customerId: string, identities: Array<{ type: string; value: string }>, mergedInto: string | null) =>
+        ({ customerId, identities, seed: d1, firstSeen: Date.parse('2026-03-01T09:00:00Z'), mergedInto, mergedFrom: [], updatedAt: 500 });
+      await store.apply({
+        assign: [{ identifier: u1, customerId: attempt(1) }],
+        unassign: [],
+        customers: [stored(attempt(0), [], attempt(1)), stored(attempt(1), [u1], null)],
+        removeCustomers: [],
+        merges: [],
+        separations: [],
+      });
+      const stitched = await lake.stitch({ store, now: () => 1_000 });
+      assert.equal(stitched.map.customerOf.get(key('user_id', 'u1')), attempt(1));
+      assert.equal(stitched.map.customerOf.get(key('device_id', 'd1')), attempt(2), 'attempts 0 and 1 are taken');
+      const customers = await store.customers([...new Set(stitched.map.customerOf.values())]);
+      for (const [customerId, customer] of customers) assert.equal(customer.mergedInto, null, `${customerId} in the map is live in the store`);
+    });
+  });
+});
+
+describe('a merge the stream made on a record the lake does not have yet', () => {
+  const identifyU1 = { at: '2026-03-02T08:00:00Z', type: 'identify' as const, userId: 'u1', anonymousId: 'a1', messageId: 'identify-u1-a1' };
+  const streamed = (store: EmbeddedIdentityStore) =>
+    new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 1_500 }).stitch([
+      { source: 'clickstream', recordId: identifyU1.messageId, time: Date.parse(identifyU1.at), identifiers: [{ type: 'user_id', value: 'u1' }, { type: 'anonymous_id', value: 'a1' }] },
+    ]);
+
+  it('is kept by the batch until the lake has the record, and can still be undone', async () => {
+    const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' }, { at: '2026-03-01T10:00:00Z', userId: 'u1', anonymousId: 'a2' });
+    await withStoreAndLake(lake, async (store) => {
+      const first = await lake.stitch({ store, now: () => 1_000 });
+      const d1 = first.map.customerOf.get(key('device_id', 'd1'));
+      const u1 = first.map.customerOf.get(key('user_id', 'u1'));
+      assert.notEqual(d1, u1);
+      const [outcome] = await streamed(store);
+      assert.deepEqual(outcome?.merges.map((merge) => [merge.from, merge.into]), [[u1, d1]], 'the stream merged the younger customer into the older');
+
+      const second = await lake.stitch({ store, now: () => 2_000 });
+      for (const [type, value] of [['user_id', 'u1'], ['anonymous_id', 'a2'], ['anonymous_id', 'a1'], ['device_id', 'd1']]) {
+        assert.equal(second.map.customerOf.get(key(type ?? '', value ?? '')), d1, `${type}:${value} stays with the merged customer`);
+      }
+      assert.equal(second.summary.newCustomers, 0);
+      assert.equal(second.summary.store?.assigned ?? 0, 0, 'the store is left as the stream left it');
+
+      // The lake catches up: the same record, now with its own link, changes nothing.
+      lake.events(identifyU1);
+      const third = await lake.stitch({ store, now: () => 3_000 });
+      assert.deepEqual(third.map.customerOf, second.map.customerOf);
+
+      // The merge stays the stream's own, which an operator can undo.
+      const undone = await new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 3_500 }).unmerge(outcome?.merges[0]?.mergeId ?? '');
+      assert.deepEqual([undone.restoredCustomerId, undone.survivorId, undone.restored], [u1, d1, 2]);
+    });
+  });
+
+  it('gives way to the lake once the lake has the record: the record then links at its own time', async () => {
+    // Account u0 used a1 an hour before u1's identify, on a record the stream never saw (an order's
+    // API call, say). Without the identify in the lake, the stream's merge holds against it; with it,
+    // the lake links in time order, u0 first, and refuses the identify (one account per customer).
+    const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' }, { at: '2026-03-01T10:00:00Z', userId: 'u1', anonymousId: 'a2' });
+    await withStoreAndLake(lake, async (store) => {
+      await lake.stitch({ store, now: () => 1_000 });
+      await streamed(store);
+      lake.events({ at: '2026-03-02T07:00:00Z', userId: 'u0', anonymousId: 'a1' });
+      const pending = await lake.stitch({ store, now: () => 2_000 });
+      assert.equal(pending.map.customerOf.get(key('anonymous_id', 'a1')), pending.map.customerOf.get(key('user_id', 'u1')));
+      assert.notEqual(pending.map.customerOf.get(key('user_id', 'u0')), pending.map.customerOf.get(key('user_id', 'u1')));
+
+      lake.events(identifyU1);
+      const caughtUp = await lake.stitch({ store, now: () => 3_000 });
+      assert.equal(caughtUp.map.customerOf.get(key('anonymous_id', 'a1')), caughtUp.map.customerOf.get(key('user_id', 'u0')), 'u0 used a1 first');
+      assert.notEqual(caughtUp.map.customerOf.get(key('user_id', 'u0')), caughtUp.map.customerOf.get(key('user_id', 'u1')));
     });
   });
 });

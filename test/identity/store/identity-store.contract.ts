@@ -237,6 +237,19 @@ export function describeIdentityStoreContract(name: string, open: () => Promise<
       assert.deepEqual(scannedCustomers, customers);
     });
 
+    it('scans every merge in pages, undone ones and every way of merging included', async () => {
+      const merges: MergeRecord[] = [
+        merge('s1', 'k1', T0),
+        merge('s2', 'k1', T0 + 1, { via: 'batch', cause: null }),
+        merge('s3', 'k2', T0 + 2, { via: 'manual', undoneAt: T0 + 3 }),
+        merge('s4', 'k2', T0 + 4),
+        merge('s5', 'k3', T0 + 5),
+      ];
+      await store.apply(changes({ merges }));
+      const scanned = (await collect(store.scanMerges(2), 2)).filter((m) => mine(m.mergeId)).sort((a, b) => a.mergeId.localeCompare(b.mergeId));
+      assert.deepEqual(scanned, [...merges].sort((a, b) => a.mergeId.localeCompare(b.mergeId)));
+    });
+
     it('is seen by a second store instance on the same location', async () => {
       const a1 = id('anonymous_id', 'a1');
       await store.apply(changes({ assign: [{ identifier: a1, customerId: cid('a') }], customers: [customer('a', [a1])], merges: [merge('b', 'a', T0)] }));

@@ -17,6 +17,8 @@ export interface FixtureEvent {
   deviceId?: string;
   previousId?: string;
   traits?: { email?: string; phone?: string };
+  /** The SDK's id of the event; a fresh one by default. The stream names a record by it too. */
+  messageId?: string;
 }
 
 /** An API log line with identifiers where services put them: device and user in headers, phone and email in the body. */
@@ -43,7 +45,7 @@ export function fixtureEventLine(event: FixtureEvent): string {
   return JSON.stringify({
     type: event.type ?? 'track',
     ...(event.type === undefined || event.type === 'track' ? { event: 'Product Viewed' } : {}),
-    messageId: `m-${++messages}`,
+    messageId: event.messageId ?? `m-${++messages}`,
     ...(event.userId === undefined ? {} : { userId: event.userId }),
     anonymousId: event.anonymousId,
     ...(event.previousId === undefined ? {} : { previousId: event.previousId }),
