@@ -37,6 +37,11 @@ export interface MergeRecord {
   cause: MergeCause | null;
   /** The identifiers `from` held when it was merged: what an un-merge gives back. */
   identifiers: Identifier[];
+  /**
+   * The identifiers `into` held just before: what an un-merge keeps apart from `identifiers`.
+   * Absent on merges recorded before it was kept; an un-merge then keeps everything the survivor holds apart.
+   */
+  intoIdentifiers?: Identifier[];
   /** Epoch ms of the un-merge that reversed it, if any. */
   undoneAt: number | null;
 }

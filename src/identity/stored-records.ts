@@ -43,9 +43,11 @@ export function decodeMerge(value: unknown): MergeRecord | undefined {
   if (value.via !== 'batch' && value.via !== 'stream' && value.via !== 'manual') return undefined;
   const cause = decodeCause(value.cause);
   const identifiers = decodeIdentifiers(value.identifiers);
+  const intoIdentifiers = value.intoIdentifiers === undefined ? undefined : decodeIdentifiers(value.intoIdentifiers);
   const undoneAt = value.undoneAt === null || isNumber(value.undoneAt) ? value.undoneAt : undefined;
-  if (cause === undefined || !identifiers || undoneAt === undefined) return undefined;
-  return { mergeId: value.mergeId, into: value.into, from: value.from, at: value.at, via: value.via, cause, identifiers, undoneAt };
+  if (cause === undefined || !identifiers || undoneAt === undefined || (value.intoIdentifiers !== undefined && !intoIdentifiers)) return undefined;
+  const merge: MergeRecord = { mergeId: value.mergeId, into: value.into, from: value.from, at: value.at, via: value.via, cause, identifiers, undoneAt };
+  return intoIdentifiers ? { ...merge, intoIdentifiers } : merge;
 }
 
 export function decodeSeparation(value: unknown): Separation | undefined {

@@ -117,13 +117,13 @@ export class OutputTables {
       ) TO ${sqlString(file)} (FORMAT json)`;
   }
 
-  /** Merges of previous customers, with the record and link that caused each and what the merged one held. */
+  /** Merges of previous customers, with the record and link that caused each, what the merged one held and what the survivor held before. */
   mergesSql(file: string): string {
     const t = (name: string) => this.t(name);
     // The merged customers are few; restrict to them before gathering what they held.
     return `COPY (
         WITH merged AS (
-          SELECT m.edge, m.from_index, f.customer_id AS from_id, i.customer_id AS into_id FROM ${t('merges')} AS m
+          SELECT m.edge, m.from_index, m.into_index, f.customer_id AS from_id, i.customer_id AS into_id FROM ${t('merges')} AS m
           JOIN ${t('previous_numbered')} AS f ON f.previous_index = m.from_index
           JOIN ${t('previous_numbered')} AS i ON i.previous_index = m.into_index
         ), held AS (
@@ -133,6 +133,13 @@ export class OutputTables {
             FROM ${t('nodes')} AS n JOIN merged ON merged.from_index = n.previous_index
             UNION ALL
             SELECT d.customer_id, d.id_type, d.id_value FROM ${t('previous_dropped')} AS d SEMI JOIN merged ON merged.from_id = d.customer_id
+          )
+          GROUP BY 1
+        ), held_before AS (
+          SELECT into_index, list({'type': id_type, 'value': id_value} ORDER BY id_type, id_value) AS identifiers
+          FROM (
+            SELECT n.previous_index AS into_index, ${this.tables.typeNameSql('n.type_code')} AS id_type, n.id_value
+            FROM ${t('nodes')} AS n SEMI JOIN merged ON merged.into_index = n.previous_index
           )
           GROUP BY 1
         ), node_values AS (
@@ -146,10 +153,11 @@ export class OutputTables {
         SELECT m.from_id, m.into_id,
           ${sourceNameSql('e.source')} AS source, e.record_id, e.first_seen AS time,
           ${this.tables.typeNameSql('e.lo_type')} AS a_type, e.lo_value AS a_value, ${this.tables.typeNameSql('e.hi_type')} AS b_type, e.hi_value AS b_value,
-          h.identifiers
+          h.identifiers, b.identifiers AS into_identifiers
         FROM merged AS m
         LEFT JOIN causes AS e ON e.edge = m.edge
         LEFT JOIN held AS h ON h.customer_id = m.from_id
+        LEFT JOIN held_before AS b ON b.into_index = m.into_index
         ORDER BY m.from_id
       ) TO ${sqlString(file)} (FORMAT json)`;
   }

@@ -60,6 +60,7 @@ function mergeRecord(row: Row, at: number): MergeRecord {
         }
       : null,
     identifiers: decodeIdentifiers(row.identifiers ?? []) ?? [],
+    intoIdentifiers: decodeIdentifiers(row.into_identifiers ?? []) ?? [],
     undoneAt: null,
   };
 }

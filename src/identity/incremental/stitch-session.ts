@@ -302,7 +302,8 @@ export class StitchSession {
       return current === null || absorbedIds.has(current) || this.customerOf(identifier) === absorbed;
     });
     for (const identifier of moved) this.assignment.set(identifierKey(identifier), survivor.record.customerId);
-    survivor.record.identities = this.sorted([...survivor.record.identities, ...moved]);
+    const held = survivor.record.identities;
+    survivor.record.identities = this.sorted([...held, ...moved]);
     survivor.record.mergedFrom = [...new Set([...survivor.record.mergedFrom, absorbed.record.customerId, ...absorbed.record.mergedFrom])].sort(compareText);
     absorbed.record.identities = [];
     absorbed.record.mergedInto = survivor.record.customerId;
@@ -316,6 +317,7 @@ export class StitchSession {
       via: this.options.via,
       cause: { source: record.source, recordId: record.recordId, time: Number.isFinite(record.time) ? record.time : null, link },
       identifiers: moved,
+      intoIdentifiers: held,
       undoneAt: null,
     };
     this.merges.push(merge);

@@ -53,6 +53,11 @@ export async function planUnmerge(store: IdentityStore, rules: CompiledRules, me
   const leaving = new Set([from.customerId, ...from.mergedFrom]);
   const updatedAt = (customer: StoredCustomer) => Math.max(now, customer.updatedAt + 1);
   const remaining: Identifier[] = survivor.identities.filter((identifier) => !restoredKeys.has(identifierKey(identifier)));
+  // The other side is what the survivor held before the merge and holds still. What joined it since
+  // may have come through the merged customer's identifiers: it stays for now, but is not kept apart
+  // for good (the next stitch places it). A merge recorded without it keeps everything remaining apart.
+  const heldBefore = merge.intoIdentifiers === undefined ? undefined : new Set(merge.intoIdentifiers.map(identifierKey));
+  const keptApart = heldBefore ? remaining.filter((identifier) => heldBefore.has(identifierKey(identifier))) : remaining;
 
   const customers: StoredCustomer[] = [{ ...from, identities: [...restored].sort((a, b) => rules.compare(a, b)), mergedInto: null, updatedAt: updatedAt(from) }];
   for (const customer of chain) {
@@ -69,7 +74,7 @@ export async function planUnmerge(store: IdentityStore, rules: CompiledRules, me
     assign: restored.map((identifier) => ({ identifier, customerId: from.customerId })),
     customers,
     merges: [{ ...merge, undoneAt: now }],
-    separations: [{ separationId, mergeId, at: now, sides: [restored, remaining] }],
+    separations: [{ separationId, mergeId, at: now, sides: [restored, keptApart] }],
     expected: restored.map((identifier) => ({ identifier, customerId: survivor.customerId })),
     expectedCustomers: [from, ...chain].map((customer) => ({ customerId: customer.customerId, updatedAt: customer.updatedAt })),
   };

@@ -118,12 +118,16 @@ describe('customer ids across runs', () => {
       for (const end of merge.cause.link) assert.equal(map.customerOf.get(identifierKey(end)), into, `${end.type} ${end.value} of ${JSON.stringify(merge.cause)}`);
       assert.notEqual(identifierKey(merge.cause.link[0]), identifierKey(merge.cause.link[1]));
       // What an un-merge gives back: exactly what the absorbed customer held, by type then value.
-      const held = [...firstMap.customerOf]
-        .filter(([, customer]) => customer === from)
-        .map(([key]) => parseIdentifierKey(key))
-        .sort((a, b) => (a.type !== b.type ? (a.type < b.type ? -1 : 1) : a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+      const heldBy = (customerId: string) =>
+        [...firstMap.customerOf]
+          .filter(([, customer]) => customer === customerId)
+          .map(([key]) => parseIdentifierKey(key))
+          .sort((a, b) => (a.type !== b.type ? (a.type < b.type ? -1 : 1) : a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+      const held = heldBy(from);
       assert.ok(held.length > 0);
       assert.deepEqual(merge.identifiers, held, `what ${from} held`);
+      // And what it keeps apart from that: what the survivor held before.
+      assert.deepEqual(merge.intoIdentifiers, heldBy(into), `what ${into} held`);
     }
 
     // The store answers lookups as the map does.

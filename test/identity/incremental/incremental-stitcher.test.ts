@@ -74,6 +74,7 @@ describe('incremental stitching: one record at a time', () => {
       via: 'stream',
       cause: { source: 'clickstream', recordId: identify.recordId, time: T0 + 10 * MINUTE, link: [user('u1'), anon('a1')] },
       identifiers: [device('d1'), anon('a1')],
+      intoIdentifiers: [user('u1')],
       undoneAt: null,
     });
     for (const identifier of [user('u1'), anon('a1'), device('d1')]) assert.equal(await customerOf(identifier), account);
@@ -194,6 +195,22 @@ describe('incremental stitching: one record at a time', () => {
 
       await assert.rejects(stitcher.unmerge(mergeId), (error: unknown) => error instanceof DomainError && error.code === 'CONFLICT');
       await assert.rejects(stitcher.unmerge('m_nope'), (error: unknown) => error instanceof DomainError && error.code === 'NOT_FOUND');
+    });
+
+    it('keeps apart only what the survivor held before the merge: what joined it since, through the merged side, is not held apart', async () => {
+      await stitchOne(record(0, user('u7'), email('u7@example.com')));
+      await stitchOne(record(1, anon('a7'), device('d7')));
+      const { merges } = await stitchOne(record(2, user('u7'), anon('a7')));
+      const [account, anonymous] = [customerIdFor(user('u7'), salt), customerIdFor(device('d7'), salt)];
+      assert.deepEqual(merges.map((merge) => [merge.from, merge.into, merge.intoIdentifiers]), [[anonymous, account, [user('u7'), email('u7@example.com')]]]);
+      // After the wrong merge, a new tab on the merged side's device joins the account's customer.
+      await stitchOne(record(3, device('d7'), anon('tab')));
+      assert.equal(await customerOf(anon('tab')), account);
+
+      const undone = await stitcher.unmerge(merges[0]!.mergeId);
+      const [separation] = await store.separations();
+      assert.deepEqual(separation?.sides, [[device('d7'), anon('a7')], [user('u7'), email('u7@example.com')]], 'the tab is on neither side');
+      assert.equal(await customerOf(anon('tab')), undone.survivorId, 'it stays where it is until a stitch places it');
     });
 
     it('keeps the two apart when a customer new in the same batch absorbs one side (a late event)', async () => {
