@@ -78,10 +78,15 @@ describe('crash recovery (real Kafka and Cassandra)', async () => {
       rmSync(home, { recursive: true, force: true });
     });
 
+    /** The consumers' warnings and errors, for a failure's message: the last 4 KiB. */
+    let consumerLog = '';
+    const withConsumerLog = (message: string) => () => `${message}; the consumer logged: ${consumerLog.trim() === '' ? '(nothing)' : consumerLog}`;
+
     function startConsumer(): ChildProcess {
       const script = path.join(__dirname, 'support', 'consume-child.js');
       const started = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
       started.stderr?.on('data', (chunk: Buffer) => {
+        consumerLog = (consumerLog + chunk.toString('utf8')).slice(-4096);
         if (process.env.C360_TEST_VERBOSE) process.stderr.write(chunk);
       });
       return started;
@@ -114,13 +119,13 @@ describe('crash recovery (real Kafka and Cassandra)', async () => {
         await eventually(async () => {
           const { lag: remaining } = await lag(probe);
           return remaining > 0 && remaining < firstHalf.length * 0.8;
-        }, () => 'the consumer made no progress', 90_000);
+        }, withConsumerLog('the consumer made no progress'), 90_000);
         child.kill('SIGKILL');
         await new Promise((resolve) => child?.once('exit', resolve));
 
         await send(secondHalf);
         child = startConsumer();
-        await eventually(async () => (await lag(probe)).lag === 0, () => 'the restarted consumer did not catch up', 120_000);
+        await eventually(async () => (await lag(probe)).lag === 0, withConsumerLog('the restarted consumer did not catch up'), 120_000);
 
         // Graceful shutdown: SIGTERM lets it finish, commit and leave; it exits 0.
         const exited = new Promise<number | null>((resolve) => child?.once('exit', resolve));

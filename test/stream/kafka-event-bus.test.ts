@@ -70,7 +70,7 @@ describe('kafka event bus', async () => {
   );
 
   describe('kafka event bus beyond the contract (real broker)', service, () => {
-    it('heartbeats through a batch longer than the session timeout, then commits it', { timeout: 30_000 }, async () => {
+    it('heartbeats through a batch longer than the session timeout, says so, then commits it', { timeout: 30_000 }, async () => {
       const bus = await KafkaEventBus.connect(kafkaConfig, TEST_OPTIONS);
       const topic = `${run}-long`;
       try {
@@ -85,6 +85,8 @@ describe('kafka event bus', async () => {
         await waitUntil(() => got.values().includes('marker'), () => `received ${got.values().join(',')}`);
         await got.subscription.stop();
         assert.deepEqual(got.values(), ['m-0', 'm-1', 'm-2', 'marker'], 'the slow batch was redelivered: its commit failed');
+        const slow = logged.filter((line) => line.startsWith('warn kafka consumer: a batch is still being handled') && line.includes(`"topic":"${topic}"`));
+        assert.equal(slow.length, 1, `one warning for one session timeout spent in the handler: ${JSON.stringify(logged)}`);
       } finally {
         await bus.close();
         await deleteByPrefix(topic);

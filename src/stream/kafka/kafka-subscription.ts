@@ -80,7 +80,7 @@ async function handleBatch(payload: EachBatchPayload, context: BatchContext): Pr
   const slot = `${partition}/${topic}`;
   const messages = batch.messages.map((message) => fromKafkaMessage(topic, partition, message));
   try {
-    await whileHeartbeating(payload, context.settings.heartbeatInterval, () => context.handler(messages));
+    await whileHeartbeating(payload, context.settings.heartbeatInterval, () => whileWatched(context, { topic, partition, messages: messages.length }, () => context.handler(messages)));
   } catch (error) {
     const attempt = (context.failures.get(slot) ?? 0) + 1;
     context.failures.set(slot, attempt);
@@ -95,6 +95,23 @@ async function handleBatch(payload: EachBatchPayload, context: BatchContext): Pr
   await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(last) + 1n).toString() }] }] });
   // Only after the commit: if it throws (a rebalance), the fetch position stays and the batch comes again.
   payload.resolveOffset(last);
+}
+
+/**
+ * Says so, at warn level, each time a batch has been in the handler for another session timeout: a
+ * consumer that commits nothing for minutes otherwise looks idle in its logs, and whether it is
+ * stuck in a handler or never handed a batch is the first thing to know.
+ */
+async function whileWatched<T>(context: BatchContext, batch: { topic: string; partition: number; messages: number }, work: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  const timer = setInterval(() => {
+    context.settings.logger.warn('kafka consumer: a batch is still being handled', { group: context.group, ...batch, elapsedMs: Date.now() - started });
+  }, context.settings.sessionTimeout);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /** Keeps the group membership alive while `work` runs longer than the session timeout would allow. */
