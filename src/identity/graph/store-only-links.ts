@@ -15,17 +15,20 @@ import type { StitchGraph } from './stitch-graph';
 export function storeOnlyLinks(graph: Pick<StitchGraph, 'nodeCount' | 'typeOf' | 'inLake' | 'previousOf' | 'previousCount'>): Int32Array {
   const { nodeCount, typeOf, inLake, previousOf } = graph;
   const anchor = new Int32Array(graph.previousCount).fill(-1);
-  const storeOnly: number[] = [];
+  // Store-only nodes counted by type, then placed by type in node order (a counting sort: a daily
+  // run on a lake that keeps fewer days than the store can have millions of them).
+  const perType = new Int32Array(257);
   for (let node = 0; node < nodeCount; node++) {
     const previous = previousOf[node];
     if (previous < 0) continue;
-    if (inLake[node] === 0) storeOnly.push(node);
+    if (inLake[node] === 0) perType[typeOf[node] + 1]++;
     const current = anchor[previous];
     // Nodes ascend, so on a tie the earlier one stays.
     if (current < 0 || inLake[node] > inLake[current] || (inLake[node] === inLake[current] && typeOf[node] < typeOf[current])) anchor[previous] = node;
   }
-  // A stable sort: within a type, nodes stay in seed order.
-  storeOnly.sort((x, y) => typeOf[x] - typeOf[y] || x - y);
+  for (let type = 0; type < 256; type++) perType[type + 1] += perType[type];
+  const storeOnly = new Int32Array(perType[256]);
+  for (let node = 0; node < nodeCount; node++) if (previousOf[node] >= 0 && inLake[node] === 0) storeOnly[perType[typeOf[node]]++] = node;
   const pairs = new Int32Array(2 * storeOnly.length);
   let length = 0;
   for (const node of storeOnly) {
