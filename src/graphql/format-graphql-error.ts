@@ -2,6 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { DomainError, type ErrorCode } from '../shared/domain-error';
 import type { Logger } from '../shared/logger.port';
+import { withoutInputValues } from './without-input-values';
 
 type FormattedError = { message: string; locations?: GraphQLError['locations']; path?: GraphQLError['path']; extensions: Record<string, unknown> };
 
@@ -16,8 +17,8 @@ export function formatGraphqlError(error: GraphQLError, requestId: string, logge
   const base = { locations: error.locations, path: error.path };
   const original = error.originalError;
   if (!original) {
-    // Parse and validation errors from graphql-js describe the query, not the data.
-    return { ...base, message: error.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
+    // Parse and validation errors from graphql-js describe the query; the values in it are left out.
+    return { ...base, message: withoutInputValues(error.message), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
   }
   if (original instanceof DomainError) {
     return { ...base, message: original.message, extensions: { code: original.code, ...original.details } };
@@ -28,7 +29,7 @@ export function formatGraphqlError(error: GraphQLError, requestId: string, logge
   }
   if (original instanceof GraphQLError && !original.originalError) {
     // Argument coercion errors (a string for an Int) arrive wrapped once more.
-    return { ...base, message: original.message, extensions: { code: 'BAD_USER_INPUT' } };
+    return { ...base, message: withoutInputValues(original.message), extensions: { code: 'BAD_USER_INPUT' } };
   }
   logger.error('unexpected error in a resolver', { requestId, path: error.path?.join('.'), error: original.name, detail: original.message.slice(0, 300) });
   return { ...base, message: `Internal error (reference ${requestId})`, extensions: { code: 'INTERNAL_SERVER_ERROR', reference: requestId } };

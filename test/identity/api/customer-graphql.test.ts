@@ -205,6 +205,25 @@ describe('GraphQL customer profiles (identity)', () => {
     }
   });
 
+  it("answers values of the wrong type without echoing them, saying what is wrong and where", async () => {
+    const secret = '9876543210';
+    const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+      [`{ customer(identifier: { type: "phone", value: ${secret} }) { customerId } }`, {}, /^String cannot represent a non string value\.$/],
+      ['query ($v: String!) { customer(identifier: { type: "phone", value: $v }) { customerId } }', { v: Number(secret) }, /^Variable "\$v" got an invalid value; String cannot represent a non string value\.$/],
+      ['query ($i: IdentifierInput!) { customer(identifier: $i) { customerId } }', { i: { type: 'phone', value: Number(secret) } }, /^Variable "\$i" got an invalid value at "i\.value"; String cannot represent a non string value\.$/],
+      ['query ($i: IdentifierInput!) { customer(identifier: $i) { customerId } }', { i: { type: 'phone', value: 'x', extra: `${secret}@example.com` } }, /^Variable "\$i" got an invalid value; Field "extra" is not defined by type IdentifierInput\.$/],
+      ['query ($ids: [ID!]!) { customers(ids: $ids) { customerId } }', { ids: [{ phone: secret }] }, /^Variable "\$ids" got an invalid value at "ids\[0\]"; ID cannot represent value\.$/],
+      [`{ customers(ids: [{ phone: "${secret}" }]) { customerId } }`, {}, /^ID cannot represent a non-string and non-integer value\.$/],
+    ];
+    for (const [query, variables, message] of cases) {
+      const body = await graphql(query, SUPPORT_KEY, variables);
+      const error = body.errors?.[0];
+      assert.ok(error?.extensions?.code, query);
+      assert.match(error?.message ?? '', message, query);
+      assert.ok(!JSON.stringify(body.errors).includes(secret), `${query}: ${JSON.stringify(body.errors)}`);
+    }
+  });
+
   it('needs profiles:read', async () => {
     const body = await graphql(`{ customers(ids: []) { customerId } }`, RECSYS_KEY);
     assert.equal(codeOf(body), 'FORBIDDEN');
