@@ -147,10 +147,12 @@ export class GraphTables {
 
   /**
    * The stream's merges whose record the lake does not have yet, as links between nodes, in the
-   * order the stream made them: the stitcher applies them before the lake's links (see
-   * StitchGraph.storedLinks), so a batch keeps what the stream merged rather than splitting it until
+   * order the stream made them: the stitcher applies them after the lake's links (see
+   * StitchGraph.pendingLinks), so a batch keeps what the stream merged rather than splitting it until
    * the lake catches up. Once the lake has the record, its own link takes over, at its own time.
-   * Needs the records table (linkRecordsSql drops it); with no stream links, reads nothing.
+   * Only links whose ends the store still gives one customer: an un-merge since, or a move by a later
+   * batch, has undone what the link did. Needs the records table (linkRecordsSql drops it); with no
+   * stream links, reads nothing.
    */
   pendingLinksSql(withStreamLinks: boolean): string {
     const pending = this.table('pending_links');
@@ -161,7 +163,8 @@ export class GraphTables {
       FROM ${this.table('stream_links')} AS l
       JOIN ${nodes} AS na ON na.type_code = ${this.typeCodeSql('l.a_type')} AND na.id_value = l.a_value
       JOIN ${nodes} AS nb ON nb.type_code = ${this.typeCodeSql('l.b_type')} AND nb.id_value = l.b_value
-      WHERE NOT EXISTS (SELECT 1 FROM ${this.table('records')} AS r WHERE r.source = ${sourceCodeSql('l.source')} AND r.record_id = l.record_id)`;
+      WHERE na.previous_index >= 0 AND na.previous_index = nb.previous_index
+        AND NOT EXISTS (SELECT 1 FROM ${this.table('records')} AS r WHERE r.source = ${sourceCodeSql('l.source')} AND r.record_id = l.record_id)`;
   }
 
   /** The pending stream links as the stitcher reads them (INTEGER), oldest first. */

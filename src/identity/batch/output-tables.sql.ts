@@ -123,7 +123,7 @@ export class OutputTables {
     // The merged customers are few; restrict to them before gathering what they held.
     return `COPY (
         WITH merged AS (
-          SELECT m.edge, m.from_index, m.into_index, f.customer_id AS from_id, i.customer_id AS into_id FROM ${t('merges')} AS m
+          SELECT m.edge, m.from_index, f.customer_id AS from_id, i.customer_id AS into_id FROM ${t('merges')} AS m
           JOIN ${t('previous_numbered')} AS f ON f.previous_index = m.from_index
           JOIN ${t('previous_numbered')} AS i ON i.previous_index = m.into_index
         ), held AS (
@@ -136,10 +136,14 @@ export class OutputTables {
           )
           GROUP BY 1
         ), held_before AS (
-          SELECT into_index, list({'type': id_type, 'value': id_value} ORDER BY id_type, id_value) AS identifiers
+          -- What the survivor holds that the store had, the merged customer's own aside: its own
+          -- identifiers and those of every customer merged into it by this run, as the stream's
+          -- survivor holds the customers it absorbed before.
+          SELECT from_id, list({'type': id_type, 'value': id_value} ORDER BY id_type, id_value) AS identifiers
           FROM (
-            SELECT n.previous_index AS into_index, ${this.tables.typeNameSql('n.type_code')} AS id_type, n.id_value
-            FROM ${t('nodes')} AS n SEMI JOIN merged ON merged.into_index = n.previous_index
+            SELECT m.from_id, ${this.tables.typeNameSql('f.type_code')} AS id_type, f.id_value
+            FROM merged AS m JOIN ${t('final')} AS f ON f.customer_id = m.into_id
+            WHERE f.previous_index >= 0 AND f.previous_index <> m.from_index
           )
           GROUP BY 1
         ), node_values AS (
@@ -157,7 +161,7 @@ export class OutputTables {
         FROM merged AS m
         LEFT JOIN causes AS e ON e.edge = m.edge
         LEFT JOIN held AS h ON h.customer_id = m.from_id
-        LEFT JOIN held_before AS b ON b.into_index = m.into_index
+        LEFT JOIN held_before AS b ON b.from_id = m.from_id
         ORDER BY m.from_id
       ) TO ${sqlString(file)} (FORMAT json)`;
   }

@@ -11,65 +11,16 @@ export interface CustomerAssignment {
   keptCustomers: number;
 }
 
-/** Previous customers' nodes, grouped by customer (CSR layout: nodes of p are nodes[start[p]..start[p+1])). */
-function nodesByPrevious(graph: StitchGraph): { start: Int32Array; nodes: Int32Array } {
-  const start = new Int32Array(graph.previousCount + 1);
-  for (let node = 0; node < graph.nodeCount; node++) {
-    if (graph.previousOf[node] >= 0) start[graph.previousOf[node] + 1]++;
-  }
-  for (let p = 0; p < graph.previousCount; p++) start[p + 1] += start[p];
-  const fill = start.slice(0, graph.previousCount);
-  const nodes = new Int32Array(start[graph.previousCount]);
-  for (let node = 0; node < graph.nodeCount; node++) {
-    if (graph.previousOf[node] >= 0) nodes[fill[graph.previousOf[node]]++] = node;
-  }
-  return { start, nodes };
-}
-
-/**
- * The component each previous customer continues in: the one holding its strongest identifier (type
- * codes follow priority, so an account's customer follows its user_id: its id is the account's,
- * and goes to no other account when the lake splits it), then the one holding most of its
- * identifiers of that type, then the one holding the earliest. Identifiers only the store knows
- * count too: they were linked to the customer before the lake's links (storeOnlyLinks).
- */
-function chooseComponents(graph: StitchGraph, rootOf: Int32Array): Int32Array {
-  const { start, nodes } = nodesByPrevious(graph);
-  const chosen = new Int32Array(graph.previousCount).fill(-1);
-  const tally = new Map<number, number>();
-  for (let p = 0; p < graph.previousCount; p++) {
-    if (start[p] === start[p + 1]) continue;
-    let strongest = 256;
-    for (let index = start[p]; index < start[p + 1]; index++) strongest = Math.min(strongest, graph.typeOf[nodes[index]]);
-    tally.clear();
-    let best = -1;
-    let bestCount = 0;
-    // Nodes ascend, so the first root to reach a count is the one holding the earlier identifier.
-    for (let index = start[p]; index < start[p + 1]; index++) {
-      if (graph.typeOf[nodes[index]] !== strongest) continue;
-      const root = rootOf[nodes[index]];
-      const count = (tally.get(root) ?? 0) + 1;
-      tally.set(root, count);
-      if (count > bestCount) {
-        best = root;
-        bestCount = count;
-      }
-    }
-    chosen[p] = best;
-  }
-  return chosen;
-}
-
 /**
  * Customer ids for the stitched components, stable across runs: a component keeps the id of the
  * oldest previous customer that continues in it (previous customers are numbered oldest first);
  * the others continuing there are merged into it. A component no previous customer continues in is
  * a new customer, named after its seed — its smallest node, nodes being numbered in seed order (a
- * store-only identifier a cap kept from its customer is such a component on its own).
+ * store-only identifier a cap kept from its customer is such a component on its own). Which
+ * component a previous customer continues in, stitchGraph chose (chooseComponents).
  */
 export function assignCustomers(graph: StitchGraph, components: StitchedComponents): CustomerAssignment {
-  const { rootOf } = components;
-  const chosen = chooseComponents(graph, rootOf);
+  const { rootOf, chosen } = components;
   const survivorOf = new Int32Array(graph.nodeCount).fill(-1);
   const mergedInto = new Int32Array(graph.previousCount).fill(-1);
   let keptCustomers = 0;

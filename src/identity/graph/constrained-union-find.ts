@@ -85,6 +85,16 @@ export class ConstrainedUnionFind {
     return current;
   }
 
+  /** Identifiers of `type` the component of `root` holds (saturating at 65,535). */
+  count(root: number, type: number): number {
+    return type < 0 ? 0 : this.counts[root * this.caps.length + type];
+  }
+
+  /** The separation sides (tokens) the component of `root` holds, if any. */
+  sidesOf(root: number): ReadonlySet<number> | undefined {
+    return this.sides.get(root);
+  }
+
   /** Links a and b unless a rule forbids it; on success `onJoin(kept, absorbed)` sees the two roots first. */
   link(a: number, b: number, onJoin?: (kept: number, absorbed: number) => void): LinkOutcome {
     return this.join(a, b, true, onJoin);

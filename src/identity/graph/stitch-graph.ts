@@ -1,6 +1,7 @@
 import { ConstrainedUnionFind, LinkOutcome, type TypeRoles } from './constrained-union-find';
 import { GrowableInt32 } from './growable-int32';
-import { storeOnlyLinks } from './store-only-links';
+import { attachStoreOnly } from './attach-store-only';
+import { chooseComponents } from './choose-components';
 
 /**
  * The identity graph as batch stitching hands it over: nodes are numbered in seed order (first seen,
@@ -25,7 +26,7 @@ export interface StitchGraph {
   order?: Int32Array;
   /** node → separation tokens (2·separation + side) of un-merges it takes part in. */
   separations: ReadonlyMap<number, readonly number[]>;
-  /** Links the stream made that no record of the lake shows yet (a[i] with b[i]), applied first, in this order. */
+  /** Links of the stream's merges no record of the lake shows yet (a[i] with b[i]), applied after the lake's, in this order. */
   pendingLinks?: { a: Int32Array; b: Int32Array };
 }
 
@@ -38,18 +39,23 @@ export interface StitchedComponents {
   refusedTypes: Int16Array;
   /** Previous customers joined by a link: [edge index, older, younger] triples, in link order. */
   previousJoins: Int32Array;
-  /** Store-only identifiers a cap or separation kept from their customer (see storeOnlyLinks): a customer of their own now. */
+  /** Store-only identifiers a cap or separation kept from their customer (see attachStoreOnly): a customer of their own now. */
   storeOnlyRefused: number;
   /** Pending stream links a cap or separation refused. */
   pendingRefused: number;
+  /** The component (root) each previous customer continues in, -1 for none (see chooseComponents). */
+  chosen: Int32Array;
 }
 
 /**
- * Applies what the store knows and the lake does not show yet (the stream's pending links, then
- * the links of identifiers only the store knows: storeOnlyLinks), then every link of the lake in
- * order, all with the rules of ConstrainedUnionFind. While linking, it notes each
- * link that joins identifiers of two different previous customers (each component remembers its
- * oldest previous customer), which is where a merge of existing customers comes from.
+ * Applies every link of the lake in order, then what the store knows and the lake does not show yet:
+ * the stream's pending links, then, once each previous customer has chosen the component it continues
+ * in (chooseComponents), the identifiers only the store knows (attachStoreOnly); all with the rules
+ * of ConstrainedUnionFind. The store's knowledge comes last, as if the stream's records came after
+ * the lake's: first, a stream-learned account would make the rule on links naming no account refuse
+ * lake links made before it. While linking the lake, it notes each link that joins identifiers of two
+ * different previous customers (each component remembers its oldest previous customer), which is
+ * where a merge of existing customers comes from.
  */
 export function stitchGraph(graph: StitchGraph): StitchedComponents {
   const unionFind = new ConstrainedUnionFind(graph.nodeCount, graph.typeOf, graph.roles, graph.separations);
@@ -62,19 +68,10 @@ export function stitchGraph(graph: StitchGraph): StitchedComponents {
   const onJoin = (kept: number, absorbed: number) => {
     const a = oldestPrevious[kept];
     const b = oldestPrevious[absorbed];
-    if (a >= 0 && b >= 0 && a !== b) previousJoins.push(edge, Math.min(a, b), Math.max(a, b));
+    // Only a lake link is a merge's cause; the store's links name no edge.
+    if (edge >= 0 && a >= 0 && b >= 0 && a !== b) previousJoins.push(edge, Math.min(a, b), Math.max(a, b));
     oldestPrevious[kept] = a < 0 ? b : b < 0 ? a : Math.min(a, b);
   };
-  const refusedOf = (a: number, b: number) => {
-    const outcome = unionFind.linkStored(a, b, onJoin);
-    return outcome === LinkOutcome.LINKED || outcome === LinkOutcome.ALREADY_LINKED ? 0 : 1;
-  };
-  let pendingRefused = 0;
-  const pending = graph.pendingLinks;
-  if (pending) for (let index = 0; index < pending.a.length; index++) pendingRefused += refusedOf(pending.a[index], pending.b[index]);
-  const stored = storeOnlyLinks(graph);
-  let storeOnlyRefused = 0;
-  for (let index = 0; index < stored.length; index += 2) storeOnlyRefused += refusedOf(stored[index], stored[index + 1]);
   const order = graph.order;
   for (let step = 0; step < graph.edgeCount; step++) {
     edge = order ? order[step] : step;
@@ -85,6 +82,15 @@ export function stitchGraph(graph: StitchGraph): StitchedComponents {
       refusedTypes.push(outcome === LinkOutcome.CAPPED ? unionFind.refusedType : -1);
     }
   }
+  edge = -1;
+  let pendingRefused = 0;
+  const pending = graph.pendingLinks;
+  for (let index = 0; index < (pending?.a.length ?? 0); index++) {
+    const outcome = unionFind.linkStored(pending?.a[index] ?? 0, pending?.b[index] ?? 0, onJoin);
+    if (outcome !== LinkOutcome.LINKED && outcome !== LinkOutcome.ALREADY_LINKED) pendingRefused++;
+  }
+  const chosen = chooseComponents(graph, unionFind);
+  const storeOnlyRefused = attachStoreOnly(graph, { find: (node) => unionFind.find(node), linkStored: (a, b) => unionFind.linkStored(a, b, onJoin) }, chosen);
   const rootOf = new Int32Array(graph.nodeCount);
   for (let node = 0; node < graph.nodeCount; node++) rootOf[node] = unionFind.find(node);
   return {
@@ -95,5 +101,6 @@ export function stitchGraph(graph: StitchGraph): StitchedComponents {
     previousJoins: previousJoins.toArray(),
     storeOnlyRefused,
     pendingRefused,
+    chosen,
   };
 }

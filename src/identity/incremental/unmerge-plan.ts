@@ -54,8 +54,9 @@ export async function planUnmerge(store: IdentityStore, rules: CompiledRules, me
   const updatedAt = (customer: StoredCustomer) => Math.max(now, customer.updatedAt + 1);
   const remaining: Identifier[] = survivor.identities.filter((identifier) => !restoredKeys.has(identifierKey(identifier)));
   // The other side is what the survivor held before the merge and holds still. What joined it since
-  // may have come through the merged customer's identifiers: it stays for now, but is not kept apart
-  // for good (the next stitch places it). A merge recorded without it keeps everything remaining apart.
+  // may have come through the merged customer's identifiers: it stays with the survivor (the stream
+  // never moves an identifier between customers), but is not kept apart for good: the next batch
+  // stitch places it by the lake's records. A merge recorded without it keeps everything remaining apart.
   const heldBefore = merge.intoIdentifiers === undefined ? undefined : new Set(merge.intoIdentifiers.map(identifierKey));
   const keptApart = heldBefore ? remaining.filter((identifier) => heldBefore.has(identifierKey(identifier))) : remaining;
 

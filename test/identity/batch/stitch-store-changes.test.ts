@@ -159,23 +159,72 @@ describe('a merge the stream made on a record the lake does not have yet', () =>
     });
   });
 
-  it('gives way to the lake once the lake has the record: the record then links at its own time', async () => {
+  it('is not applied once an un-merge has put its two ends in different customers', async () => {
+    // P absorbs R (the wrong merge, undone below), then Q through one of R's devices.
+    const lake = new RecordLake().events(
+      { at: '2026-03-01T08:00:00Z', anonymousId: 'a_p', deviceId: 'd_p' },
+      { at: '2026-03-01T09:00:00Z', anonymousId: 'a_q', deviceId: 'd_q1' },
+      { at: '2026-03-01T09:05:00Z', anonymousId: 'a_q', deviceId: 'd_q2' },
+      { at: '2026-03-01T10:00:00Z', anonymousId: 'a_r', deviceId: 'd_r' },
+    );
+    await withStoreAndLake(lake, async (store) => {
+      const first = await lake.stitch({ store, now: () => 1_000 });
+      const r = first.map.customerOf.get(key('device_id', 'd_r'));
+      const stitcher = new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 1_500 });
+      const link = (recordId: string, at: string, a: [string, string], b: [string, string]) =>
+        stitcher.stitch([{ source: 'clickstream', recordId, time: Date.parse(at), identifiers: [{ type: a[0], value: a[1] }, { type: b[0], value: b[1] }] }]);
+      const [wrong] = await link('s-r', '2026-03-02T08:00:00Z', ['device_id', 'd_p'], ['anonymous_id', 'a_r']);
+      await link('s-q', '2026-03-02T09:00:00Z', ['device_id', 'd_r'], ['anonymous_id', 'a_q']);
+      const undone = await stitcher.unmerge(wrong?.merges[0]?.mergeId ?? '');
+      assert.equal(undone.restoredCustomerId, r);
+
+      const second = await lake.stitch({ store, now: () => 2_000 });
+      assert.equal(second.map.customerOf.get(key('device_id', 'd_r')), r, 'R stays apart from P');
+      assert.equal(second.map.customerOf.get(key('anonymous_id', 'a_r')), r);
+      assert.notEqual(second.map.customerOf.get(key('device_id', 'd_p')), r);
+      assert.equal(second.summary.mergedCustomers, 0);
+      assert.equal((await store.merge(undone.mergeId))?.undoneAt, 1_500, 'the undone merge stays undone');
+    });
+  });
+
+  it('applies after the lake\'s links: a stream-learned account does not make earlier lake links indirect', async () => {
+    // u1's customer U, and an OTP request C (device, phone, email, no account) an hour later; the
+    // login on C's device merges C into U in the stream. The lake has the OTP request, not the login.
+    const lake = new RecordLake()
+      .events({ at: '2026-03-01T08:00:00Z', userId: 'u1', anonymousId: 'a2' })
+      .apiCalls({ at: '2026-03-01T09:00:00Z', deviceId: 'd1', phone: '9811111111', email: 'e1@example.com' });
+    await withStoreAndLake(lake, async (store) => {
+      const first = await lake.stitch({ store, now: () => 1_000 });
+      const u = first.map.customerOf.get(key('user_id', 'u1'));
+      const identify = [{ type: 'user_id', value: 'u1' }, { type: 'device_id', value: 'd1' }, { type: 'anonymous_id', value: 'a1' }];
+      await new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 1_500 }).stitch([{ source: 'clickstream', recordId: 'identify-u1', time: Date.parse('2026-03-01T10:00:00Z'), identifiers: identify }]);
+      const second = await lake.stitch({ store, now: () => 2_000 });
+      for (const [type, value] of [['device_id', 'd1'], ['email', 'e1@example.com'], ['phone', '+919811111111'], ['anonymous_id', 'a1']]) {
+        assert.equal(second.map.customerOf.get(key(type ?? '', value ?? '')), u, `${type} stays with the account`);
+      }
+      assert.deepEqual(second.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0 }, 'the store is left as the stream left it');
+    });
+  });
+
+  it("yields to the lake's own earlier records, as the caught-up lake will", async () => {
     // Account u0 used a1 an hour before u1's identify, on a record the stream never saw (an order's
-    // API call, say). Without the identify in the lake, the stream's merge holds against it; with it,
-    // the lake links in time order, u0 first, and refuses the identify (one account per customer).
+    // API call, say). The lake links in time order, u0 first, and the stream's merge, applied after
+    // the lake's links, is refused (one account per customer); with the identify in the lake, the
+    // same: the identify comes after u0's record.
     const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' }, { at: '2026-03-01T10:00:00Z', userId: 'u1', anonymousId: 'a2' });
     await withStoreAndLake(lake, async (store) => {
       await lake.stitch({ store, now: () => 1_000 });
       await streamed(store);
       lake.events({ at: '2026-03-02T07:00:00Z', userId: 'u0', anonymousId: 'a1' });
       const pending = await lake.stitch({ store, now: () => 2_000 });
-      assert.equal(pending.map.customerOf.get(key('anonymous_id', 'a1')), pending.map.customerOf.get(key('user_id', 'u1')));
+      assert.equal(pending.map.customerOf.get(key('anonymous_id', 'a1')), pending.map.customerOf.get(key('user_id', 'u0')), 'u0 used a1 first');
       assert.notEqual(pending.map.customerOf.get(key('user_id', 'u0')), pending.map.customerOf.get(key('user_id', 'u1')));
+      assert.equal(pending.summary.refusedLinks.pendingStream, 1);
 
       lake.events(identifyU1);
       const caughtUp = await lake.stitch({ store, now: () => 3_000 });
-      assert.equal(caughtUp.map.customerOf.get(key('anonymous_id', 'a1')), caughtUp.map.customerOf.get(key('user_id', 'u0')), 'u0 used a1 first');
-      assert.notEqual(caughtUp.map.customerOf.get(key('user_id', 'u0')), caughtUp.map.customerOf.get(key('user_id', 'u1')));
+      assert.deepEqual(caughtUp.map.customerOf, pending.map.customerOf);
+      assert.equal(caughtUp.summary.refusedLinks.pendingStream, 0, 'the record is in the lake now: nothing pending');
     });
   });
 });
@@ -206,6 +255,45 @@ describe('identifiers the stream assigned that the lake has not shown yet', () =
     return accounts;
   };
 
+  it('join after the lake\'s links: a stream-learned account does not make earlier lake links indirect', async () => {
+    // 09:00 an OTP request from d1 with a phone and an email, no account; 10:00 the login on d1, which
+    // only the stream has seen, brings u1 and a1 to that customer.
+    const lake = new RecordLake().apiCalls({ at: '2026-03-01T09:00:00Z', deviceId: 'd1', phone: '9811111111', email: 'e1@example.com' });
+    await withStoreAndLake(lake, async (store) => {
+      const first = await lake.stitch({ store, now: () => 1_000 });
+      const c = first.map.customerOf.get(key('email', 'e1@example.com'));
+      const identify = [{ type: 'user_id', value: 'u1' }, { type: 'device_id', value: 'd1' }, { type: 'anonymous_id', value: 'a1' }];
+      await stitcherFor(store).stitch([{ source: 'clickstream', recordId: 'identify-u1', time: Date.parse('2026-03-01T10:00:00Z'), identifiers: identify }]);
+      const second = await lake.stitch({ store, now: () => 2_000 });
+      for (const [type, value] of [['user_id', 'u1'], ['phone', '+919811111111'], ['device_id', 'd1'], ['anonymous_id', 'a1']]) {
+        assert.equal(second.map.customerOf.get(key(type ?? '', value ?? '')), c, `${type} stays with the customer`);
+      }
+      assert.equal(second.summary.refusedLinks.indirect, 0);
+      assert.deepEqual(second.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0 });
+    });
+  });
+
+  it('follow their customer where it continues when the lake splits it (a value newly blocked)', async () => {
+    const lake = new RecordLake().events(
+      { at: '2026-03-01T08:00:00Z', anonymousId: 'kiosk-a', deviceId: 'd1' },
+      { at: '2026-03-01T08:10:00Z', anonymousId: 'kiosk-a', deviceId: 'd2' },
+      { at: '2026-03-01T08:20:00Z', anonymousId: 'a_b', deviceId: 'd2' },
+      { at: '2026-03-01T08:30:00Z', anonymousId: 'a_b', deviceId: 'd3' },
+    );
+    await withStoreAndLake(lake, async (store) => {
+      const first = await lake.stitch({ store, now: () => 1_000 });
+      const p = first.map.customerOf.get(key('device_id', 'd3'));
+      await stitcherFor(store).stitch([
+        { source: 'clickstream', recordId: 's-1', time: Date.parse('2026-03-02T08:00:00Z'), identifiers: [{ type: 'device_id', value: 'd3' }, { type: 'anonymous_id', value: 'a9' }] },
+      ]);
+      const rules = { ...DEFAULT_RULES, blocklist: extendBlocklist(DEFAULT_RULES.blocklist, [], ['^kiosk-']) };
+      const second = await lake.stitch({ store, rules, now: () => 2_000 });
+      assert.equal(second.map.customerOf.get(key('device_id', 'd3')), p, 'the customer continues with two of its three devices');
+      assert.equal(second.map.customerOf.get(key('anonymous_id', 'a9')), p, 'a9, seen on d3, with them');
+      assert.notEqual(second.map.customerOf.get(key('device_id', 'd1')), p);
+    });
+  });
+
   it('keep their customer under the caps: a late record of the lake merges no second account into it', async () => {
     const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', userId: 'u0', anonymousId: 'a0' }, { at: '2026-03-01T09:30:00Z', anonymousId: 'a1', deviceId: 'd1' });
     await withStoreAndLake(lake, async (store) => {
@@ -222,9 +310,14 @@ describe('identifiers the stream assigned that the lake has not shown yet', () =
 
       for (const [customerId, accounts] of userIdsByCustomer(second.map.customerOf)) assert.equal(accounts.length, 1, `${customerId} holds ${accounts.join(', ')}`);
       assert.equal(second.map.customerOf.get(key('user_id', 'u0')), u0);
-      assert.equal(second.map.customerOf.get(key('user_id', 'u1')), a1, 'the account the stream put on a1 stays there, with its id');
-      assert.equal(second.map.customerOf.get(key('anonymous_id', 'a1')), a1);
+      assert.equal(second.map.customerOf.get(key('user_id', 'u1')), a1, 'the account the stream put on a1 keeps the id it joined');
       assert.equal(second.map.customerOf.get(key('email', 'u1@example.com')), a1, 'the email came with the account, in the record that named it');
+      // The lake saw d1 with u0 before a1 with d1: a1 goes with u0, as it will once the lake has the identify too.
+      assert.equal(second.map.customerOf.get(key('anonymous_id', 'a1')), u0);
+      lake.events({ at: '2026-03-02T08:00:00Z', type: 'identify', userId: 'u1', anonymousId: 'a1', traits: { email: 'u1@example.com' }, messageId: 'identify-u1' });
+      const caughtUp = await lake.stitch({ store, now: () => 3_000 });
+      assert.deepEqual(caughtUp.map.customerOf, second.map.customerOf, 'the caught-up lake says the same');
+      assert.deepEqual(caughtUp.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0 });
       assert.equal(second.summary.mergedCustomers, 0);
       assert.equal(second.summary.refusedLinks.storeOnly, 0);
       const stored = await store.customers([u0 ?? '', a1 ?? '']);

@@ -1,0 +1,100 @@
+import type { StitchGraph } from './stitch-graph';
+
+/** What choosing needs of the linked graph (ConstrainedUnionFind's view). */
+export interface LinkedComponents {
+  find(node: number): number;
+  /** Identifiers of a type the component of `root` holds. */
+  count(root: number, type: number): number;
+  /** The separation sides (tokens 2·separation + side) the component of `root` holds, if any. */
+  sidesOf(root: number): ReadonlySet<number> | undefined;
+}
+
+/** Previous customers' identifiers the lake shows, grouped by customer (CSR layout: nodes of p are nodes[start[p]..start[p+1])). */
+function lakeNodesByPrevious(graph: StitchGraph): { start: Int32Array; nodes: Int32Array } {
+  const start = new Int32Array(graph.previousCount + 1);
+  for (let node = 0; node < graph.nodeCount; node++) {
+    if (graph.inLake[node] === 1 && graph.previousOf[node] >= 0) start[graph.previousOf[node] + 1]++;
+  }
+  for (let p = 0; p < graph.previousCount; p++) start[p + 1] += start[p];
+  const fill = start.slice(0, graph.previousCount);
+  const nodes = new Int32Array(start[graph.previousCount]);
+  for (let node = 0; node < graph.nodeCount; node++) {
+    if (graph.inLake[node] === 1 && graph.previousOf[node] >= 0) nodes[fill[graph.previousOf[node]]++] = node;
+  }
+  return { start, nodes };
+}
+
+/** The separation tokens each previous customer's identifiers carry (only customers that carry any). */
+function tokensByPrevious(graph: StitchGraph): Map<number, number[]> {
+  const tokens = new Map<number, number[]>();
+  for (const [node, nodeTokens] of graph.separations) {
+    const previous = graph.previousOf[node];
+    if (previous >= 0) tokens.set(previous, [...(tokens.get(previous) ?? []), ...nodeTokens]);
+  }
+  return tokens;
+}
+
+/** Previous customers whose account (user_id) only the store knows: the lake shows none of theirs yet. */
+function storeOnlyAccounts(graph: StitchGraph): Uint8Array {
+  const account = graph.roles.account;
+  const flags = new Uint8Array(graph.previousCount);
+  if (account < 0) return flags;
+  const inLakeAccount = new Uint8Array(graph.previousCount);
+  for (let node = 0; node < graph.nodeCount; node++) {
+    const previous = graph.previousOf[node];
+    if (previous < 0 || graph.typeOf[node] !== account) continue;
+    if (graph.inLake[node] === 1) inLakeAccount[previous] = 1;
+    else flags[previous] = 1;
+  }
+  for (let p = 0; p < graph.previousCount; p++) if (inLakeAccount[p] === 1) flags[p] = 0;
+  return flags;
+}
+
+/**
+ * The component (root) each previous customer continues in, -1 for none: the one holding its
+ * strongest identifier the lake shows (type codes follow priority, so an account's customer follows
+ * its user_id: its id is the account's, and goes to no other account when the lake splits it), then
+ * the one holding most of its identifiers of that type, then the one holding the earliest. Never:
+ * - a component holding the other side of an un-merge the customer is on: an identifier that joined
+ *   the survivor after a wrong merge, through the merged customer's identifiers, is on neither side,
+ *   and following it to the merged side would merge the two again;
+ * - for a customer whose account only the store knows (the stream saw the login, the lake not yet),
+ *   a component holding an account: its id is its own account's, and that account joins it afterwards
+ *   (attachStoreOnly), which the cap would refuse there.
+ * A customer none of whose identifiers the lake shows, or none allowed, chooses none.
+ */
+export function chooseComponents(graph: StitchGraph, linked: LinkedComponents): Int32Array {
+  const { start, nodes } = lakeNodesByPrevious(graph);
+  const tokensOf = tokensByPrevious(graph);
+  const accountOnlyStored = storeOnlyAccounts(graph);
+  const account = graph.roles.account;
+  const chosen = new Int32Array(graph.previousCount).fill(-1);
+  const tally = new Map<number, number>();
+  for (let p = 0; p < graph.previousCount; p++) {
+    if (start[p] === start[p + 1]) continue;
+    const tokens = tokensOf.get(p) ?? [];
+    const allowed = (root: number) =>
+      (accountOnlyStored[p] === 0 || linked.count(root, account) === 0) && !tokens.some((token) => linked.sidesOf(root)?.has(token ^ 1) === true);
+    let strongest = 256;
+    for (let index = start[p]; index < start[p + 1]; index++) {
+      if (allowed(linked.find(nodes[index]))) strongest = Math.min(strongest, graph.typeOf[nodes[index]]);
+    }
+    tally.clear();
+    let best = -1;
+    let bestCount = 0;
+    // Nodes ascend, so the first root to reach a count is the one holding the earlier identifier.
+    for (let index = start[p]; index < start[p + 1]; index++) {
+      if (graph.typeOf[nodes[index]] !== strongest) continue;
+      const root = linked.find(nodes[index]);
+      if (!allowed(root)) continue;
+      const count = (tally.get(root) ?? 0) + 1;
+      tally.set(root, count);
+      if (count > bestCount) {
+        best = root;
+        bestCount = count;
+      }
+    }
+    chosen[p] = best;
+  }
+  return chosen;
+}

@@ -1,0 +1,88 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { EmbeddedIdentityStore } from '../../../src/identity/embedded/embedded-identity-store';
+import { identifierKey } from '../../../src/identity/identifier';
+import { IncrementalStitcher } from '../../../src/identity/incremental/incremental-stitcher';
+import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
+import { RecordLake } from '../support/record-lake';
+
+const key = (type: string, value: string) => identifierKey({ type, value });
+
+/** Runs `work` on a lake and an embedded identity store of its own, and removes both afterwards. */
+async function withStoreAndLake(lake: RecordLake, work: (store: EmbeddedIdentityStore) => Promise<void>): Promise<void> {
+  const storeDir = mkdtempSync(path.join(os.tmpdir(), 'c360-unmerge-stitch-'));
+  const store = await EmbeddedIdentityStore.open(storeDir);
+  try {
+    await work(store);
+  } finally {
+    await store.close();
+    await lake.close();
+    rmSync(storeDir, { recursive: true, force: true });
+  }
+}
+
+/** Undoes the merge that absorbed `from`, as an operator would. */
+async function unmergeFrom(store: EmbeddedIdentityStore, from: string | undefined, at: number) {
+  const merge = (await store.mergesOf(from ?? '')).find((record) => record.from === from);
+  assert.ok(merge, `a merge of ${from}`);
+  return new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => at }).unmerge(merge.mergeId);
+}
+
+describe('a batch stitch after an un-merge of a batch merge', () => {
+  it('keeps the two apart, and places what joined the survivor since through the merged side with the merged side', async () => {
+    const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' }, { at: '2026-03-01T10:00:00Z', anonymousId: 'a2', deviceId: 'd2' });
+    await withStoreAndLake(lake, async (store) => {
+      const first = await lake.stitch({ store, now: () => 1_000 });
+      const [s, x] = [first.map.customerOf.get(key('device_id', 'd1')), first.map.customerOf.get(key('device_id', 'd2'))];
+      lake.events({ at: '2026-03-01T11:00:00Z', anonymousId: 'a1', deviceId: 'd2' });
+      assert.equal((await lake.stitch({ store, now: () => 2_000 })).summary.mergedCustomers, 1, 'the wrong merge: X into S');
+      // Account u9 logs in on X's device: the batch puts it with S, which holds that device now.
+      lake.events({ at: '2026-03-01T12:00:00Z', userId: 'u9', anonymousId: 'a2', deviceId: 'd2' });
+      assert.equal((await lake.stitch({ store, now: () => 3_000 })).map.customerOf.get(key('user_id', 'u9')), s);
+
+      const undone = await unmergeFrom(store, x, 3_500);
+      const [separation] = await store.separations();
+      assert.deepEqual(
+        separation?.sides.map((side) => side.map(identifierKey).sort()),
+        [
+          [key('anonymous_id', 'a2'), key('device_id', 'd2')],
+          [key('anonymous_id', 'a1'), key('device_id', 'd1')],
+        ],
+        'u9 is on neither side',
+      );
+
+      const after = await lake.stitch({ store, now: () => 4_000 });
+      assert.equal(after.summary.mergedCustomers, 0);
+      assert.equal(after.map.customerOf.get(key('device_id', 'd1')), s, 'S keeps its id, on its own identifiers');
+      assert.equal(after.map.customerOf.get(key('device_id', 'd2')), x);
+      assert.equal(after.map.customerOf.get(key('user_id', 'u9')), x, 'u9 was seen with X only');
+      assert.equal((await store.merge(undone.mergeId))?.undoneAt, 3_500, 'the un-merge stands');
+      assert.equal((await store.customers([x ?? ''])).get(x ?? '')?.mergedInto, null);
+    });
+  });
+
+  it('of one of two customers the same run merged into one survivor, keeps the other with the survivor', async () => {
+    const lake = new RecordLake().events(
+      { at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' },
+      { at: '2026-03-01T10:00:00Z', anonymousId: 'a2', deviceId: 'd2' },
+      { at: '2026-03-01T11:00:00Z', anonymousId: 'a3', deviceId: 'd3' },
+    );
+    await withStoreAndLake(lake, async (store) => {
+      const first = await lake.stitch({ store, now: () => 1_000 });
+      const [s, y] = [first.map.customerOf.get(key('device_id', 'd1')), first.map.customerOf.get(key('device_id', 'd3'))];
+      // One run: X and Y linked (the wrong link), then S and X.
+      lake.events({ at: '2026-03-01T12:00:00Z', anonymousId: 'a2', deviceId: 'd3' }, { at: '2026-03-01T13:00:00Z', anonymousId: 'a1', deviceId: 'd2' });
+      assert.equal((await lake.stitch({ store, now: () => 2_000 })).summary.mergedCustomers, 2);
+
+      await unmergeFrom(store, y, 2_500);
+      const after = await lake.stitch({ store, now: () => 3_000 });
+      assert.equal(after.map.customerOf.get(key('device_id', 'd3')), y, 'Y is apart again');
+      assert.equal(after.map.customerOf.get(key('device_id', 'd2')), s, 'X stays merged with S');
+      assert.equal(after.map.customerOf.get(key('device_id', 'd1')), s);
+      assert.equal(after.summary.mergedCustomers, 0);
+    });
+  });
+});
