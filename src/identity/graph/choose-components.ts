@@ -34,20 +34,25 @@ function tokensByPrevious(graph: StitchGraph): Map<number, number[]> {
   return tokens;
 }
 
-/** Previous customers whose account (user_id) only the store knows: the lake shows none of theirs yet. */
-function storeOnlyAccounts(graph: StitchGraph): Uint8Array {
+/**
+ * Per previous customer: whether its account (user_id) only the store knows (the lake shows none of
+ * its accounts yet), and whether it holds any identifier only the store knows.
+ */
+function storeKnowledge(graph: StitchGraph): { accountOnlyStored: Uint8Array; holdsStoreOnly: Uint8Array } {
   const account = graph.roles.account;
-  const flags = new Uint8Array(graph.previousCount);
-  if (account < 0) return flags;
+  const accountOnlyStored = new Uint8Array(graph.previousCount);
+  const holdsStoreOnly = new Uint8Array(graph.previousCount);
   const inLakeAccount = new Uint8Array(graph.previousCount);
   for (let node = 0; node < graph.nodeCount; node++) {
     const previous = graph.previousOf[node];
-    if (previous < 0 || graph.typeOf[node] !== account) continue;
+    if (previous < 0) continue;
+    if (graph.inLake[node] === 0) holdsStoreOnly[previous] = 1;
+    if (account < 0 || graph.typeOf[node] !== account) continue;
     if (graph.inLake[node] === 1) inLakeAccount[previous] = 1;
-    else flags[previous] = 1;
+    else accountOnlyStored[previous] = 1;
   }
-  for (let p = 0; p < graph.previousCount; p++) if (inLakeAccount[p] === 1) flags[p] = 0;
-  return flags;
+  for (let p = 0; p < graph.previousCount; p++) if (inLakeAccount[p] === 1) accountOnlyStored[p] = 0;
+  return { accountOnlyStored, holdsStoreOnly };
 }
 
 /**
@@ -61,20 +66,23 @@ function storeOnlyAccounts(graph: StitchGraph): Uint8Array {
  * - for a customer whose account only the store knows (the stream saw the login, the lake not yet),
  *   a component holding an account: its id is its own account's, and that account joins it afterwards
  *   (attachStoreOnly), which the cap would refuse there.
- * A customer none of whose identifiers the lake shows, or none allowed, chooses none.
+ *   Nor one another such customer chose: both accounts would join it, and the cap refuse one.
+ * A customer none of whose identifiers the lake shows chooses none; so does one none of whose
+ * components is allowed, if it holds identifiers only the store knows (it continues in those). One
+ * without such identifiers chooses as if unguarded: else its identifiers would go to other customers
+ * and leave it live and empty.
  */
 export function chooseComponents(graph: StitchGraph, linked: LinkedComponents): Int32Array {
   const { start, nodes } = lakeNodesByPrevious(graph);
   const tokensOf = tokensByPrevious(graph);
-  const accountOnlyStored = storeOnlyAccounts(graph);
+  const { accountOnlyStored, holdsStoreOnly } = storeKnowledge(graph);
   const account = graph.roles.account;
   const chosen = new Int32Array(graph.previousCount).fill(-1);
+  /** Components chosen by a customer whose account only the store knows. */
+  const claimedByStoredAccount = new Set<number>();
   const tally = new Map<number, number>();
-  for (let p = 0; p < graph.previousCount; p++) {
-    if (start[p] === start[p + 1]) continue;
-    const tokens = tokensOf.get(p) ?? [];
-    const allowed = (root: number) =>
-      (accountOnlyStored[p] === 0 || linked.count(root, account) === 0) && !tokens.some((token) => linked.sidesOf(root)?.has(token ^ 1) === true);
+
+  const choose = (p: number, allowed: (root: number) => boolean): number => {
     let strongest = 256;
     for (let index = start[p]; index < start[p + 1]; index++) {
       if (allowed(linked.find(nodes[index]))) strongest = Math.min(strongest, graph.typeOf[nodes[index]]);
@@ -94,6 +102,18 @@ export function chooseComponents(graph: StitchGraph, linked: LinkedComponents): 
         bestCount = count;
       }
     }
+    return best;
+  };
+
+  for (let p = 0; p < graph.previousCount; p++) {
+    if (start[p] === start[p + 1]) continue;
+    const tokens = tokensOf.get(p) ?? [];
+    const storedAccount = accountOnlyStored[p] === 1;
+    const guarded = (root: number) =>
+      (!storedAccount || (linked.count(root, account) === 0 && !claimedByStoredAccount.has(root))) && !tokens.some((token) => linked.sidesOf(root)?.has(token ^ 1) === true);
+    let best = choose(p, guarded);
+    if (best < 0 && holdsStoreOnly[p] === 0) best = choose(p, () => true);
+    if (best >= 0 && storedAccount) claimedByStoredAccount.add(best);
     chosen[p] = best;
   }
   return chosen;

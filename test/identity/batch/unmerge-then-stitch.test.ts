@@ -85,4 +85,51 @@ describe('a batch stitch after an un-merge of a batch merge', () => {
       assert.equal(after.summary.mergedCustomers, 0);
     });
   });
+
+  it('leaves no customer live and empty when every component its lake identifiers sit in holds the other side of one of its un-merges', async () => {
+    const lake = new RecordLake().events(
+      { at: '2026-03-01T09:00:00Z', anonymousId: 'ax', deviceId: 'dx' },
+      { at: '2026-03-01T10:00:00Z', anonymousId: 'as', deviceId: 'ds' },
+      { at: '2026-03-01T11:00:00Z', anonymousId: 'ay', deviceId: 'dy' },
+      { at: '2026-03-01T12:00:00Z', anonymousId: 'at', deviceId: 'dt' },
+    );
+    await withStoreAndLake(lake, async (store) => {
+      const first = await lake.stitch({ store, now: () => 1_000 });
+      const [x, s, t] = ['dx', 'ds', 'dt'].map((device) => first.map.customerOf.get(key('device_id', device)));
+      // Two wrong batch merges, S into X and T into Y, both undone; then the stream merges T into X.
+      lake.events({ at: '2026-03-01T13:00:00Z', anonymousId: 'ax', deviceId: 'ds' }, { at: '2026-03-01T14:00:00Z', anonymousId: 'ay', deviceId: 'dt' });
+      assert.equal((await lake.stitch({ store, now: () => 2_000 })).summary.mergedCustomers, 2);
+      await unmergeFrom(store, s, 2_500);
+      await unmergeFrom(store, t, 2_500);
+      await new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 2_600 }).stitch([
+        { source: 'clickstream', recordId: 's-xt', time: Date.parse('2026-03-02T08:00:00Z'), identifiers: [{ type: 'device_id', value: 'dx' }, { type: 'anonymous_id', value: 'at' }] },
+      ]);
+      // Late records put X's device with Y's visitor and T's device with S's visitor.
+      lake.events({ at: '2026-03-01T15:00:00Z', anonymousId: 'ay', deviceId: 'dx' }, { at: '2026-03-01T15:30:00Z', anonymousId: 'as', deviceId: 'dt' });
+      await lake.stitch({ store, now: () => 3_000 });
+      const record = (await store.customers([x ?? ''])).get(x ?? '');
+      assert.ok(record && (record.identities.length > 0 || record.mergedInto !== null), `X keeps identifiers or is recorded as merged: ${JSON.stringify(record)}`);
+    });
+  });
+});
+
+describe('a batch stitch with two customers whose accounts only the store knows', () => {
+  it('lets the lake join neither to the other: each keeps its id, its account and its own visitor', async () => {
+    const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' }, { at: '2026-03-01T10:00:00Z', anonymousId: 'a2', deviceId: 'd2' });
+    await withStoreAndLake(lake, async (store) => {
+      const first = await lake.stitch({ store, now: () => 1_000 });
+      const [p, q] = [first.map.customerOf.get(key('device_id', 'd1')), first.map.customerOf.get(key('device_id', 'd2'))];
+      await new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 1_500 }).stitch([
+        { source: 'clickstream', recordId: 'identify-u1', time: Date.parse('2026-03-02T08:00:00Z'), identifiers: [{ type: 'user_id', value: 'u1' }, { type: 'anonymous_id', value: 'a1' }] },
+        { source: 'clickstream', recordId: 'identify-u2', time: Date.parse('2026-03-02T08:05:00Z'), identifiers: [{ type: 'user_id', value: 'u2' }, { type: 'anonymous_id', value: 'a2' }] },
+      ]);
+      // A shared tablet the lake saw both visitors on (late events of the first day), no account named.
+      lake.events({ at: '2026-03-01T11:00:00Z', anonymousId: 'a1', deviceId: 'tab' }, { at: '2026-03-01T11:30:00Z', anonymousId: 'a2', deviceId: 'tab' });
+      const second = await lake.stitch({ store, now: () => 2_000 });
+      assert.equal(second.map.customerOf.get(key('user_id', 'u1')), p);
+      assert.equal(second.map.customerOf.get(key('user_id', 'u2')), q, "u2's customer keeps its id: its id is its account's");
+      assert.notEqual(p, q);
+      assert.equal(second.summary.refusedLinks.storeOnly, 0);
+    });
+  });
 });
