@@ -136,14 +136,19 @@ export class OutputTables {
           )
           GROUP BY 1
         ), held_before AS (
-          -- What the survivor holds that the store had, the merged customer's own aside: its own
-          -- identifiers and those of every customer merged into it by this run, as the stream's
-          -- survivor holds the customers it absorbed before.
+          -- What the customers its cause link joined it with held (merge_counterparts); for a merge of
+          -- no known cause, every stored identifier the survivor holds but the merged customer's own.
           SELECT from_id, list({'type': id_type, 'value': id_value} ORDER BY id_type, id_value) AS identifiers
           FROM (
+            SELECT m.from_id, ${this.tables.typeNameSql('n.type_code')} AS id_type, n.id_value
+            FROM merged AS m
+            JOIN ${t('merge_counterparts')} AS c ON c.from_index = m.from_index
+            JOIN ${t('nodes')} AS n ON n.previous_index = c.member_index
+            UNION ALL
             SELECT m.from_id, ${this.tables.typeNameSql('f.type_code')} AS id_type, f.id_value
             FROM merged AS m JOIN ${t('final')} AS f ON f.customer_id = m.into_id
             WHERE f.previous_index >= 0 AND f.previous_index <> m.from_index
+              AND m.from_index NOT IN (SELECT from_index FROM ${t('merge_counterparts')})
           )
           GROUP BY 1
         ), node_values AS (

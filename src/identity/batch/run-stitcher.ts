@@ -1,6 +1,7 @@
 import { assignCustomers } from '../graph/assign-customers';
 import { LinkOutcome, type TypeRoles } from '../graph/constrained-union-find';
 import { linkOrder } from '../graph/link-order';
+import { mergeCounterparts } from '../graph/merge-counterparts';
 import { stitchGraph, type StitchGraph } from '../graph/stitch-graph';
 
 /** The graph as the lake engine numbered it: nodes and edges as typed-array columns (see GraphTables' column queries). */
@@ -19,6 +20,8 @@ export interface StitcherAnswer {
   assigned: ReadonlyArray<readonly [string, Int32Array]>;
   refused: ReadonlyArray<readonly [string, Int32Array]>;
   merges: ReadonlyArray<readonly [string, Int32Array]>;
+  /** Each merge's counterparts: the previous customers its cause link joined it with (mergeCounterparts). */
+  merge_counterparts: ReadonlyArray<readonly [string, Int32Array]>;
 }
 
 export interface StitcherResult {
@@ -61,6 +64,7 @@ export function runStitcher(input: StitcherInput, roles: TypeRoles): StitcherRes
   const assignment = assignCustomers(graph, components);
   const merges = assignment.merges;
   const mergeCount = merges.length / 3;
+  const counterparts = mergeCounterparts(components.previousJoins, merges);
   const mergeColumn = (offset: number) => Int32Array.from({ length: mergeCount }, (_, index) => merges[3 * index + offset]);
   const answer: StitcherAnswer = {
     assigned: [
@@ -76,6 +80,10 @@ export function runStitcher(input: StitcherInput, roles: TypeRoles): StitcherRes
       ['from_index', mergeColumn(0)],
       ['into_index', mergeColumn(1)],
       ['edge', mergeColumn(2)],
+    ],
+    merge_counterparts: [
+      ['from_index', counterparts.from],
+      ['member_index', counterparts.member],
     ],
   };
 

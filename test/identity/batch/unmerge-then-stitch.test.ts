@@ -86,6 +86,29 @@ describe('a batch stitch after an un-merge of a batch merge', () => {
     });
   });
 
+  it('of the middle customer of a chain the same run made (S <- X <- Y), sends Y, linked only to X, with X', async () => {
+    const lake = new RecordLake().events(
+      { at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' },
+      { at: '2026-03-01T10:00:00Z', anonymousId: 'a2', deviceId: 'd2' },
+      { at: '2026-03-01T11:00:00Z', anonymousId: 'a3', deviceId: 'd3' },
+    );
+    await withStoreAndLake(lake, async (store) => {
+      const first = await lake.stitch({ store, now: () => 1_000 });
+      const [s, x] = [first.map.customerOf.get(key('device_id', 'd1')), first.map.customerOf.get(key('device_id', 'd2'))];
+      // One run: X and Y linked (a right link), then S and X (the wrong one).
+      lake.events({ at: '2026-03-01T12:00:00Z', anonymousId: 'a2', deviceId: 'd3' }, { at: '2026-03-01T13:00:00Z', anonymousId: 'a1', deviceId: 'd2' });
+      assert.equal((await lake.stitch({ store, now: () => 2_000 })).summary.mergedCustomers, 2);
+      const merge = (await store.mergesOf(x ?? '')).find((record) => record.from === x);
+      assert.deepEqual(merge?.intoIdentifiers?.map(identifierKey).sort(), [key('anonymous_id', 'a1'), key('device_id', 'd1')], 'what the wrong link joined X with: S');
+
+      await unmergeFrom(store, x, 2_500);
+      const after = await lake.stitch({ store, now: () => 3_000 });
+      assert.equal(after.map.customerOf.get(key('device_id', 'd3')), after.map.customerOf.get(key('device_id', 'd2')), 'Y, linked only to X, goes with X');
+      assert.equal(after.map.customerOf.get(key('device_id', 'd2')), x);
+      assert.equal(after.map.customerOf.get(key('device_id', 'd1')), s);
+    });
+  });
+
   it('leaves no customer live and empty when every component its lake identifiers sit in holds the other side of one of its un-merges', async () => {
     const lake = new RecordLake().events(
       { at: '2026-03-01T09:00:00Z', anonymousId: 'ax', deviceId: 'dx' },
