@@ -42,6 +42,20 @@ function takeChunk(writes: Iterator<() => void>): Array<() => void> {
  * records readable by any process without msgpack's shared structures. Like the embedded online
  * store, many processes may read while one writes.
  */
+/** The records of `entries` that decode, in pages of at most `pageSize`. */
+async function* pagesOf<T>(entries: Iterable<{ value: unknown }>, decode: (value: unknown) => T | undefined, pageSize: number): AsyncIterable<T[]> {
+  let page: T[] = [];
+  for (const { value } of entries) {
+    const record = decode(value);
+    if (record) page.push(record);
+    if (page.length >= pageSize) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length > 0) yield page;
+}
+
 export class EmbeddedIdentityStore implements IdentityStore {
   private readonly inFlight = new InFlight('embedded identity store');
   private closed?: Promise<void>;
@@ -179,30 +193,12 @@ export class EmbeddedIdentityStore implements IdentityStore {
     if (page.length > 0) yield page;
   }
 
-  async *scanCustomers(pageSize = DEFAULT_PAGE): AsyncIterable<StoredCustomer[]> {
-    let page: StoredCustomer[] = [];
-    for (const { value } of this.customerRecords.getRange({})) {
-      const record = decodeCustomer(value);
-      if (record) page.push(record);
-      if (page.length >= pageSize) {
-        yield page;
-        page = [];
-      }
-    }
-    if (page.length > 0) yield page;
+  scanCustomers(pageSize = DEFAULT_PAGE): AsyncIterable<StoredCustomer[]> {
+    return pagesOf(this.customerRecords.getRange({}), decodeCustomer, pageSize);
   }
 
-  async *scanMerges(pageSize = DEFAULT_PAGE): AsyncIterable<MergeRecord[]> {
-    let page: MergeRecord[] = [];
-    for (const { value } of this.mergeRecords.getRange({})) {
-      const record = decodeMerge(value);
-      if (record) page.push(record);
-      if (page.length >= pageSize) {
-        yield page;
-        page = [];
-      }
-    }
-    if (page.length > 0) yield page;
+  scanMerges(pageSize = DEFAULT_PAGE): AsyncIterable<MergeRecord[]> {
+    return pagesOf(this.mergeRecords.getRange({}), decodeMerge, pageSize);
   }
 
   /**

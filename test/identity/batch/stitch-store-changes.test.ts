@@ -11,21 +11,9 @@ import { extendBlocklist } from '../../../src/identity/rules/blocklist';
 import { IncrementalStitcher } from '../../../src/identity/incremental/incremental-stitcher';
 import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
 import { RecordLake } from '../support/record-lake';
+import { withStoreAndLake } from '../support/store-and-lake';
 
 const key = (type: string, value: string) => identifierKey({ type, value });
-
-/** Runs `work` on a lake and an embedded identity store of its own, and removes both afterwards. */
-async function withStoreAndLake(lake: RecordLake, work: (store: EmbeddedIdentityStore) => Promise<void>): Promise<void> {
-  const storeDir = mkdtempSync(path.join(os.tmpdir(), 'c360-identity-store-'));
-  const store = await EmbeddedIdentityStore.open(storeDir);
-  try {
-    await work(store);
-  } finally {
-    await store.close();
-    await lake.close();
-    rmSync(storeDir, { recursive: true, force: true });
-  }
-}
 
 describe('what a batch stitch changes in the identity store', () => {
   const lake = new RecordLake();

@@ -1,28 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { EmbeddedIdentityStore } from '../../../src/identity/embedded/embedded-identity-store';
 import { identifierKey } from '../../../src/identity/identifier';
 import { IncrementalStitcher } from '../../../src/identity/incremental/incremental-stitcher';
 import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
 import { RecordLake } from '../support/record-lake';
+import { withStoreAndLake } from '../support/store-and-lake';
 
 const key = (type: string, value: string) => identifierKey({ type, value });
-
-/** Runs `work` on a lake and an embedded identity store of its own, and removes both afterwards. */
-async function withStoreAndLake(lake: RecordLake, work: (store: EmbeddedIdentityStore) => Promise<void>): Promise<void> {
-  const storeDir = mkdtempSync(path.join(os.tmpdir(), 'c360-unmerge-stitch-'));
-  const store = await EmbeddedIdentityStore.open(storeDir);
-  try {
-    await work(store);
-  } finally {
-    await store.close();
-    await lake.close();
-    rmSync(storeDir, { recursive: true, force: true });
-  }
-}
 
 /** Undoes the merge that absorbed `from`, as an operator would. */
 async function unmergeFrom(store: EmbeddedIdentityStore, from: string | undefined, at: number) {
@@ -30,6 +15,14 @@ async function unmergeFrom(store: EmbeddedIdentityStore, from: string | undefine
   assert.ok(merge, `a merge of ${from}`);
   return new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => at }).unmerge(merge.mergeId);
 }
+
+/** Three visitors, each on a device of their own: customers S (d1), X (d2) and Y (d3), oldest first. */
+const threeVisitors = () =>
+  new RecordLake().events(
+    { at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' },
+    { at: '2026-03-01T10:00:00Z', anonymousId: 'a2', deviceId: 'd2' },
+    { at: '2026-03-01T11:00:00Z', anonymousId: 'a3', deviceId: 'd3' },
+  );
 
 describe('a batch stitch after an un-merge of a batch merge', () => {
   it('keeps the two apart, and places what joined the survivor since through the merged side with the merged side', async () => {
@@ -65,11 +58,7 @@ describe('a batch stitch after an un-merge of a batch merge', () => {
   });
 
   it('of one of two customers the same run merged into one survivor, keeps the other with the survivor', async () => {
-    const lake = new RecordLake().events(
-      { at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' },
-      { at: '2026-03-01T10:00:00Z', anonymousId: 'a2', deviceId: 'd2' },
-      { at: '2026-03-01T11:00:00Z', anonymousId: 'a3', deviceId: 'd3' },
-    );
+    const lake = threeVisitors();
     await withStoreAndLake(lake, async (store) => {
       const first = await lake.stitch({ store, now: () => 1_000 });
       const [s, y] = [first.map.customerOf.get(key('device_id', 'd1')), first.map.customerOf.get(key('device_id', 'd3'))];
@@ -87,11 +76,7 @@ describe('a batch stitch after an un-merge of a batch merge', () => {
   });
 
   it('of the middle customer of a chain the same run made (S <- X <- Y), sends Y, linked only to X, with X', async () => {
-    const lake = new RecordLake().events(
-      { at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' },
-      { at: '2026-03-01T10:00:00Z', anonymousId: 'a2', deviceId: 'd2' },
-      { at: '2026-03-01T11:00:00Z', anonymousId: 'a3', deviceId: 'd3' },
-    );
+    const lake = threeVisitors();
     await withStoreAndLake(lake, async (store) => {
       const first = await lake.stitch({ store, now: () => 1_000 });
       const [s, x] = [first.map.customerOf.get(key('device_id', 'd1')), first.map.customerOf.get(key('device_id', 'd2'))];
