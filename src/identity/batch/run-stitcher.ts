@@ -64,7 +64,7 @@ export function runStitcher(input: StitcherInput, roles: TypeRoles): StitcherRes
   const assignment = assignCustomers(graph, components);
   const merges = assignment.merges;
   const mergeCount = merges.length / 3;
-  const counterparts = mergeCounterparts(components.previousJoins, merges);
+  const counterparts = mergeCounterparts(components.previousJoins, merges, components.chosen);
   const mergeColumn = (offset: number) => Int32Array.from({ length: mergeCount }, (_, index) => merges[3 * index + offset]);
   const answer: StitcherAnswer = {
     assigned: [
