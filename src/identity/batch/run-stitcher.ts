@@ -33,7 +33,7 @@ export interface StitcherResult {
   cappedByType: Map<number, number>;
   separated: number;
   indirect: number;
-  /** Store-only identifiers kept from their customer (see storeOnlyLinks). */
+  /** Store-only identifiers kept from their customer (see attachStoreOnly). */
   storeOnlyRefused: number;
   /** Pending stream links refused (see StitchGraph.pendingLinks). */
   pendingRefused: number;

@@ -46,7 +46,7 @@ export interface StitchSummary {
   mergedCustomers: number;
   /**
    * Links the rules refused: the lake's by reason; store-only identifiers kept from the customer the
-   * store gave them (storeOnlyLinks); links of the stream's merges the lake has no record of yet (pendingLinksSql).
+   * store gave them (attachStoreOnly); links of the stream's merges the lake has no record of yet (pendingLinksSql).
    */
   refusedLinks: { capped: Record<string, number>; indirect: number; separated: number; storeOnly: number; pendingStream: number };
   blockedValues: number;

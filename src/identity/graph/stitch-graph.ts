@@ -14,7 +14,7 @@ export interface StitchGraph {
   /** Type code of each node; its cap and role are roles.caps[code] and roles.personal[code]. */
   typeOf: Uint8Array;
   roles: TypeRoles;
-  /** Whether the node was seen in the lake (false: known only from the identity store, see storeOnlyLinks). */
+  /** Whether the node was seen in the lake (false: known only from the identity store, see attachStoreOnly). */
   inLake: Uint8Array;
   /** The previous customer of each node, numbered oldest first; -1 for identifiers new to this run. */
   previousOf: Int32Array;
@@ -84,9 +84,9 @@ export function stitchGraph(graph: StitchGraph): StitchedComponents {
   }
   edge = -1;
   let pendingRefused = 0;
-  const pending = graph.pendingLinks;
-  for (let index = 0; index < (pending?.a.length ?? 0); index++) {
-    const outcome = unionFind.linkStored(pending?.a[index] ?? 0, pending?.b[index] ?? 0, onJoin);
+  const { a: pendingA, b: pendingB } = graph.pendingLinks ?? { a: new Int32Array(0), b: new Int32Array(0) };
+  for (let index = 0; index < pendingA.length; index++) {
+    const outcome = unionFind.linkStored(pendingA[index], pendingB[index], onJoin);
     if (outcome !== LinkOutcome.LINKED && outcome !== LinkOutcome.ALREADY_LINKED) pendingRefused++;
   }
   const chosen = chooseComponents(graph, unionFind);
