@@ -10,7 +10,8 @@ import { syncStoreHere, type StoreSyncFiles } from './store-sync';
 
 const COMMANDS: Record<string, (store: EmbeddedIdentityStore, args: string[]) => Promise<unknown>> = {
   'export-assignments': (store, [dir]) => exportAssignments(store, required(dir)),
-  'export-customers': (store, [dir]) => exportCustomers(store, required(dir)),
+  // Tells the parent once its snapshot of the customers is taken: the assignments are read after it (see exportPreviousState).
+  'export-customers': (store, [dir]) => exportCustomers(store, required(dir), () => process.send?.('snapshot')),
   sync: (store, [files, now]) => syncStoreHere(store, JSON.parse(required(files)) as StoreSyncFiles, Number(required(now))),
 };
 
@@ -29,6 +30,8 @@ async function main([command, storeDir, ...args]: string[]): Promise<void> {
     process.stdout.write(JSON.stringify(await run(store, args)));
   } finally {
     await store.close();
+    // The channel would keep this process alive once its work is done.
+    if (process.connected) process.disconnect();
   }
 }
 

@@ -13,8 +13,9 @@ export function loadPreviousSql(schema: string, files: { assignments: string; cu
     `CREATE OR REPLACE TABLE ${schema}.previous AS SELECT * FROM ${json(files.assignments, `id_type: 'VARCHAR', id_value: 'VARCHAR', customer_id: 'VARCHAR'`)}`,
     // Customers come in the store's record shape (see exportCustomers): only these fields are read.
     `CREATE OR REPLACE TABLE ${schema}.previous_customers AS
-      SELECT customerId AS customer_id, seed.type AS seed_type, seed.value AS seed_value, firstSeen AS first_seen, mergedInto AS merged_into, CAST(mergedFrom AS VARCHAR) AS merged_from
-      FROM ${json(files.customers, `customerId: 'VARCHAR', seed: 'STRUCT(type VARCHAR, value VARCHAR)', firstSeen: 'BIGINT', mergedInto: 'VARCHAR', mergedFrom: 'JSON'`)}`,
+      SELECT customerId AS customer_id, seed.type AS seed_type, seed.value AS seed_value, firstSeen AS first_seen, mergedInto AS merged_into, CAST(mergedFrom AS VARCHAR) AS merged_from,
+        updatedAt AS updated_at
+      FROM ${json(files.customers, `customerId: 'VARCHAR', seed: 'STRUCT(type VARCHAR, value VARCHAR)', firstSeen: 'BIGINT', mergedInto: 'VARCHAR', mergedFrom: 'JSON', updatedAt: 'BIGINT'`)}`,
     `CREATE OR REPLACE TABLE ${schema}.separation_sides AS SELECT * FROM ${json(files.separations, `id_type: 'VARCHAR', id_value: 'VARCHAR', token: 'INTEGER'`)}`,
     `CREATE OR REPLACE TABLE ${schema}.stream_links AS SELECT * FROM ${json(
       files.streamLinks,

@@ -2,7 +2,7 @@ import { sqlString } from '../../lake/lake-relation';
 import { STITCH_ID_METADATA_KEY } from '../identity-tables';
 import type { GraphTables } from './graph-tables.sql';
 import { withoutInsertionOrder } from './insertion-order.sql';
-import { sourceNameSql } from './record-identifiers.sql';
+import { NO_TIME_MS, sourceNameSql } from './record-identifiers.sql';
 
 /**
  * The batch stitch's outputs: the identity zone's Parquet tables (the map other jobs join to, the
@@ -67,57 +67,125 @@ export class OutputTables {
    * SQL: whether a final row's customer is not the one it had. Customers are compared by number:
    * a kept customer keeps its number, and a new one's id is none a previous customer had.
    */
-  private static readonly MOVED = '(previous_index < 0 OR final_previous IS DISTINCT FROM previous_index)';
-
-  /** Assignments that changed (new identifiers, moved ones), as JSON lines. */
-  changedAssignmentsSql(file: string): string {
-    return `COPY (SELECT ${this.tables.typeNameSql('type_code')} AS id_type, id_value, customer_id FROM ${this.t('final')} WHERE ${OutputTables.MOVED})
-      TO ${sqlString(file)} (FORMAT json)`;
+  private static moved(row = ''): string {
+    const column = (name: string) => (row === '' ? name : `${row}.${name}`);
+    return `(${column('previous_index')} < 0 OR ${column('final_previous')} IS DISTINCT FROM ${column('previous_index')})`;
   }
 
-  /** Stored assignments whose value today's rules reject (e.g. a value added to the blocklist). */
+  /**
+   * Assignments that changed (new identifiers, moved ones), as JSON lines in unit order, each with
+   * the customer the exported store gave it (expected_customer_id; null if it had none).
+   */
+  changedAssignmentsSql(file: string): string {
+    const t = (name: string) => this.t(name);
+    return `COPY (
+        SELECT ${this.tables.typeNameSql('f.type_code')} AS id_type, f.id_value, f.customer_id, p.customer_id AS expected_customer_id, u.unit
+        FROM ${t('final')} AS f
+        JOIN ${t('units')} AS u ON u.customer_id = f.customer_id
+        LEFT JOIN ${t('previous_numbered')} AS p ON p.previous_index = f.previous_index
+        WHERE ${OutputTables.moved('f')}
+        ORDER BY u.unit
+      ) TO ${sqlString(file)} (FORMAT json)`;
+  }
+
+  /** Stored assignments whose value today's rules reject (e.g. a value added to the blocklist), in unit order. */
   droppedAssignmentsSql(file: string): string {
-    return `COPY (SELECT id_type, id_value, customer_id FROM ${this.t('previous_dropped')}) TO ${sqlString(file)} (FORMAT json)`;
+    return `COPY (
+        SELECT d.id_type, d.id_value, d.customer_id, u.unit FROM ${this.t('previous_dropped')} AS d JOIN ${this.t('units')} AS u USING (customer_id) ORDER BY u.unit
+      ) TO ${sqlString(file)} (FORMAT json)`;
   }
 
   /** The customers a change touched, once for both files below. */
   touchedSql(): string {
     const t = (name: string) => this.t(name);
     return `CREATE OR REPLACE TABLE ${t('touched')} AS
-      SELECT customer_id FROM ${t('final')} WHERE ${OutputTables.MOVED}
-      UNION SELECT p.customer_id FROM (SELECT DISTINCT previous_index FROM ${t('final')} WHERE ${OutputTables.MOVED} AND previous_index >= 0) AS f
+      SELECT customer_id FROM ${t('final')} WHERE ${OutputTables.moved()}
+      UNION SELECT p.customer_id FROM (SELECT DISTINCT previous_index FROM ${t('final')} WHERE ${OutputTables.moved()} AND previous_index >= 0) AS f
         JOIN ${t('previous_numbered')} AS p USING (previous_index)
       UNION SELECT customer_id FROM ${t('previous_dropped')}`;
   }
 
   /**
+   * Pairs of touched customers one change must write together, or neither (see unitsSql): an
+   * identifier's previous and new customer, a merge's two.
+   */
+  unitLinksSql(): string {
+    const t = (name: string) => this.t(name);
+    return `CREATE OR REPLACE TABLE ${t('unit_links')} AS
+      SELECT DISTINCT p.customer_id AS a, f.customer_id AS b
+      FROM ${t('final')} AS f JOIN ${t('previous_numbered')} AS p ON p.previous_index = f.previous_index
+      WHERE f.previous_index >= 0 AND f.final_previous IS DISTINCT FROM f.previous_index
+      UNION
+      SELECT fr.customer_id, i.customer_id FROM ${t('merges')} AS m
+      JOIN ${t('previous_numbered')} AS fr ON fr.previous_index = m.from_index
+      JOIN ${t('previous_numbered')} AS i ON i.previous_index = m.into_index`;
+  }
+
+  /**
+   * The store sync's units: the touched customers connected by unit links, each unit labelled by
+   * its least customer id. `unit_labels` starts with every customer its own label; each round of
+   * `roundSql` gives each the least label among itself and its neighbours, until `changedSql`
+   * counts none changed (as many rounds as the longest chain of links, a handful); `numberSql`
+   * then numbers the units (`units`: customer_id, unit), the order the sync's files share.
+   */
+  unitsSql(): { startSql: string[]; roundSql: string[]; changedSql: string; numberSql: string[] } {
+    const t = (name: string) => this.t(name);
+    return {
+      startSql: [`CREATE OR REPLACE TABLE ${t('unit_labels')} AS SELECT customer_id, customer_id AS label FROM ${t('touched')}`],
+      roundSql: [
+        `CREATE OR REPLACE TABLE ${t('unit_labels_next')} AS
+          SELECT u.customer_id, least(u.label, coalesce(min(v.label), u.label)) AS label, least(u.label, coalesce(min(v.label), u.label)) <> u.label AS changed
+          FROM ${t('unit_labels')} AS u
+          LEFT JOIN (SELECT a AS customer_id, b AS neighbour FROM ${t('unit_links')} UNION ALL SELECT b, a FROM ${t('unit_links')}) AS e USING (customer_id)
+          LEFT JOIN ${t('unit_labels')} AS v ON v.customer_id = e.neighbour
+          GROUP BY u.customer_id, u.label`,
+        `DROP TABLE ${t('unit_labels')}`,
+        `ALTER TABLE ${t('unit_labels_next')} RENAME TO unit_labels`,
+      ],
+      changedSql: `SELECT count(*) FROM ${t('unit_labels')} WHERE changed`,
+      numberSql: [
+        `CREATE OR REPLACE TABLE ${t('units')} AS
+          SELECT customer_id, (dense_rank() OVER (ORDER BY unit_seen, label))::BIGINT AS unit
+          FROM (
+            SELECT l.customer_id, l.label, min(coalesce(c.first_seen, s.first_seen, ${NO_TIME_MS})) OVER (PARTITION BY l.label) AS unit_seen
+            FROM ${t('unit_labels')} AS l
+            LEFT JOIN ${t('previous_customers')} AS c USING (customer_id)
+            LEFT JOIN ${t('new_customers')} AS s USING (customer_id)
+          )`,
+        `DROP TABLE ${t('unit_labels')}`,
+      ],
+    };
+  }
+
+  /**
    * Every customer a change touched: gaining or losing identifiers, merged away, or new; existing
-   * ones keep their seed and lineage, a new one takes its seed's. Ordered by customer id, as
-   * touchedMembersSql: the store sync pairs them up while streaming, so no customer's identifiers
-   * are ever gathered in the lake engine (a first run touches every customer).
+   * ones keep their seed and lineage, a new one takes its seed's. Each carries its unit and the
+   * version the exported store had of it (expected_updated_at; null for a new one). Ordered by unit
+   * and customer id, as touchedMembersSql: the store sync pairs them up while streaming, so no
+   * customer's identifiers are ever gathered in the lake engine (a first run touches every customer).
    */
   touchedCustomersSql(file: string): string {
     const t = (name: string) => this.t(name);
     return `COPY (
-        SELECT t.customer_id, coalesce(c.seed_type, s.seed_type) AS seed_type, coalesce(c.seed_value, s.seed_value) AS seed_value,
-          coalesce(c.first_seen, s.first_seen) AS first_seen, c.merged_from
-        FROM ${t('touched')} AS t
+        SELECT u.customer_id, u.unit, coalesce(c.seed_type, s.seed_type) AS seed_type, coalesce(c.seed_value, s.seed_value) AS seed_value,
+          coalesce(c.first_seen, s.first_seen) AS first_seen, c.merged_from, c.updated_at AS expected_updated_at
+        FROM ${t('units')} AS u
         LEFT JOIN ${t('previous_customers')} AS c USING (customer_id)
         LEFT JOIN ${t('new_customers')} AS s USING (customer_id)
-        ORDER BY t.customer_id
+        ORDER BY u.unit, u.customer_id
       ) TO ${sqlString(file)} (FORMAT json)`;
   }
 
-  /** The touched customers' identifiers, strongest type first (type codes follow priority), then by value. */
+  /** The touched customers' identifiers, in the customers' order, each customer's strongest type first (type codes follow priority), then by value. */
   touchedMembersSql(file: string): string {
     return `COPY (
         SELECT f.customer_id, ${this.tables.typeNameSql('f.type_code')} AS id_type, f.id_value
-        FROM ${this.t('final')} AS f SEMI JOIN ${this.t('touched')} AS t ON t.customer_id = f.customer_id
-        ORDER BY f.customer_id, f.type_code, f.id_value
+        FROM ${this.t('final')} AS f JOIN ${this.t('units')} AS u ON u.customer_id = f.customer_id
+        ORDER BY u.unit, f.customer_id, f.type_code, f.id_value
       ) TO ${sqlString(file)} (FORMAT json)`;
   }
 
-  /** Merges of previous customers, with the record and link that caused each, what the merged one held and what the survivor held before. */
+  /** Merges of previous customers, in unit order, with the record and link that caused each, what the merged one held and what the survivor held before. */
   mergesSql(file: string): string {
     const t = (name: string) => this.t(name);
     // The merged customers are few; restrict to them before gathering what they held.
@@ -159,15 +227,16 @@ export class OutputTables {
           JOIN node_values AS lo ON lo.node = e.lo
           JOIN node_values AS hi ON hi.node = e.hi
         )
-        SELECT m.from_id, m.into_id,
+        SELECT m.from_id, m.into_id, u.unit,
           ${sourceNameSql('e.source')} AS source, e.record_id, e.first_seen AS time,
           ${this.tables.typeNameSql('e.lo_type')} AS a_type, e.lo_value AS a_value, ${this.tables.typeNameSql('e.hi_type')} AS b_type, e.hi_value AS b_value,
           h.identifiers, b.identifiers AS into_identifiers
         FROM merged AS m
+        JOIN ${t('units')} AS u ON u.customer_id = m.from_id
         LEFT JOIN causes AS e ON e.edge = m.edge
         LEFT JOIN held AS h ON h.customer_id = m.from_id
         LEFT JOIN held_before AS b ON b.from_id = m.from_id
-        ORDER BY m.from_id
+        ORDER BY u.unit, m.from_id
       ) TO ${sqlString(file)} (FORMAT json)`;
   }
 }

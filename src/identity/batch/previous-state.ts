@@ -49,24 +49,33 @@ type CustomerFiles = Pick<PreviousStateFiles, 'customers' | 'separations' | 'str
 
 /**
  * The identity store's current state as JSON-lines files the lake engine joins against: every
- * assignment (the previous run's answer plus what the stream changed since), every customer's age
- * and lineage, every separation side, and the links behind the stream's merges. Without a store (tests, a lake-only run) the files are
- * empty and every customer is new.
+ * assignment (the previous run's answer plus what the stream changed since), every customer's age,
+ * lineage and version (updatedAt), every separation side, and the links behind the stream's merges.
+ * Without a store (tests, a lake-only run) the files are empty and every customer is new.
  *
- * An embedded store is read by two child processes at once (see runEmbeddedStoreChild), one for the
- * assignments and one for the customers: each half is about as long as the other, and a daily
- * stitch reads the lake while they run.
+ * The customers are read before the assignments. The store sync writes a customer only if its
+ * version is still the one read here (see syncStore); a writer (the stream) writes a change's
+ * assignments before its customer records. So a customer read at a version has all of that
+ * version's identifiers among the assignments read after it, and whatever changes after it is
+ * read changes its version too.
+ *
+ * An embedded store is read by two child processes (see runEmbeddedStoreChild), one for the
+ * customers and one for the assignments, which starts once the first has its snapshot: each half is
+ * about as long as the other, and a daily stitch reads the lake while they run.
  */
 export async function exportPreviousState(store: IdentityStore | undefined, dir: string): Promise<PreviousStateFiles> {
   if (store instanceof EmbeddedIdentityStore) {
+    let snapshotTaken = () => {};
+    const snapshot = new Promise<void>((resolve) => (snapshotTaken = resolve));
+    const customers = runEmbeddedStoreChild<CustomerFiles>('export-customers', store.directory, [dir], snapshotTaken);
+    // A customers child that fails before its snapshot fails this too, without starting the other.
+    const assignments = Promise.race([snapshot, customers]).then(() => runEmbeddedStoreChild<AssignmentFiles>('export-assignments', store.directory, [dir]));
     // Both settle before either's failure propagates: the other child still writes into `dir`.
-    const [assignments, customers] = await settleAll([
-      runEmbeddedStoreChild<AssignmentFiles>('export-assignments', store.directory, [dir]),
-      runEmbeddedStoreChild<CustomerFiles>('export-customers', store.directory, [dir]),
-    ]);
-    return { ...assignments, ...customers };
+    const [customerFiles, assignmentFiles] = await settleAll([customers, assignments]);
+    return { ...assignmentFiles, ...customerFiles };
   }
-  return { ...(await exportAssignments(store, dir)), ...(await exportCustomers(store, dir)) };
+  const customerFiles = await exportCustomers(store, dir);
+  return { ...(await exportAssignments(store, dir)), ...customerFiles };
 }
 
 /** Writes the assignments of `store` into `dir` from this process. */
@@ -84,10 +93,14 @@ export async function exportAssignments(store: IdentityStore | undefined, dir: s
   return { assignments: assignments.file, assignmentCount: assignments.count };
 }
 
-/** Writes the customers, separations and stream links of `store` into `dir` from this process. */
-export async function exportCustomers(store: IdentityStore | undefined, dir: string): Promise<CustomerFiles> {
+/**
+ * Writes the customers, separations and stream links of `store` into `dir` from this process.
+ * `onSnapshot` runs once the customers are being read from a snapshot (an embedded store's) or, for
+ * a store without snapshots, once all of them are read.
+ */
+export async function exportCustomers(store: IdentityStore | undefined, dir: string, onSnapshot: () => void = () => undefined): Promise<CustomerFiles> {
   const customers = path.join(dir, 'previous-customers.jsonl');
-  const customerCount = await writeCustomers(store, customers);
+  const customerCount = await writeCustomers(store, customers, onSnapshot);
   const streamLinks = await writeStreamLinks(store, path.join(dir, 'stream-links.jsonl'));
   const separations = new JsonLinesFile(path.join(dir, 'separations.jsonl'));
   try {
@@ -130,20 +143,21 @@ async function writeStreamLinks(store: IdentityStore | undefined, file: string):
 
 /**
  * Every customer of `store` as a JSON line in its stored shape (StoredCustomer's fields; the stitch
- * reads customerId, seed, firstSeen, mergedInto and mergedFrom). An embedded store copies its
+ * reads customerId, seed, firstSeen, mergedInto, mergedFrom and updatedAt). An embedded store copies its
  * records out as they are, identities included, rather than decoding and encoding them again.
  */
-async function writeCustomers(store: IdentityStore | undefined, file: string): Promise<number> {
-  if (store instanceof EmbeddedIdentityStore) return store.writeCustomerRecords(file);
+async function writeCustomers(store: IdentityStore | undefined, file: string, onSnapshot: () => void): Promise<number> {
+  if (store instanceof EmbeddedIdentityStore) return store.writeCustomerRecords(file, onSnapshot);
   const lines = new JsonLinesFile(file);
   try {
     if (store) {
       for await (const page of store.scanCustomers()) {
-        for (const { customerId, seed, firstSeen, mergedInto, mergedFrom } of page) lines.write({ customerId, seed, firstSeen, mergedInto, mergedFrom });
+        for (const { customerId, seed, firstSeen, mergedInto, mergedFrom, updatedAt } of page) lines.write({ customerId, seed, firstSeen, mergedInto, mergedFrom, updatedAt });
       }
     }
   } finally {
     lines.close();
   }
+  onSnapshot();
   return lines.count;
 }

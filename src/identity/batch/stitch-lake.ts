@@ -155,6 +155,18 @@ async function stitchInProcess(
   return { ...counts, edges };
 }
 
+/** Labels the touched customers with the store sync's units (see OutputTables.unitsSql). */
+async function numberUnits(engine: LakeEngine, outputs: OutputTables): Promise<void> {
+  const units = outputs.unitsSql();
+  await engine.execute(outputs.unitLinksSql());
+  for (const sql of units.startSql) await engine.execute(sql);
+  // Labels only fall, so this ends; with no links (a first stitch) the first round changes nothing.
+  do {
+    for (const sql of units.roundSql) await engine.execute(sql);
+  } while ((await count(engine, units.changedSql)) > 0);
+  for (const sql of units.numberSql) await engine.execute(sql);
+}
+
 /** One stitch's settings, resolved from StitchLakeOptions. */
 interface StitchRun {
   rules: CompiledRules;
@@ -254,13 +266,20 @@ async function stitchInWorkspace(engine: LakeEngine, columns: LakeColumns, lakeL
       touchedMembers: workspace.path('touched-members.jsonl'),
       merges: workspace.path('merges.jsonl'),
     };
+    await engine.execute(outputs.touchedSql());
+    await numberUnits(engine, outputs);
     await engine.execute(outputs.changedAssignmentsSql(changes.changedAssignments));
     await engine.execute(outputs.droppedAssignmentsSql(changes.droppedAssignments));
-    await engine.execute(outputs.touchedSql());
     await engine.execute(outputs.touchedCustomersSql(changes.touchedCustomers));
     await engine.execute(outputs.touchedMembersSql(changes.touchedMembers));
     await engine.execute(outputs.mergesSql(changes.merges));
     storeSummary = await syncStore(store, changes, now());
+    if (storeSummary.deferredUnits > 0) {
+      logger.warn('identity.stitch: customers another writer changed since the store was read were left as it has them, for the next stitch', {
+        units: storeSummary.deferredUnits,
+        customers: storeSummary.deferredCustomers,
+      });
+    }
     lap('store');
   }
 

@@ -3,18 +3,20 @@ import { createInterface } from 'node:readline';
 import { EmbeddedIdentityStore } from '../embedded/embedded-identity-store';
 import { mergeIdFor } from '../merge-id';
 import type { Identifier } from '../identifier';
-import { emptyChanges, type Assignment, type IdentityStore, type MergeRecord, type StoredCustomer } from '../identity-store.port';
+import { emptyChanges, IdentityConflictError, type Assignment, type IdentityStore, type MergeRecord, type StoredCustomer } from '../identity-store.port';
 import { decodeIdentifiers } from '../stored-records';
 import { runEmbeddedStoreChild } from './embedded-store-child';
 
+/** Rows (assignments, removals, customer records, merges) per apply: units are gathered until they reach it. */
 const PAGE = 10_000;
 
+/** What a batch stitch changes, as JSON lines, every file in unit order (see OutputTables.unitsSql). */
 export interface StoreSyncFiles {
   changedAssignments: string;
   droppedAssignments: string;
-  /** One row per touched customer, ordered by customer id. */
+  /** One row per touched customer, ordered by unit and customer id. */
   touchedCustomers: string;
-  /** The touched customers' identifiers, one per row, ordered by customer id and then as they are listed. */
+  /** The touched customers' identifiers, one per row, in the customers' order and then as they are listed. */
   touchedMembers: string;
   merges: string;
 }
@@ -24,6 +26,13 @@ export interface StoreSyncSummary {
   unassigned: number;
   customersWritten: number;
   merges: number;
+  /**
+   * Units left as the store has them, and their customers: another writer (the stream, an un-merge)
+   * changed one of their customers or identifiers after the stitch read the store. The next stitch
+   * plans them again on what the store holds then.
+   */
+  deferredUnits: number;
+  deferredCustomers: number;
 }
 
 type Row = Record<string, unknown>;
@@ -34,6 +43,7 @@ async function* jsonLines(file: string): AsyncIterable<Row> {
 }
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : String(value));
+const identifierOf = (row: Row): Identifier => ({ type: text(row.id_type), value: text(row.id_value) });
 
 function mergedFromOf(row: Row): string[] {
   const parsed: unknown = typeof row.merged_from === 'string' ? JSON.parse(row.merged_from) : [];
@@ -65,11 +75,53 @@ function mergeRecord(row: Row, at: number): MergeRecord {
   };
 }
 
+/** A JSON-lines file in unit order, read one unit's rows at a time. */
+class UnitRows {
+  private constructor(
+    private readonly file: string,
+    private readonly rows: AsyncIterator<Row>,
+    private head: IteratorResult<Row>,
+  ) {}
+
+  static async open(file: string): Promise<UnitRows> {
+    const rows = jsonLines(file)[Symbol.asyncIterator]();
+    return new UnitRows(file, rows, await rows.next());
+  }
+
+  /** The unit of the next row, or undefined at the end. */
+  nextUnit(): number | undefined {
+    if (this.head.done) return undefined;
+    const unit = this.head.value.unit;
+    if (typeof unit !== 'number' || !Number.isSafeInteger(unit)) throw new Error(`identity.stitch: a row of ${this.file} has no unit`);
+    return unit;
+  }
+
+  /** The rows of `unit`; the rows before it must all have been taken. */
+  async take(unit: number): Promise<Row[]> {
+    const next = this.nextUnit();
+    if (next !== undefined && next < unit) throw new Error(`identity.stitch: ${this.file} has a unit no touched customer has, or is not in unit order`);
+    if (next !== unit) return [];
+    const rows: Row[] = [];
+    while (!this.head.done && this.head.value.unit === unit) {
+      rows.push(this.head.value);
+      this.head = await this.rows.next();
+    }
+    return rows;
+  }
+}
+
 /**
- * Writes what a batch stitch changed into the identity store, in pages: moved and new assignments
- * first (a reader then finds the customer an identifier points to), then the touched customers'
- * full records, then the merge history. Only changes are written, so a daily run costs what the
- * day changed, not the size of the graph.
+ * Writes what a batch stitch changed into the identity store. Only changes are written, so a daily
+ * run costs what the day changed, not the size of the graph.
+ *
+ * The stream and un-merges write to the store while a stitch runs. The changes are written in units,
+ * each the touched customers that must be written together or not at all (an identifier's previous
+ * and new customer, a merge's two; OutputTables.unitsSql), each expecting the store to still hold
+ * what the stitch read of them: every touched customer at the version read (updatedAt), every
+ * changed identifier with the customer it had. A unit another writer changed since is left as
+ * that writer made it, whole, and counted as deferred: the next stitch plans it again. Units are
+ * applied many at a time; when such an apply conflicts, its units are tried in halves until the
+ * conflicting ones are found.
  */
 export async function syncStore(store: IdentityStore, files: StoreSyncFiles, now: number): Promise<StoreSyncSummary> {
   // An embedded store is written by a child process (see runEmbeddedStoreChild): a first stitch writes all of it.
@@ -77,68 +129,155 @@ export async function syncStore(store: IdentityStore, files: StoreSyncFiles, now
   return syncStoreHere(store, files, now);
 }
 
+/** The lists of a change, to push into. */
+interface ChangeLists {
+  assign: Assignment[];
+  unassign: Identifier[];
+  customers: StoredCustomer[];
+  merges: MergeRecord[];
+  expected: Array<{ identifier: Identifier; customerId: string | null }>;
+  expectedCustomers: Array<{ customerId: string; updatedAt: number | null }>;
+}
+
+type Offsets = { [List in keyof ChangeLists]: number };
+
+/**
+ * Units gathered into one change. Each unit's rows are pushed onto the page's lists, and where it
+ * ends in each is kept, so a page that conflicts can be split into units again (see applyUnits).
+ */
+class UnitPage {
+  readonly lists: ChangeLists = { assign: [], unassign: [], customers: [], merges: [], expected: [], expectedCustomers: [] };
+  /** Where each unit ends in each list. */
+  private readonly ends: Offsets[] = [];
+
+  get units(): number {
+    return this.ends.length;
+  }
+
+  /** Rows written: assignments, removals, customer records and merges. */
+  get rows(): number {
+    const { assign, unassign, customers, merges } = this.lists;
+    return assign.length + unassign.length + customers.length + merges.length;
+  }
+
+  /** Closes the unit whose rows were pushed since the last call. */
+  endUnit(): void {
+    const { assign, unassign, customers, merges, expected, expectedCustomers } = this.lists;
+    this.ends.push({
+      assign: assign.length,
+      unassign: unassign.length,
+      customers: customers.length,
+      merges: merges.length,
+      expected: expected.length,
+      expectedCustomers: expectedCustomers.length,
+    });
+  }
+
+  /** The change of units `from` up to `to`. */
+  changes(from: number, to: number): ChangeLists {
+    const start: Offsets = from === 0 ? { assign: 0, unassign: 0, customers: 0, merges: 0, expected: 0, expectedCustomers: 0 } : this.ends[from - 1];
+    const end = this.ends[to - 1];
+    const { assign, unassign, customers, merges, expected, expectedCustomers } = this.lists;
+    return {
+      assign: assign.slice(start.assign, end.assign),
+      unassign: unassign.slice(start.unassign, end.unassign),
+      customers: customers.slice(start.customers, end.customers),
+      merges: merges.slice(start.merges, end.merges),
+      expected: expected.slice(start.expected, end.expected),
+      expectedCustomers: expectedCustomers.slice(start.expectedCustomers, end.expectedCustomers),
+    };
+  }
+}
+
 /** syncStore from this process. */
 export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles, now: number): Promise<StoreSyncSummary> {
-  const summary: StoreSyncSummary = { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0 };
-  const merges: MergeRecord[] = [];
-  for await (const row of jsonLines(files.merges)) merges.push(mergeRecord(row, now));
-  const mergedInto = new Map(merges.map((merge) => [merge.from, merge.into]));
-
-  let assign: Assignment[] = [];
-  const flushAssign = async () => {
-    await store.apply({ ...emptyChanges(), assign });
-    summary.assigned += assign.length;
-    assign = [];
-  };
-  for await (const row of jsonLines(files.changedAssignments)) {
-    assign.push({ identifier: { type: text(row.id_type), value: text(row.id_value) }, customerId: text(row.customer_id) });
-    if (assign.length >= PAGE) await flushAssign();
-  }
-  if (assign.length > 0) await flushAssign();
-
-  let unassign: Identifier[] = [];
-  for await (const row of jsonLines(files.droppedAssignments)) unassign.push({ type: text(row.id_type), value: text(row.id_value) });
-  for (let start = 0; start < unassign.length; start += PAGE) await store.apply({ ...emptyChanges(), unassign: unassign.slice(start, start + PAGE) });
-  summary.unassigned = unassign.length;
-  unassign = [];
-
-  // A survivor inherits the lineage of what it absorbed; the absorbed customers' rows come from the same file.
-  const inherited = new Map<string, string[]>();
-  for await (const row of jsonLines(files.touchedCustomers)) {
-    const into = mergedInto.get(text(row.customer_id));
-    if (into !== undefined) inherited.set(into, [...(inherited.get(into) ?? []), text(row.customer_id), ...mergedFromOf(row)]);
-  }
-  let customers: StoredCustomer[] = [];
-  const flushCustomers = async () => {
-    await store.apply({ ...emptyChanges(), customers });
-    summary.customersWritten += customers.length;
-    customers = [];
-  };
-  // Both files are ordered by customer id: each customer's identifiers are the next run of member rows.
+  const summary: StoreSyncSummary = { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, deferredUnits: 0, deferredCustomers: 0 };
+  const [customers, changed, dropped, merges] = await Promise.all([files.touchedCustomers, files.changedAssignments, files.droppedAssignments, files.merges].map((file) => UnitRows.open(file)));
+  // Both files are in the same order: each customer's identifiers are the next run of member rows.
   const members = jsonLines(files.touchedMembers)[Symbol.asyncIterator]();
   let member = await members.next();
-  for await (const row of jsonLines(files.touchedCustomers)) {
-    const customerId = text(row.customer_id);
-    const identities: Identifier[] = [];
-    while (!member.done && text(member.value.customer_id) === customerId) {
-      identities.push({ type: text(member.value.id_type), value: text(member.value.id_value) });
-      member = await members.next();
+  let page = new UnitPage();
+  for (let unit = customers.nextUnit(); unit !== undefined; unit = customers.nextUnit()) {
+    const { lists } = page;
+    const customerRows = await customers.take(unit);
+    for (const row of await changed.take(unit)) {
+      const identifier = identifierOf(row);
+      lists.assign.push({ identifier, customerId: text(row.customer_id) });
+      lists.expected.push({ identifier, customerId: typeof row.expected_customer_id === 'string' ? row.expected_customer_id : null });
     }
-    customers.push({
-      customerId,
-      identities,
-      seed: { type: text(row.seed_type), value: text(row.seed_value) },
-      firstSeen: Number(row.first_seen),
-      mergedInto: mergedInto.get(customerId) ?? null,
-      mergedFrom: [...new Set([...mergedFromOf(row), ...(inherited.get(customerId) ?? [])])].sort(),
-      updatedAt: now,
-    });
-    if (customers.length >= PAGE) await flushCustomers();
+    for (const row of await dropped.take(unit)) {
+      const identifier = identifierOf(row);
+      lists.unassign.push(identifier);
+      lists.expected.push({ identifier, customerId: text(row.customer_id) });
+    }
+    const unitMerges = (await merges.take(unit)).map((row) => mergeRecord(row, now));
+    lists.merges.push(...unitMerges);
+    const mergedInto = new Map(unitMerges.map((merge) => [merge.from, merge.into]));
+    // A survivor inherits the lineage of what it absorbed, which is in its unit.
+    const inherited = new Map<string, string[]>();
+    for (const row of customerRows) {
+      const into = mergedInto.get(text(row.customer_id));
+      if (into !== undefined) inherited.set(into, [...(inherited.get(into) ?? []), text(row.customer_id), ...mergedFromOf(row)]);
+    }
+    for (const row of customerRows) {
+      const customerId = text(row.customer_id);
+      const identities: Identifier[] = [];
+      while (!member.done && text(member.value.customer_id) === customerId) {
+        identities.push(identifierOf(member.value));
+        member = await members.next();
+      }
+      lists.customers.push({
+        customerId,
+        identities,
+        seed: { type: text(row.seed_type), value: text(row.seed_value) },
+        firstSeen: Number(row.first_seen),
+        mergedInto: mergedInto.get(customerId) ?? null,
+        mergedFrom: [...new Set([...mergedFromOf(row), ...(inherited.get(customerId) ?? [])])].sort(),
+        updatedAt: now,
+      });
+      lists.expectedCustomers.push({ customerId, updatedAt: typeof row.expected_updated_at === 'number' ? row.expected_updated_at : null });
+    }
+    page.endUnit();
+    if (page.rows >= PAGE) {
+      await applyUnits(store, page, 0, page.units, summary);
+      page = new UnitPage();
+    }
   }
-  if (customers.length > 0) await flushCustomers();
+  await applyUnits(store, page, 0, page.units, summary);
+  for (const [file, rows] of [
+    [files.changedAssignments, changed],
+    [files.droppedAssignments, dropped],
+    [files.merges, merges],
+  ] as const) {
+    if (rows.nextUnit() !== undefined) throw new Error(`identity.stitch: ${file} has a unit no touched customer has, or is not in unit order`);
+  }
   if (!member.done) throw new Error(`identity.stitch: ${files.touchedMembers} is not in the order of ${files.touchedCustomers}`);
-
-  for (let start = 0; start < merges.length; start += PAGE) await store.apply({ ...emptyChanges(), merges: merges.slice(start, start + PAGE) });
-  summary.merges = merges.length;
   return summary;
+}
+
+/**
+ * Applies units `from` up to `to` of the page in one change; when another writer changed what one of
+ * them expects, in halves, deferring the units that conflict alone.
+ */
+async function applyUnits(store: IdentityStore, page: UnitPage, from: number, to: number, summary: StoreSyncSummary): Promise<void> {
+  if (to <= from) return;
+  const changes = from === 0 && to === page.units ? page.lists : page.changes(from, to);
+  try {
+    await store.apply({ ...emptyChanges(), ...changes });
+  } catch (error) {
+    if (!(error instanceof IdentityConflictError)) throw error;
+    if (to - from === 1) {
+      summary.deferredUnits += 1;
+      summary.deferredCustomers += changes.customers.length;
+      return;
+    }
+    const half = from + Math.ceil((to - from) / 2);
+    await applyUnits(store, page, from, half, summary);
+    await applyUnits(store, page, half, to, summary);
+    return;
+  }
+  summary.assigned += changes.assign.length;
+  summary.unassigned += changes.unassign.length;
+  summary.customersWritten += changes.customers.length;
+  summary.merges += changes.merges.length;
 }

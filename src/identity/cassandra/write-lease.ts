@@ -5,6 +5,15 @@ import { types, type Client } from 'cassandra-driver';
 export const LEASE_SECONDS = 30;
 /** How long a writer waits for the lease before giving up. */
 const WAIT_MS = 15_000;
+/**
+ * A holder that kept the lease at least LONG_HOLD_MS (a batch stitch's page of changes) leaves it
+ * free HANDOVER_MS before this process takes it again. Writers of other processes retry at most
+ * 200 ms apart (see take), so one of them gets its turn; without the gap, a batch taking the
+ * lease again at once kept a stream writer waiting past WAIT_MS. A stream's changes, shorter,
+ * follow each other without a gap.
+ */
+const LONG_HOLD_MS = 500;
+const HANDOVER_MS = 300;
 
 export class IdentityLeaseTimeoutError extends Error {
   constructor(waitedMs: number) {
@@ -25,6 +34,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export class WriteLease {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Until when (epoch ms) this process leaves the lease to others after a long hold. */
+  private freeUntil = 0;
   private readonly statements: { take: string; give: string };
 
   constructor(
@@ -45,13 +56,17 @@ export class WriteLease {
   }
 
   private async holdAcrossProcesses<T>(work: () => Promise<T>): Promise<T> {
+    const handover = this.freeUntil - Date.now();
+    if (handover > 0) await sleep(handover);
     const owner = randomUUID();
     await this.take(owner);
+    const taken = Date.now();
     try {
       return await work();
     } finally {
       // A lease not given back (a lost connection) lapses after LEASE_SECONDS.
       await this.lwt(this.statements.give, [owner]).catch(() => undefined);
+      if (Date.now() - taken >= LONG_HOLD_MS) this.freeUntil = Date.now() + HANDOVER_MS;
     }
   }
 

@@ -206,15 +206,21 @@ export class EmbeddedIdentityStore implements IdentityStore {
    * StoredCustomer, identities included), and returns how many. For a batch stitch, which reads the
    * few fields it needs with the lake engine: decoding 2.7 million records here, identities and all,
    * and encoding them again took 16.7 s; copying their bytes takes 7.
+   *
+   * The records are read from one snapshot of the store; `onSnapshot` runs once it is taken, before
+   * any record is read: what is read after it (the assignments, see exportPreviousState) is at least
+   * as new as every record.
    */
-  writeCustomerRecords(file: string): Promise<number> {
+  writeCustomerRecords(file: string, onSnapshot: () => void = () => undefined): Promise<number> {
     return this.inFlight.run(async () => {
+      const snapshot = this.root.useReadTransaction();
       const fd = openSync(file, 'w');
       try {
+        onSnapshot();
         const buffer = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
         let used = 0;
         let count = 0;
-        for (const { value } of this.customerBytes.getRange({})) {
+        for (const { value } of this.customerBytes.getRange({ transaction: snapshot })) {
           if (used + value.length + 1 > buffer.length) {
             writeSync(fd, buffer, 0, used);
             used = 0;
@@ -230,6 +236,7 @@ export class EmbeddedIdentityStore implements IdentityStore {
         return count;
       } finally {
         closeSync(fd);
+        snapshot.done();
       }
     });
   }

@@ -5,16 +5,17 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { stitchLake } from '../../../src/identity/batch/stitch-lake';
 import { EmbeddedIdentityStore } from '../../../src/identity/embedded/embedded-identity-store';
-import { identifierKey, type Identifier } from '../../../src/identity/identifier';
+import type { Identifier } from '../../../src/identity/identifier';
 import { IncrementalStitcher } from '../../../src/identity/incremental/incremental-stitcher';
 import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
 import { prng } from '../incremental/support/random-records';
 import { readIdentityMap, type IdentityMap } from '../support/identity-zone';
 import { RecordLake, type FixtureEvent } from '../support/record-lake';
+import { storeProblems } from '../support/store-problems';
 
 // Each case runs six stitches (about 2.5 s); C360_PROPERTY_CASES raises the count for a longer search.
 const CASES = Number(process.env.C360_PROPERTY_CASES ?? 10);
-const NOTHING_WRITTEN = { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0 };
+const NOTHING_WRITTEN = { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, deferredUnits: 0, deferredCustomers: 0 };
 
 /** The identifiers the stream takes from an event, as it normalizes them (the fixtures are clean already). */
 function identifiersOf(event: FixtureEvent): Identifier[] {
@@ -24,25 +25,6 @@ function identifiersOf(event: FixtureEvent): Identifier[] {
   if (event.deviceId) identifiers.push({ type: 'device_id', value: event.deviceId });
   identifiers.push({ type: 'anonymous_id', value: event.anonymousId });
   return identifiers;
-}
-
-/** What is wrong with the store: a live customer with no identifiers, a record and assignments that disagree, two accounts in one customer. */
-async function storeProblems(store: EmbeddedIdentityStore): Promise<string[]> {
-  const assigned = new Map<string, string[]>();
-  for await (const page of store.scanAssignments()) {
-    for (const { identifier, customerId } of page) assigned.set(customerId, [...(assigned.get(customerId) ?? []), identifierKey(identifier)]);
-  }
-  const problems: string[] = [];
-  for await (const page of store.scanCustomers()) {
-    for (const customer of page) {
-      const holds = (assigned.get(customer.customerId) ?? []).sort();
-      const lists = customer.identities.map(identifierKey).sort();
-      if (customer.mergedInto === null && lists.length === 0) problems.push(`${customer.customerId} is live with no identifiers`);
-      if (holds.join() !== lists.join()) problems.push(`${customer.customerId} lists [${lists.join()}] but holds [${holds.join()}]`);
-      if (lists.filter((key) => key.startsWith('user_id:')).length > 1) problems.push(`${customer.customerId} holds two accounts`);
-    }
-  }
-  return problems;
 }
 
 const partition = (map: IdentityMap) => [...map.members.values()].map((members) => [...members].sort().join('|')).sort();

@@ -12,6 +12,7 @@ import { textRoutingKey } from '../../../src/store/cassandra/replica-batches';
 import { requireService } from '../../support/services';
 import { dropKeyspaces, testCassandraConfig } from '../../store/support/cassandra-test-keyspace';
 import { describeIdentityStoreContract } from './identity-store.contract';
+import { WriteLease } from '../../../src/identity/cassandra/write-lease';
 
 const T0 = Date.UTC(2025, 0, 1);
 
@@ -140,6 +141,27 @@ describe('cassandra identity store', async () => {
       } finally {
         await store.close();
         await client.shutdown();
+      }
+    });
+
+    it('lets a writer of another process in between the long holds of one that keeps taking the lease (a batch sync beside the stream)', async () => {
+      const store = await CassandraIdentityStore.connect(config); // creates the lease table
+      const [batchClient, streamClient] = [createCassandraClient(config), createCassandraClient(config)];
+      try {
+        await Promise.all([batchClient.connect(), streamClient.connect()]);
+        const [batch, stream] = [new WriteLease(batchClient, config.keyspace), new WriteLease(streamClient, config.keyspace)];
+        const turns: string[] = [];
+        const held = (name: string, ms: number) => async () => {
+          turns.push(name);
+          await new Promise((resolve) => setTimeout(resolve, ms));
+        };
+        const pages = Array.from({ length: 6 }, (_, page) => batch.hold(held(`page ${page}`, 700)));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await stream.hold(held('stream', 10));
+        await Promise.all(pages);
+        assert.ok(turns.indexOf('stream') < turns.indexOf('page 3'), `the stream's change waits for at most two more pages: ${turns.join(', ')}`);
+      } finally {
+        await Promise.all([store.close(), batchClient.shutdown(), streamClient.shutdown()]);
       }
     });
 

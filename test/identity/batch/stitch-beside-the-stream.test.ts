@@ -1,0 +1,199 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { CassandraIdentityStore } from '../../../src/identity/cassandra/cassandra-identity-store';
+import { EmbeddedIdentityStore } from '../../../src/identity/embedded/embedded-identity-store';
+import { identifierKey, type Identifier } from '../../../src/identity/identifier';
+import type { IdentityStore } from '../../../src/identity/identity-store.port';
+import { IncrementalStitcher } from '../../../src/identity/incremental/incremental-stitcher';
+import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
+import { requireService } from '../../support/services';
+import { dropKeyspaces, testCassandraConfig } from '../../store/support/cassandra-test-keyspace';
+import { RecordLake } from '../support/record-lake';
+import { storeProblems } from '../support/store-problems';
+
+const key = (type: string, value: string) => identifierKey({ type, value });
+
+/**
+ * The store as a batch stitch sees it, with `write` done by another writer once, after the stitch
+ * has read the store and before it writes its first change: the stream, running while a daily
+ * stitch does.
+ */
+function withWriteBeforeSync(store: IdentityStore, write: () => Promise<void>): IdentityStore {
+  let pending: (() => Promise<void>) | undefined = write;
+  return {
+    lookup: (identifiers) => store.lookup(identifiers),
+    customers: (ids) => store.customers(ids),
+    mergesOf: (id) => store.mergesOf(id),
+    merge: (id) => store.merge(id),
+    separations: () => store.separations(),
+    apply: async (changes) => {
+      const interleaved = pending;
+      pending = undefined;
+      if (interleaved) await interleaved();
+      return store.apply(changes);
+    },
+    scanAssignments: (pageSize) => store.scanAssignments(pageSize),
+    scanCustomers: (pageSize) => store.scanCustomers(pageSize),
+    scanMerges: (pageSize) => store.scanMerges(pageSize),
+    close: () => Promise.resolve(),
+  };
+}
+
+/**
+ * The store as a batch stitch sees it, with `write` done by another writer once, between the
+ * stitch's reads of the customers and of the assignments, whichever it reads first.
+ */
+function withWriteBetweenReads(store: IdentityStore, write: () => Promise<void>): IdentityStore {
+  let pending: (() => Promise<void>) | undefined = write;
+  async function* thenWrite<T>(pages: AsyncIterable<T[]>): AsyncIterable<T[]> {
+    yield* pages;
+    const interleaved = pending;
+    pending = undefined;
+    if (interleaved) await interleaved();
+  }
+  return {
+    ...withWriteBeforeSync(store, () => Promise.resolve()),
+    scanAssignments: (pageSize) => thenWrite(store.scanAssignments(pageSize)),
+    scanCustomers: (pageSize) => thenWrite(store.scanCustomers(pageSize)),
+  };
+}
+
+/** What the stream does with one identify event of `identifiers`. */
+async function streamed(store: IdentityStore, recordId: string, identifiers: Identifier[]): Promise<void> {
+  await new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 1_500 }).stitch([
+    { source: 'clickstream', recordId, time: Date.parse('2026-03-02T12:00:00Z'), identifiers },
+  ]);
+}
+
+const customerOf = async (store: IdentityStore, type: string, value: string) => (await store.lookup([{ type, value }])).get(key(type, value));
+
+/** The behaviour, on a store of its own per case that `open` gives. */
+function describeStitchBesideTheStream(name: string, open: () => Promise<{ store: IdentityStore; close(): Promise<void> }>): void {
+  describe(`${name}: a batch stitch while the stream writes to the identity store`, () => {
+    const withStore = async (lake: RecordLake, work: (store: IdentityStore) => Promise<void>) => {
+      const { store, close } = await open();
+      try {
+        await work(store);
+      } finally {
+        await close();
+        await lake.close();
+      }
+    };
+
+    it("leaves a customer the stream changed after the stitch read it as the stream made it, writes the rest, and the next stitch catches up", async () => {
+      const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', userId: 'u1', anonymousId: 'a1' });
+      await withStore(lake, async (store) => {
+        const first = await lake.stitch({ store, now: () => 1_000 });
+        const account = first.map.customerOf.get(key('user_id', 'u1'));
+        // The day's lake gives the account a device and brings a new visitor.
+        lake.events({ at: '2026-03-02T09:00:00Z', userId: 'u1', anonymousId: 'a1', deviceId: 'd1' }, { at: '2026-03-02T09:30:00Z', anonymousId: 'a5', deviceId: 'd5' });
+        const raced = withWriteBeforeSync(store, () => streamed(store, 'identify-u1-a2', [{ type: 'user_id', value: 'u1' }, { type: 'anonymous_id', value: 'a2' }]));
+
+        const second = await lake.stitch({ store: raced, now: () => 2_000 });
+        assert.deepEqual(await storeProblems(store), []);
+        assert.deepEqual([second.summary.store?.deferredUnits, second.summary.store?.deferredCustomers], [1, 1]);
+        assert.equal(await customerOf(store, 'anonymous_id', 'a2'), account, "the stream's identifier stays with the account");
+        assert.deepEqual((await store.customers([account ?? ''])).get(account ?? '')?.identities.map(identifierKey).sort(), [key('anonymous_id', 'a1'), key('anonymous_id', 'a2'), key('user_id', 'u1')]);
+        assert.equal(await customerOf(store, 'device_id', 'd1'), undefined, "the account's new device waits for the next stitch");
+        assert.equal(await customerOf(store, 'anonymous_id', 'a5'), second.map.customerOf.get(key('anonymous_id', 'a5')), 'the new visitor, another unit, is written');
+
+        const third = await lake.stitch({ store, now: () => 3_000 });
+        assert.equal(third.summary.store?.deferredUnits, 0);
+        assert.deepEqual(await storeProblems(store), []);
+        for (const [type, value] of [['anonymous_id', 'a1'], ['anonymous_id', 'a2'], ['device_id', 'd1']] as const) {
+          assert.equal(await customerOf(store, type, value), account, `${type} ends with the account`);
+        }
+      });
+    });
+
+    it('notices a change the stream made between its reads of the customers and of the assignments', async () => {
+      const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', userId: 'u1', anonymousId: 'a1' });
+      await withStore(lake, async (store) => {
+        const first = await lake.stitch({ store, now: () => 1_000 });
+        const account = first.map.customerOf.get(key('user_id', 'u1'));
+        lake.events({ at: '2026-03-02T09:00:00Z', userId: 'u1', anonymousId: 'a1', deviceId: 'd1' });
+        const raced = withWriteBetweenReads(store, () => streamed(store, 'identify-u1-a2', [{ type: 'user_id', value: 'u1' }, { type: 'anonymous_id', value: 'a2' }]));
+
+        await lake.stitch({ store: raced, now: () => 2_000 });
+        assert.deepEqual(await storeProblems(store), []);
+        assert.equal(await customerOf(store, 'anonymous_id', 'a2'), account);
+      });
+    });
+
+    it("keeps an identifier the stream gave one customer while the stitch gave it to another with the stream's", async () => {
+      const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', userId: 'u1', anonymousId: 'a1' });
+      await withStore(lake, async (store) => {
+        const first = await lake.stitch({ store, now: () => 1_000 });
+        const account = first.map.customerOf.get(key('user_id', 'u1'));
+        // The lake sees device d3 with a visitor; the stream sees the account log in on it.
+        lake.events({ at: '2026-03-02T09:00:00Z', anonymousId: 'a3', deviceId: 'd3' });
+        const login = { at: '2026-03-02T12:00:00Z', type: 'identify' as const, userId: 'u1', anonymousId: 'a1', deviceId: 'd3', messageId: 'identify-u1-d3' };
+        const raced = withWriteBeforeSync(store, () => streamed(store, login.messageId, [{ type: 'user_id', value: 'u1' }, { type: 'anonymous_id', value: 'a1' }, { type: 'device_id', value: 'd3' }]));
+
+        const second = await lake.stitch({ store: raced, now: () => 2_000 });
+        assert.deepEqual(await storeProblems(store), []);
+        assert.equal(second.summary.store?.deferredUnits, 1);
+        assert.equal(await customerOf(store, 'device_id', 'd3'), account, "the device stays the stream's");
+        assert.equal(await customerOf(store, 'anonymous_id', 'a3'), undefined, 'the visitor the stitch made of it waits');
+
+        lake.events(login);
+        await lake.stitch({ store, now: () => 3_000 });
+        assert.deepEqual(await storeProblems(store), []);
+        assert.equal(await customerOf(store, 'anonymous_id', 'a3'), account, 'with the login in the lake, the visitor joins the account');
+      });
+    });
+
+    it('does not bring back a customer the stream merged away after the stitch read it', async () => {
+      const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', userId: 'u1', anonymousId: 'a1' }, { at: '2026-03-01T10:00:00Z', anonymousId: 'a2', deviceId: 'd2' });
+      await withStore(lake, async (store) => {
+        const first = await lake.stitch({ store, now: () => 1_000 });
+        const account = first.map.customerOf.get(key('user_id', 'u1'));
+        const visitor = first.map.customerOf.get(key('anonymous_id', 'a2'));
+        assert.notEqual(visitor, account);
+        // The lake gives the visitor another device; the stream sees the visitor log in to the account.
+        lake.events({ at: '2026-03-02T09:00:00Z', anonymousId: 'a2', deviceId: 'd9' });
+        const raced = withWriteBeforeSync(store, () => streamed(store, 'identify-u1-a2', [{ type: 'user_id', value: 'u1' }, { type: 'anonymous_id', value: 'a2' }]));
+
+        const second = await lake.stitch({ store: raced, now: () => 2_000 });
+        assert.deepEqual(await storeProblems(store), []);
+        assert.equal(second.summary.store?.deferredUnits, 1);
+        assert.equal((await store.customers([visitor ?? ''])).get(visitor ?? '')?.mergedInto, account, 'the visitor stays merged into the account');
+        assert.equal(await customerOf(store, 'device_id', 'd2'), account);
+
+        const third = await lake.stitch({ store, now: () => 3_000 });
+        assert.equal(third.summary.store?.deferredUnits, 0);
+        assert.deepEqual(await storeProblems(store), []);
+        assert.equal(await customerOf(store, 'device_id', 'd9'), account, "the lake's new device follows the visitor into the account");
+      });
+    });
+  });
+}
+
+describeStitchBesideTheStream('embedded store', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'c360-stitch-beside-stream-'));
+  const store = await EmbeddedIdentityStore.open(dir);
+  return {
+    store,
+    close: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('cassandra store', async () => {
+  describe('against the real server', await requireService('cassandra'), () => {
+    // A keyspace per case: the checks read the whole store.
+    const keyspaces: string[] = [];
+    after(() => dropKeyspaces(testCassandraConfig(), keyspaces));
+    describeStitchBesideTheStream('cassandra store', async () => {
+      const config = testCassandraConfig('stitch_race');
+      keyspaces.push(config.keyspace);
+      const store = await CassandraIdentityStore.connect(config);
+      return { store, close: () => store.close() };
+    });
+  });
+});
