@@ -221,6 +221,7 @@ export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles,
     }
     for (const row of customerRows) {
       const customerId = text(row.customer_id);
+      const version = typeof row.expected_updated_at === 'number' ? row.expected_updated_at : null;
       const identities: Identifier[] = [];
       while (!member.done && text(member.value.customer_id) === customerId) {
         identities.push(identifierOf(member.value));
@@ -233,9 +234,10 @@ export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles,
         firstSeen: Number(row.first_seen),
         mergedInto: mergedInto.get(customerId) ?? null,
         mergedFrom: [...new Set([...mergedFromOf(row), ...(inherited.get(customerId) ?? [])])].sort(),
-        updatedAt: now,
+        // A version above the one read, as the stream's and un-merge's: a writer that read the old one must plan again.
+        updatedAt: Math.max(now, (version ?? 0) + 1),
       });
-      lists.expectedCustomers.push({ customerId, updatedAt: typeof row.expected_updated_at === 'number' ? row.expected_updated_at : null });
+      lists.expectedCustomers.push({ customerId, updatedAt: version });
     }
     page.endUnit();
     if (page.rows >= PAGE) {

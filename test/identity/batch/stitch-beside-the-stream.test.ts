@@ -109,6 +109,19 @@ function describeStitchBesideTheStream(name: string, open: () => Promise<{ store
       });
     });
 
+    it("writes a customer at a version above the one it read, though its clock is behind the stream's", async () => {
+      const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', userId: 'u1', anonymousId: 'a1' });
+      await withStore(lake, async (store) => {
+        const first = await lake.stitch({ store, now: () => 1_000 });
+        const account = first.map.customerOf.get(key('user_id', 'u1')) ?? '';
+        await streamed(store, 'identify-u1-a2', [{ type: 'user_id', value: 'u1' }, { type: 'anonymous_id', value: 'a2' }]);
+        assert.equal((await store.customers([account])).get(account)?.updatedAt, 1_500);
+        lake.events({ at: '2026-03-02T09:00:00Z', userId: 'u1', anonymousId: 'a1', deviceId: 'd1' });
+        await lake.stitch({ store, now: () => 1_200 });
+        assert.equal((await store.customers([account])).get(account)?.updatedAt, 1_501, 'a stream writer that read version 1,500 must plan again');
+      });
+    });
+
     it('notices a change the stream made between its reads of the customers and of the assignments', async () => {
       const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', userId: 'u1', anonymousId: 'a1' });
       await withStore(lake, async (store) => {
