@@ -3,12 +3,14 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { stitchLake } from '../src/identity/batch/stitch-lake';
+import { CassandraIdentityStore } from '../src/identity/cassandra/cassandra-identity-store';
 import { EmbeddedIdentityStore } from '../src/identity/embedded/embedded-identity-store';
 import type { IdentityStore } from '../src/identity/identity-store.port';
 import { IDENTITY_STITCH_MEMORY_LIMIT } from '../src/identity/identity-config';
 import { DuckDbLakeEngine } from '../src/lake/duckdb/duckdb-lake-engine';
 import { LakeLayout } from '../src/lake/lake-layout';
 import { lakeRelation } from '../src/lake/lake-relation';
+import { createCassandraClient, type CassandraConfig } from '../src/store/cassandra/cassandra-client';
 import type { Logger } from '../src/shared/logger.port';
 import { synthesizeIdentityBenchLake } from './identity-stitch-lake';
 import { waitedChildrenCpuSeconds } from './support-process-cpu';
@@ -16,7 +18,9 @@ import { waitedChildrenCpuSeconds } from './support-process-cpu';
 // Usage: npm run build && node dist/bench/identity-stitch.bench.js
 //   C360_BENCH_PEOPLE (default 2,300,000: about 10M edges), C360_BENCH_DIR (keeps the synthesized lake between runs),
 //   C360_BENCH_MEMORY (DuckDB memory limit, default 2000MB as C360_IDENTITY_STITCH_MEMORY_LIMIT), C360_BENCH_THREADS (default 2),
-//   C360_BENCH_STORE=embedded also times a first and a repeated stitch that sync the embedded identity store.
+//   C360_BENCH_STORE=embedded also times a first and a repeated stitch that sync the embedded identity store;
+//   C360_BENCH_STORE=cassandra does the same with the Cassandra identity store, in a keyspace of its own
+//   (C360_BENCH_CASSANDRA_KEYSPACE, default c360_bench_identity, dropped first; C360_CASSANDRA_CONTACT_POINTS, C360_CASSANDRA_LOCAL_DC).
 // Each timed stitch runs in a child process of its own, so its peak RSS is its own (DuckDB's memory included).
 
 const people = Number(process.env.C360_BENCH_PEOPLE ?? 2_300_000);
@@ -25,6 +29,28 @@ const memoryLimit = process.env.C360_BENCH_MEMORY ?? IDENTITY_STITCH_MEMORY_LIMI
 const threads = Number(process.env.C360_BENCH_THREADS ?? 2);
 const lakeRoot = path.join(dir, 'lake');
 const storeDir = path.join(dir, 'identity-store');
+const storeKind = process.env.C360_BENCH_STORE;
+const cassandra: CassandraConfig = {
+  contactPoints: (process.env.C360_CASSANDRA_CONTACT_POINTS ?? '127.0.0.1:9042').split(','),
+  localDataCenter: process.env.C360_CASSANDRA_LOCAL_DC ?? 'datacenter1',
+  keyspace: process.env.C360_BENCH_CASSANDRA_KEYSPACE ?? 'c360_bench_identity',
+};
+
+function openStore(): Promise<IdentityStore> {
+  return storeKind === 'cassandra' ? CassandraIdentityStore.connect(cassandra) : EmbeddedIdentityStore.open(storeDir);
+}
+
+/** Removes the store a previous invocation left, so the first stitch starts from an empty one. */
+async function removeStore(): Promise<void> {
+  rmSync(storeDir, { recursive: true, force: true });
+  if (storeKind !== 'cassandra') return;
+  const client = createCassandraClient(cassandra);
+  try {
+    await client.execute(`DROP KEYSPACE IF EXISTS ${cassandra.keyspace}`, [], { prepare: false, readTimeout: 120_000 });
+  } finally {
+    await client.shutdown();
+  }
+}
 
 async function openEngine(): Promise<DuckDbLakeEngine> {
   return DuckDbLakeEngine.open({ lakeRoot, memoryLimit, threads });
@@ -67,7 +93,7 @@ async function timeOneStitch(label: string, withStore: boolean): Promise<void> {
   const engine = await openEngine();
   let store: IdentityStore | undefined;
   try {
-    store = withStore ? await EmbeddedIdentityStore.open(storeDir) : undefined;
+    store = withStore ? await openStore() : undefined;
     // The stitch logs each phase as it ends; the sampler attributes its memory peak to it.
     const logger: Logger = {
       info: (message, fields) => {
@@ -132,11 +158,11 @@ async function main(): Promise<void> {
     await engine.close();
   }
   child('lake only (identity zone written, no store)', false);
-  if (process.env.C360_BENCH_STORE !== 'embedded') child('lake only, again', false);
+  if (storeKind !== 'embedded' && storeKind !== 'cassandra') child('lake only, again', false);
   else {
-    rmSync(storeDir, { recursive: true, force: true });
-    child('first stitch into an empty embedded identity store', true);
-    child('re-stitch with the embedded store (nothing changed)', true);
+    await removeStore();
+    child(`first stitch into an empty ${storeKind} identity store`, true);
+    child(`re-stitch with the ${storeKind} store (nothing changed)`, true);
   }
 }
 
