@@ -8,28 +8,13 @@ import { exportAssignments, exportCustomers } from '../../../src/identity/batch/
 import { EmbeddedIdentityStore } from '../../../src/identity/embedded/embedded-identity-store';
 import type { IdentityStore, MergeRecord, StoredCustomer } from '../../../src/identity/identity-store.port';
 import { DuckDbLakeEngine } from '../../../src/lake/duckdb/duckdb-lake-engine';
+import { throughThePort } from '../support/through-the-port';
 
 const T0 = 1_790_000_000_000;
 
 function customer(id: string, extra: Partial<StoredCustomer> = {}): StoredCustomer {
   const seed = { type: 'anonymous_id', value: `anon-${id}` };
   return { customerId: `c_${id}`, identities: [seed], seed, firstSeen: T0, mergedInto: null, mergedFrom: [], updatedAt: T0, ...extra };
-}
-
-/** The same store seen through the port alone, so the export takes its generic path (as for Cassandra). */
-function throughThePort(store: IdentityStore): IdentityStore {
-  return {
-    lookup: (identifiers) => store.lookup(identifiers),
-    customers: (ids) => store.customers(ids),
-    mergesOf: (id) => store.mergesOf(id),
-    merge: (id) => store.merge(id),
-    separations: () => store.separations(),
-    apply: (changes) => store.apply(changes),
-    scanAssignments: (pageSize) => store.scanAssignments(pageSize),
-    scanCustomers: (pageSize) => store.scanCustomers(pageSize),
-    scanMerges: (pageSize) => store.scanMerges(pageSize),
-    close: () => Promise.resolve(),
-  };
 }
 
 describe("a batch stitch's export of the identity store's customers", () => {

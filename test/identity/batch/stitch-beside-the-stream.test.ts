@@ -13,6 +13,7 @@ import { requireService } from '../../support/services';
 import { dropKeyspaces, testCassandraConfig } from '../../store/support/cassandra-test-keyspace';
 import { RecordLake } from '../support/record-lake';
 import { storeProblems } from '../support/store-problems';
+import { throughThePort } from '../support/through-the-port';
 
 const key = (type: string, value: string) => identifierKey({ type, value });
 
@@ -24,21 +25,13 @@ const key = (type: string, value: string) => identifierKey({ type, value });
 function withWriteBeforeSync(store: IdentityStore, write: () => Promise<void>): IdentityStore {
   let pending: (() => Promise<void>) | undefined = write;
   return {
-    lookup: (identifiers) => store.lookup(identifiers),
-    customers: (ids) => store.customers(ids),
-    mergesOf: (id) => store.mergesOf(id),
-    merge: (id) => store.merge(id),
-    separations: () => store.separations(),
+    ...throughThePort(store),
     apply: async (changes) => {
       const interleaved = pending;
       pending = undefined;
       if (interleaved) await interleaved();
       return store.apply(changes);
     },
-    scanAssignments: (pageSize) => store.scanAssignments(pageSize),
-    scanCustomers: (pageSize) => store.scanCustomers(pageSize),
-    scanMerges: (pageSize) => store.scanMerges(pageSize),
-    close: () => Promise.resolve(),
   };
 }
 
@@ -55,7 +48,7 @@ function withWriteBetweenReads(store: IdentityStore, write: () => Promise<void>)
     if (interleaved) await interleaved();
   }
   return {
-    ...withWriteBeforeSync(store, () => Promise.resolve()),
+    ...throughThePort(store),
     scanAssignments: (pageSize) => thenWrite(store.scanAssignments(pageSize)),
     scanCustomers: (pageSize) => thenWrite(store.scanCustomers(pageSize)),
   };
