@@ -75,6 +75,8 @@ export interface IdentityChanges {
   separations: readonly Separation[];
   expected?: ReadonlyArray<{ identifier: Identifier; customerId: string | null }>;
   expectedCustomers?: ReadonlyArray<{ customerId: string; updatedAt: number | null }>;
+  /** One page of a bulk writer (the batch sync): a store that lets one writer in at a time gives others a turn after it. */
+  bulk?: boolean;
 }
 
 /** The identity graph's persistent state: identifier → customer, customer → identifiers, merges. */
@@ -107,6 +109,14 @@ export class IdentityConflictError extends Error {
     // The identifier's type only: its value may be personal data, and messages end up in logs.
     super(`identity store: ${'identifier' in conflict ? `the assignment of a ${conflict.identifier.type}` : `customer ${conflict.customerId}`} changed concurrently; plan the change again`);
     this.name = 'IdentityConflictError';
+  }
+}
+
+/** Another writer held the store longer than this one waits; nothing was applied, and the same change may be tried again. */
+export class IdentityStoreBusyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IdentityStoreBusyError';
   }
 }
 

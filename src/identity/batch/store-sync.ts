@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { EmbeddedIdentityStore } from '../embedded/embedded-identity-store';
 import { mergeIdFor } from '../merge-id';
 import type { Identifier } from '../identifier';
-import { emptyChanges, IdentityConflictError, type Assignment, type IdentityStore, type MergeRecord, type StoredCustomer } from '../identity-store.port';
+import { emptyChanges, IdentityConflictError, IdentityStoreBusyError, type Assignment, type IdentityChanges, type IdentityStore, type MergeRecord, type StoredCustomer } from '../identity-store.port';
 import { decodeIdentifiers } from '../stored-records';
 import { runEmbeddedStoreChild } from './embedded-store-child';
 
@@ -265,7 +265,7 @@ async function applyUnits(store: IdentityStore, page: UnitPage, from: number, to
   if (to <= from) return;
   const changes = from === 0 && to === page.units ? page.lists : page.changes(from, to);
   try {
-    await store.apply({ ...emptyChanges(), ...changes });
+    await applyWhenFree(store, { ...emptyChanges(), ...changes, bulk: true });
   } catch (error) {
     if (!(error instanceof IdentityConflictError)) throw error;
     if (to - from === 1) {
@@ -282,4 +282,23 @@ async function applyUnits(store: IdentityStore, page: UnitPage, from: number, to
   summary.unassigned += changes.unassign.length;
   summary.customersWritten += changes.customers.length;
   summary.merges += changes.merges.length;
+}
+
+/**
+ * How long a page waits, in all, for writers that keep the store busy (IdentityStoreBusyError):
+ * longer than the Cassandra lease lives, so a lease a crashed writer left lapses first.
+ */
+const BUSY_RETRY_MS = 120_000;
+
+/** store.apply, tried again while another writer keeps the store busy: a stitch that ran for an hour should not fail on a stuck stream writer's lease. */
+async function applyWhenFree(store: IdentityStore, changes: IdentityChanges): Promise<void> {
+  const started = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await store.apply(changes);
+    } catch (error) {
+      if (!(error instanceof IdentityStoreBusyError) || Date.now() - started >= BUSY_RETRY_MS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * 2 ** attempt)));
+    }
+  }
 }

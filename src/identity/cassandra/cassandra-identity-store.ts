@@ -176,10 +176,13 @@ export class CassandraIdentityStore implements IdentityStore {
     return this.inFlight.run(async () => {
       const planned = (changes.expected?.length ?? 0) + (changes.expectedCustomers?.length ?? 0) > 0;
       if (!planned) return this.write(changes);
-      await this.lease.hold(async () => {
-        await this.checkExpected(changes);
-        await this.write(changes);
-      });
+      await this.lease.hold(
+        async () => {
+          await this.checkExpected(changes);
+          await this.write(changes);
+        },
+        { bulk: changes.bulk === true },
+      );
     });
   }
 

@@ -1,23 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { types, type Client } from 'cassandra-driver';
+import { IdentityStoreBusyError } from '../identity-store.port';
 
-/** How long a writer may hold the lease; it lapses on its own if the holder dies. */
+/** How long the lease lives without renewal; it lapses on its own if the holder dies. */
 export const LEASE_SECONDS = 30;
 /** How long a writer waits for the lease before giving up. */
 const WAIT_MS = 15_000;
+/** A holder renews the lease this often, so a long hold (a batch page of many rows) does not lapse under it. */
+const RENEW_MS = 10_000;
+/** The longest pause between a waiting writer's attempts (see take). */
+const MAX_RETRY_MS = 100;
 /**
- * A holder that kept the lease at least LONG_HOLD_MS (a batch stitch's page of changes) leaves it
- * free HANDOVER_MS before this process takes it again. Writers of other processes retry at most
- * 200 ms apart (see take), so one of them gets its turn; without the gap, a batch taking the
- * lease again at once kept a stream writer waiting past WAIT_MS. A stream's changes, shorter,
- * follow each other without a gap.
+ * A bulk holder (a batch page, see IdentityChanges.bulk) that kept the lease at least LONG_HOLD_MS
+ * leaves it free HANDOVER_MS before this process takes it again. Writers of other processes retry
+ * at most MAX_RETRY_MS apart, so one of them gets its turn: without the gap, a batch taking the
+ * lease again at once kept a stream writer waiting past WAIT_MS. Other holders (the stream,
+ * un-merges) follow each other without a gap.
  */
-const LONG_HOLD_MS = 500;
-const HANDOVER_MS = 300;
+const LONG_HOLD_MS = 200;
+const HANDOVER_MS = 150;
 
-export class IdentityLeaseTimeoutError extends Error {
+export class IdentityLeaseTimeoutError extends IdentityStoreBusyError {
   constructor(waitedMs: number) {
-    super(`identity store: another writer held the identity write lease for ${waitedMs} ms; is a writer stuck? (the lease lapses ${LEASE_SECONDS} s after it was taken)`);
+    super(`identity store: another writer held the identity write lease for ${waitedMs} ms; is a writer stuck? (an unrenewed lease lapses ${LEASE_SECONDS} s after it was taken)`);
     this.name = 'IdentityLeaseTimeoutError';
   }
 }
@@ -26,63 +31,85 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /**
  * One writer at a time, across processes, for the changes planned on what a writer read (the
- * stream's and un-merge's): checking a plan's expectations and writing it must not interleave with
- * another's, and Cassandra has no transaction over the many partitions a change touches. The lease
- * is one row taken with a lightweight transaction (IF NOT EXISTS, with a TTL so a dead holder's
- * lease lapses) and given back by its owner (IF owner = ?). Within a process, writers queue for it
- * first, so only one of them at a time asks Cassandra.
+ * stream's, un-merge's, the batch sync's): checking a plan's expectations and writing it must not
+ * interleave with another's, and Cassandra has no transaction over the many partitions a change
+ * touches. The lease is one row taken with a lightweight transaction (IF NOT EXISTS, with a TTL so a
+ * dead holder's lease lapses), renewed while held and given back by its owner (IF owner = ?).
+ * Within a process, writers queue for it first, so only one of them at a time asks Cassandra.
  */
 export class WriteLease {
   private queue: Promise<unknown> = Promise.resolve();
-  /** Until when (epoch ms) this process leaves the lease to others after a long hold. */
+  /** Until when (epoch ms) this process leaves the lease to others after a long bulk hold. */
   private freeUntil = 0;
-  private readonly statements: { take: string; give: string };
+  private readonly statements: { take: string; renew: string; give: string };
+  private readonly renewMs: number;
 
+  /** `timing` shortens the lease's life and renewal for tests. */
   constructor(
     private readonly client: Client,
     keyspace: string,
+    timing: { leaseSeconds: number; renewMs: number } = { leaseSeconds: LEASE_SECONDS, renewMs: RENEW_MS },
   ) {
+    const lease = `${keyspace}.identity_write_lease`;
+    this.renewMs = timing.renewMs;
     this.statements = {
-      take: `INSERT INTO ${keyspace}.identity_write_lease (name, owner) VALUES ('planned_changes', ?) IF NOT EXISTS USING TTL ${LEASE_SECONDS}`,
-      give: `DELETE FROM ${keyspace}.identity_write_lease WHERE name = 'planned_changes' IF owner = ?`,
+      take: `INSERT INTO ${lease} (name, owner) VALUES ('planned_changes', ?) IF NOT EXISTS USING TTL ${timing.leaseSeconds}`,
+      renew: `UPDATE ${lease} USING TTL ${timing.leaseSeconds} SET owner = ? WHERE name = 'planned_changes' IF owner = ?`,
+      give: `DELETE FROM ${lease} WHERE name = 'planned_changes' IF owner = ?`,
     };
   }
 
-  /** Runs `work` holding the lease. */
-  hold<T>(work: () => Promise<T>): Promise<T> {
-    const turn = this.queue.then(() => this.holdAcrossProcesses(work));
+  /** Runs `work` holding the lease; `bulk` work leaves others a turn after a long hold. */
+  hold<T>(work: () => Promise<T>, options: { bulk?: boolean } = {}): Promise<T> {
+    const turn = this.queue.then(() => this.holdAcrossProcesses(work, options.bulk === true));
     this.queue = turn.catch(() => undefined);
     return turn;
   }
 
-  private async holdAcrossProcesses<T>(work: () => Promise<T>): Promise<T> {
+  private async holdAcrossProcesses<T>(work: () => Promise<T>, bulk: boolean): Promise<T> {
     const handover = this.freeUntil - Date.now();
     if (handover > 0) await sleep(handover);
     const owner = randomUUID();
     await this.take(owner);
     const taken = Date.now();
+    // A lost renewal (the node was unreachable) leaves the lease to lapse at its TTL, as before renewals existed.
+    const renewal = setInterval(() => void this.lwt(this.statements.renew, [owner, owner]).catch(() => undefined), this.renewMs);
     try {
       return await work();
     } finally {
+      clearInterval(renewal);
       // A lease not given back (a lost connection) lapses after LEASE_SECONDS.
       await this.lwt(this.statements.give, [owner]).catch(() => undefined);
-      if (Date.now() - taken >= LONG_HOLD_MS) this.freeUntil = Date.now() + HANDOVER_MS;
+      if (bulk && Date.now() - taken >= LONG_HOLD_MS) this.freeUntil = Date.now() + HANDOVER_MS;
     }
   }
 
   private async take(owner: string): Promise<void> {
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
-      if (await this.lwt(this.statements.take, [owner])) return;
+      try {
+        const result = await this.execute(this.statements.take, [owner]);
+        // Not applied, but ours: an earlier attempt that timed out was applied after all.
+        if (result.first()?.get('[applied]') === true || result.first()?.get('owner') === owner) return;
+      } catch {
+        // A lightweight transaction that timed out may or may not have been applied: the next attempt tells.
+      }
       const waited = Date.now() - started;
-      if (waited >= WAIT_MS) throw new IdentityLeaseTimeoutError(waited);
+      if (waited >= WAIT_MS) {
+        // Ours after all, from an attempt whose answer was lost: give it back rather than hold it until it lapses.
+        await this.lwt(this.statements.give, [owner]).catch(() => undefined);
+        throw new IdentityLeaseTimeoutError(waited);
+      }
       // Backing off with jitter: writers retrying in step would keep colliding in Paxos.
-      await sleep(Math.random() * Math.min(200, 5 * 2 ** attempt));
+      await sleep(Math.random() * Math.min(MAX_RETRY_MS, 5 * 2 ** attempt));
     }
   }
 
+  private execute(query: string, params: unknown[]): Promise<types.ResultSet> {
+    return this.client.execute(query, params, { prepare: true, consistency: types.consistencies.localQuorum, serialConsistency: types.consistencies.localSerial });
+  }
+
   private async lwt(query: string, params: unknown[]): Promise<boolean> {
-    const result = await this.client.execute(query, params, { prepare: true, consistency: types.consistencies.localQuorum, serialConsistency: types.consistencies.localSerial });
-    return result.first()?.get('[applied]') === true;
+    return (await this.execute(query, params)).first()?.get('[applied]') === true;
   }
 }

@@ -214,8 +214,9 @@ export class EmbeddedIdentityStore implements IdentityStore {
   writeCustomerRecords(file: string, onSnapshot: () => void = () => undefined): Promise<number> {
     return this.inFlight.run(async () => {
       const snapshot = this.root.useReadTransaction();
-      const fd = openSync(file, 'w');
+      let fd: number | undefined;
       try {
+        fd = openSync(file, 'w');
         onSnapshot();
         const buffer = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
         let used = 0;
@@ -235,7 +236,7 @@ export class EmbeddedIdentityStore implements IdentityStore {
         writeSync(fd, buffer, 0, used);
         return count;
       } finally {
-        closeSync(fd);
+        if (fd !== undefined) closeSync(fd);
         snapshot.done();
       }
     });

@@ -9,6 +9,7 @@ import { identifierKey, type Identifier } from '../../../src/identity/identifier
 import type { IdentityStore } from '../../../src/identity/identity-store.port';
 import { IncrementalStitcher } from '../../../src/identity/incremental/incremental-stitcher';
 import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
+import { createCassandraClient } from '../../../src/store/cassandra/cassandra-client';
 import { requireService } from '../../support/services';
 import { dropKeyspaces, testCassandraConfig } from '../../store/support/cassandra-test-keyspace';
 import { RecordLake } from '../support/record-lake';
@@ -200,6 +201,26 @@ describe('cassandra store', async () => {
       keyspaces.push(config.keyspace);
       const store = await CassandraIdentityStore.connect(config);
       return { store, close: () => store.close() };
+    });
+
+    it("waits out a write lease a dead stream writer left, instead of failing the stitch", { timeout: 120_000 }, async () => {
+      const config = testCassandraConfig('stitch_lease');
+      keyspaces.push(config.keyspace);
+      const store = await CassandraIdentityStore.connect(config);
+      const client = createCassandraClient(config);
+      const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', userId: 'u1', anonymousId: 'a1' });
+      try {
+        await client.connect();
+        await lake.stitch({ store, now: () => 1_000 });
+        lake.events({ at: '2026-03-02T09:00:00Z', userId: 'u1', anonymousId: 'a1', deviceId: 'd1' });
+        // A consumer took the lease and was killed: it lapses after 18 s, past the 15 s a writer waits for it.
+        await client.execute(`INSERT INTO ${config.keyspace}.identity_write_lease (name, owner) VALUES ('planned_changes', 'dead-consumer') IF NOT EXISTS USING TTL 18`, [], { prepare: true });
+        const second = await lake.stitch({ store, now: () => 2_000 });
+        assert.equal(second.summary.store?.assigned, 1);
+        assert.equal(await customerOf(store, 'device_id', 'd1'), second.map.customerOf.get(key('user_id', 'u1')));
+      } finally {
+        await Promise.all([store.close(), client.shutdown(), lake.close()]);
+      }
     });
   });
 });

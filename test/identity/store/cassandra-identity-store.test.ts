@@ -155,13 +155,58 @@ describe('cassandra identity store', async () => {
           turns.push(name);
           await new Promise((resolve) => setTimeout(resolve, ms));
         };
-        const pages = Array.from({ length: 6 }, (_, page) => batch.hold(held(`page ${page}`, 700)));
+        const pages = Array.from({ length: 6 }, (_, page) => batch.hold(held(`page ${page}`, 700), { bulk: true }));
         await new Promise((resolve) => setTimeout(resolve, 100));
         await stream.hold(held('stream', 10));
         await Promise.all(pages);
         assert.ok(turns.indexOf('stream') < turns.indexOf('page 3'), `the stream's change waits for at most two more pages: ${turns.join(', ')}`);
       } finally {
         await Promise.all([store.close(), batchClient.shutdown(), streamClient.shutdown()]);
+      }
+    });
+
+    it('renews the lease while a holder works, so it does not lapse under a long hold', async () => {
+      const store = await CassandraIdentityStore.connect(config); // creates the lease table
+      const [holderClient, otherClient] = [createCassandraClient(config), createCassandraClient(config)];
+      try {
+        await Promise.all([holderClient.connect(), otherClient.connect()]);
+        // A lease that lives 2 s, renewed every 0.5 s, held for 3.5 s.
+        const timing = { leaseSeconds: 2, renewMs: 500 };
+        const [holder, other] = [new WriteLease(holderClient, config.keyspace, timing), new WriteLease(otherClient, config.keyspace, timing)];
+        const events: string[] = [];
+        const holding = holder.hold(async () => {
+          events.push('holder starts');
+          await new Promise((resolve) => setTimeout(resolve, 3_500));
+          events.push('holder ends');
+        });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await other.hold(async () => void events.push('other starts'));
+        await holding;
+        assert.deepEqual(events, ['holder starts', 'holder ends', 'other starts']);
+      } finally {
+        await Promise.all([store.close(), holderClient.shutdown(), otherClient.shutdown()]);
+      }
+    });
+
+    it('leaves the handover gap after bulk holds only: the stream\'s own changes follow each other at once', async () => {
+      const store = await CassandraIdentityStore.connect(config); // creates the lease table
+      const client = createCassandraClient(config);
+      try {
+        await client.connect();
+        const lease = new WriteLease(client, config.keyspace);
+        const delayAfter = async (bulk: boolean) => {
+          await lease.hold(() => new Promise((resolve) => setTimeout(resolve, 300)), { bulk });
+          const asked = Date.now();
+          let started = 0;
+          await lease.hold(async () => void (started = Date.now()));
+          return started - asked;
+        };
+        const afterStream = await delayAfter(false);
+        const afterBulk = await delayAfter(true);
+        assert.ok(afterBulk >= 150, `a bulk hold leaves 150 ms (waited ${afterBulk} ms)`);
+        assert.ok(afterStream < afterBulk, `a stream change waits for no gap (waited ${afterStream} ms, ${afterBulk} ms after a bulk hold)`);
+      } finally {
+        await Promise.all([store.close(), client.shutdown()]);
       }
     });
 
