@@ -106,39 +106,37 @@ export class OutputTables {
   }
 
   /**
-   * Pairs of touched customers one change must write together, or neither (see unitsSql): an
-   * identifier's previous and new customer, a merge's two.
-   */
-  unitLinksSql(): string {
-    const t = (name: string) => this.t(name);
-    return `CREATE OR REPLACE TABLE ${t('unit_links')} AS
-      SELECT DISTINCT p.customer_id AS a, f.customer_id AS b
-      FROM ${t('final')} AS f JOIN ${t('previous_numbered')} AS p ON p.previous_index = f.previous_index
-      WHERE f.previous_index >= 0 AND f.final_previous IS DISTINCT FROM f.previous_index
-      UNION
-      SELECT fr.customer_id, i.customer_id FROM ${t('merges')} AS m
-      JOIN ${t('previous_numbered')} AS fr ON fr.previous_index = m.from_index
-      JOIN ${t('previous_numbered')} AS i ON i.previous_index = m.into_index`;
-  }
-
-  /**
-   * The store sync's units: the touched customers connected by unit links, each unit labelled by
-   * its least customer id. `unit_labels` starts with every customer its own label; each round of
-   * `roundSql` gives each the least label among itself and its neighbours, until `changedSql`
-   * counts none changed (as many rounds as the longest chain of links, a handful); `numberSql`
-   * then numbers the units (`units`: customer_id, unit), the order the sync's files share.
+   * The store sync's units: the touched customers that one change must write together, or neither
+   * (unit_links: an identifier's previous and new customer, a merge's two), each unit labelled by its
+   * least customer id. `startSql` gives every customer its own label; each round of `roundSql` gives
+   * each the least label among itself and its neighbours, until `changedSql` counts none changed (as
+   * many rounds as the longest chain of links, a handful); `numberSql` then numbers the units
+   * (`units`: customer_id, unit), the order the sync's files share.
    */
   unitsSql(): { startSql: string[]; roundSql: string[]; changedSql: string; numberSql: string[] } {
     const t = (name: string) => this.t(name);
     return {
-      startSql: [`CREATE OR REPLACE TABLE ${t('unit_labels')} AS SELECT customer_id, customer_id AS label FROM ${t('touched')}`],
+      startSql: [
+        `CREATE OR REPLACE TABLE ${t('unit_links')} AS
+          SELECT p.customer_id AS a, f.customer_id AS b
+          FROM ${t('final')} AS f JOIN ${t('previous_numbered')} AS p ON p.previous_index = f.previous_index
+          WHERE f.previous_index >= 0 AND f.final_previous IS DISTINCT FROM f.previous_index
+          UNION
+          SELECT fr.customer_id, i.customer_id FROM ${t('merges')} AS m
+          JOIN ${t('previous_numbered')} AS fr ON fr.previous_index = m.from_index
+          JOIN ${t('previous_numbered')} AS i ON i.previous_index = m.into_index`,
+        `CREATE OR REPLACE TABLE ${t('unit_labels')} AS SELECT customer_id, customer_id AS label FROM ${t('touched')}`,
+      ],
       roundSql: [
         `CREATE OR REPLACE TABLE ${t('unit_labels_next')} AS
-          SELECT u.customer_id, least(u.label, coalesce(min(v.label), u.label)) AS label, least(u.label, coalesce(min(v.label), u.label)) <> u.label AS changed
-          FROM ${t('unit_labels')} AS u
-          LEFT JOIN (SELECT a AS customer_id, b AS neighbour FROM ${t('unit_links')} UNION ALL SELECT b, a FROM ${t('unit_links')}) AS e USING (customer_id)
-          LEFT JOIN ${t('unit_labels')} AS v ON v.customer_id = e.neighbour
-          GROUP BY u.customer_id, u.label`,
+          SELECT customer_id, label, label <> previous_label AS changed
+          FROM (
+            SELECT u.customer_id, u.label AS previous_label, least(u.label, coalesce(min(v.label), u.label)) AS label
+            FROM ${t('unit_labels')} AS u
+            LEFT JOIN (SELECT a AS customer_id, b AS neighbour FROM ${t('unit_links')} UNION ALL SELECT b, a FROM ${t('unit_links')}) AS e USING (customer_id)
+            LEFT JOIN ${t('unit_labels')} AS v ON v.customer_id = e.neighbour
+            GROUP BY u.customer_id, u.label
+          )`,
         `DROP TABLE ${t('unit_labels')}`,
         `ALTER TABLE ${t('unit_labels_next')} RENAME TO unit_labels`,
       ],

@@ -158,7 +158,6 @@ async function stitchInProcess(
 /** Labels the touched customers with the store sync's units (see OutputTables.unitsSql). */
 async function numberUnits(engine: LakeEngine, outputs: OutputTables): Promise<void> {
   const units = outputs.unitsSql();
-  await engine.execute(outputs.unitLinksSql());
   for (const sql of units.startSql) await engine.execute(sql);
   // Labels only fall, so this ends; with no links (a first stitch) the first round changes nothing.
   do {

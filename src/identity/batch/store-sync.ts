@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EmbeddedIdentityStore } from '../embedded/embedded-identity-store';
 import { mergeIdFor } from '../merge-id';
 import type { Identifier } from '../identifier';
@@ -99,7 +100,7 @@ class UnitRows {
   /** The rows of `unit`; the rows before it must all have been taken. */
   async take(unit: number): Promise<Row[]> {
     const next = this.nextUnit();
-    if (next !== undefined && next < unit) throw new Error(`identity.stitch: ${this.file} has a unit no touched customer has, or is not in unit order`);
+    if (next !== undefined && next < unit) this.expectEnd();
     if (next !== unit) return [];
     const rows: Row[] = [];
     while (!this.head.done && this.head.value.unit === unit) {
@@ -107,6 +108,11 @@ class UnitRows {
       this.head = await this.rows.next();
     }
     return rows;
+  }
+
+  /** Throws unless every row was taken: a row left over has a unit no touched customer has. */
+  expectEnd(): void {
+    if (this.nextUnit() !== undefined) throw new Error(`identity.stitch: ${this.file} has a unit no touched customer has, or is not in unit order`);
   }
 }
 
@@ -216,8 +222,9 @@ export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles,
     // A survivor inherits the lineage of what it absorbed, which is in its unit.
     const inherited = new Map<string, string[]>();
     for (const row of customerRows) {
-      const into = mergedInto.get(text(row.customer_id));
-      if (into !== undefined) inherited.set(into, [...(inherited.get(into) ?? []), text(row.customer_id), ...mergedFromOf(row)]);
+      const customerId = text(row.customer_id);
+      const into = mergedInto.get(customerId);
+      if (into !== undefined) inherited.set(into, [...(inherited.get(into) ?? []), customerId, ...mergedFromOf(row)]);
     }
     for (const row of customerRows) {
       const customerId = text(row.customer_id);
@@ -246,13 +253,7 @@ export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles,
     }
   }
   await applyUnits(store, page, 0, page.units, summary);
-  for (const [file, rows] of [
-    [files.changedAssignments, changed],
-    [files.droppedAssignments, dropped],
-    [files.merges, merges],
-  ] as const) {
-    if (rows.nextUnit() !== undefined) throw new Error(`identity.stitch: ${file} has a unit no touched customer has, or is not in unit order`);
-  }
+  for (const rows of [changed, dropped, merges]) rows.expectEnd();
   if (!member.done) throw new Error(`identity.stitch: ${files.touchedMembers} is not in the order of ${files.touchedCustomers}`);
   return summary;
 }
@@ -298,7 +299,7 @@ async function applyWhenFree(store: IdentityStore, changes: IdentityChanges): Pr
       return await store.apply(changes);
     } catch (error) {
       if (!(error instanceof IdentityStoreBusyError) || Date.now() - started >= BUSY_RETRY_MS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * 2 ** attempt)));
+      await sleep(Math.min(5_000, 250 * 2 ** attempt));
     }
   }
 }

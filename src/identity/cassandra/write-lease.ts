@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { types, type Client } from 'cassandra-driver';
 import { IdentityStoreBusyError } from '../identity-store.port';
 
@@ -26,8 +27,6 @@ export class IdentityLeaseTimeoutError extends IdentityStoreBusyError {
     this.name = 'IdentityLeaseTimeoutError';
   }
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * One writer at a time, across processes, for the changes planned on what a writer read (the

@@ -36,17 +36,11 @@ function takeChunk(writes: Iterator<() => void>): Array<() => void> {
   return chunk;
 }
 
-/**
- * The identity store of the embedded profile: LMDB named databases in their own environment
- * (`<storeDir>/identity`), so it never competes with the feature store's map size. JSON values keep
- * records readable by any process without msgpack's shared structures. Like the embedded online
- * store, many processes may read while one writes.
- */
-/** The records of `entries` that decode, in pages of at most `pageSize`. */
-async function* pagesOf<T>(entries: Iterable<{ value: unknown }>, decode: (value: unknown) => T | undefined, pageSize: number): AsyncIterable<T[]> {
+/** The records `decode` makes of `entries` (undefined: skipped), in pages of at most `pageSize`. */
+async function* pagesOf<E, T>(entries: Iterable<E>, decode: (entry: E) => T | undefined, pageSize: number): AsyncIterable<T[]> {
   let page: T[] = [];
-  for (const { value } of entries) {
-    const record = decode(value);
+  for (const entry of entries) {
+    const record = decode(entry);
     if (record) page.push(record);
     if (page.length >= pageSize) {
       yield page;
@@ -56,6 +50,12 @@ async function* pagesOf<T>(entries: Iterable<{ value: unknown }>, decode: (value
   if (page.length > 0) yield page;
 }
 
+/**
+ * The identity store of the embedded profile: LMDB named databases in their own environment
+ * (`<storeDir>/identity`), so it never competes with the feature store's map size. JSON values keep
+ * records readable by any process without msgpack's shared structures. Like the embedded online
+ * store, many processes may read while one writes.
+ */
 export class EmbeddedIdentityStore implements IdentityStore {
   private readonly inFlight = new InFlight('embedded identity store');
   private closed?: Promise<void>;
@@ -181,24 +181,16 @@ export class EmbeddedIdentityStore implements IdentityStore {
     }
   }
 
-  async *scanAssignments(pageSize = DEFAULT_PAGE): AsyncIterable<Assignment[]> {
-    let page: Assignment[] = [];
-    for (const { key, value } of this.assignments.getRange({})) {
-      page.push({ identifier: { type: key[0], value: key[1] }, customerId: value });
-      if (page.length >= pageSize) {
-        yield page;
-        page = [];
-      }
-    }
-    if (page.length > 0) yield page;
+  scanAssignments(pageSize = DEFAULT_PAGE): AsyncIterable<Assignment[]> {
+    return pagesOf(this.assignments.getRange({}), ({ key, value }) => ({ identifier: { type: key[0], value: key[1] }, customerId: value }), pageSize);
   }
 
   scanCustomers(pageSize = DEFAULT_PAGE): AsyncIterable<StoredCustomer[]> {
-    return pagesOf(this.customerRecords.getRange({}), decodeCustomer, pageSize);
+    return pagesOf(this.customerRecords.getRange({}), ({ value }) => decodeCustomer(value), pageSize);
   }
 
   scanMerges(pageSize = DEFAULT_PAGE): AsyncIterable<MergeRecord[]> {
-    return pagesOf(this.mergeRecords.getRange({}), decodeMerge, pageSize);
+    return pagesOf(this.mergeRecords.getRange({}), ({ value }) => decodeMerge(value), pageSize);
   }
 
   /**
