@@ -81,7 +81,7 @@ export class IncrementalStitcher {
   /** Reverses a merge: the merged side's identifiers go back to their own customer, kept apart from now on. */
   async unmerge(mergeId: string): Promise<UnmergeResult> {
     return this.retrying(async () => {
-      const { changes, result } = await planUnmerge(this.store, this.rules, mergeId, this.now());
+      const { changes, result } = await planUnmerge(this.store, this.rules, mergeId, this.now(), this.via);
       await this.store.apply(changes);
       return result;
     });

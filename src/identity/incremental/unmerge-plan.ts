@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { DomainError } from '../../shared/domain-error';
 import { identifierKey, type Identifier } from '../identifier';
-import { emptyChanges, type IdentityChanges, type IdentityStore, type StoredCustomer } from '../identity-store.port';
-import type { CompiledRules } from '../rules/identity-rules';
+import { emptyChanges, type IdentityChanges, type IdentityStore, type MergeRecord, type StoredCustomer } from '../identity-store.port';
+import { mergeIdFor } from '../merge-id';
+import { compareText, type CompiledRules } from '../rules/identity-rules';
 
 export interface UnmergeResult {
   mergeId: string;
@@ -13,6 +14,11 @@ export interface UnmergeResult {
   /** Identifiers moved back (those the survivor still held). */
   restored: number;
   separationId: string;
+  /**
+   * Set when the survivor held nothing else: it is merged into this customer, the one that holds
+   * most of what the survivor held before the merge, so that no live customer is left empty.
+   */
+  survivorRetiredInto: string | null;
 }
 
 const MAX_CHAIN = 32;
@@ -28,10 +34,11 @@ export function separationIdFor(mergeId: string): string {
  * along the survivor chain forgets it (and what it had absorbed) in its lineage; the merge is marked
  * undone; and a separation keeps the two sides from merging again, in the stream and in batch.
  */
-export async function planUnmerge(store: IdentityStore, rules: CompiledRules, mergeId: string, now: number): Promise<{ changes: IdentityChanges; result: UnmergeResult }> {
+export async function planUnmerge(store: IdentityStore, rules: CompiledRules, mergeId: string, now: number, via: MergeRecord['via'] = 'manual'): Promise<{ changes: IdentityChanges; result: UnmergeResult }> {
   const merge = await store.merge(mergeId);
   if (!merge) throw new DomainError('NOT_FOUND', `no merge ${mergeId}`);
   if (merge.undoneAt !== null) throw new DomainError('CONFLICT', `merge ${mergeId} was already undone`);
+  if (merge.identifiers.length === 0) throw new DomainError('CONFLICT', `merge ${mergeId} retired a customer left with no identifiers; it brought nothing to give back`);
   const from = (await store.customers([merge.from])).get(merge.from);
   if (!from || from.mergedInto === null) throw new DomainError('CONFLICT', `customer ${merge.from} is no longer merged; nothing to undo`);
 
@@ -60,24 +67,58 @@ export async function planUnmerge(store: IdentityStore, rules: CompiledRules, me
   const heldBefore = merge.intoIdentifiers === undefined ? undefined : new Set(merge.intoIdentifiers.map(identifierKey));
   const keptApart = heldBefore ? remaining.filter((identifier) => heldBefore.has(identifierKey(identifier))) : remaining;
 
+  // A survivor that held nothing but what the merge brought (a batch since gave its own identifiers
+  // to another customer) would be live and empty: it follows its own identifiers instead.
+  const successor = remaining.length === 0 ? await successorOf(store, merge, survivor.customerId, from.customerId) : undefined;
+
   const customers: StoredCustomer[] = [{ ...from, identities: [...restored].sort((a, b) => rules.compare(a, b)), mergedInto: null, updatedAt: updatedAt(from) }];
   for (const customer of chain) {
     customers.push({
       ...customer,
       identities: customer === survivor ? remaining : customer.identities,
+      mergedInto: customer === survivor && successor ? successor.customerId : customer.mergedInto,
       mergedFrom: customer.mergedFrom.filter((id) => !leaving.has(id)),
       updatedAt: updatedAt(customer),
     });
+  }
+  const merges: MergeRecord[] = [{ ...merge, undoneAt: now }];
+  if (successor) {
+    const retired = survivor.mergedFrom.filter((id) => !leaving.has(id));
+    customers.push({ ...successor, mergedFrom: [...new Set([...successor.mergedFrom, survivor.customerId, ...retired])].sort(compareText), updatedAt: updatedAt(successor) });
+    merges.push({ mergeId: mergeIdFor(survivor.customerId, successor.customerId), into: successor.customerId, from: survivor.customerId, at: now, via, cause: null, identifiers: [], intoIdentifiers: successor.identities, undoneAt: null });
   }
   const separationId = separationIdFor(mergeId);
   const changes: IdentityChanges = {
     ...emptyChanges(),
     assign: restored.map((identifier) => ({ identifier, customerId: from.customerId })),
     customers,
-    merges: [{ ...merge, undoneAt: now }],
+    merges,
     separations: [{ separationId, mergeId, at: now, sides: [restored, keptApart] }],
     expected: restored.map((identifier) => ({ identifier, customerId: survivor.customerId })),
-    expectedCustomers: [from, ...chain].map((customer) => ({ customerId: customer.customerId, updatedAt: customer.updatedAt })),
+    expectedCustomers: [from, ...chain, ...(successor ? [successor] : [])].map((customer) => ({ customerId: customer.customerId, updatedAt: customer.updatedAt })),
   };
-  return { changes, result: { mergeId, restoredCustomerId: from.customerId, survivorId: survivor.customerId, restored: restored.length, separationId } };
+  const result = { mergeId, restoredCustomerId: from.customerId, survivorId: survivor.customerId, restored: restored.length, separationId, survivorRetiredInto: successor?.customerId ?? null };
+  return { changes, result };
+}
+
+/**
+ * The live customer holding most of what the survivor held before the merge (the earlier-listed
+ * identifier's customer on a tie), other than the two. Without one the un-merge is refused: the
+ * survivor would have nowhere to lead its lookups.
+ */
+async function successorOf(store: IdentityStore, merge: MergeRecord, survivorId: string, restoredId: string): Promise<StoredCustomer> {
+  const heldBefore = merge.intoIdentifiers ?? [];
+  const holders = await store.lookup(heldBefore);
+  const tally = new Map<string, number>();
+  for (const identifier of heldBefore) {
+    const holder = holders.get(identifierKey(identifier));
+    if (holder !== undefined && holder !== survivorId && holder !== restoredId) tally.set(holder, (tally.get(holder) ?? 0) + 1);
+  }
+  let best: string | undefined;
+  for (const [holder, count] of tally) if (best === undefined || count > (tally.get(best) ?? 0)) best = holder;
+  const successor = best === undefined ? undefined : (await store.customers([best])).get(best);
+  if (!successor || successor.mergedInto !== null) {
+    throw new DomainError('CONFLICT', `customer ${survivorId} holds only what merge ${merge.mergeId} brought, and no other customer holds what it held before: undoing the merge would leave it with no identifiers`);
+  }
+  return successor;
 }

@@ -1,11 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { EmbeddedIdentityStore } from '../../../src/identity/embedded/embedded-identity-store';
-import { identifierKey } from '../../../src/identity/identifier';
+import { identifierKey, type Identifier } from '../../../src/identity/identifier';
 import { IncrementalStitcher } from '../../../src/identity/incremental/incremental-stitcher';
-import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
+import { CompiledRules, DEFAULT_RULES, type IdentityRules } from '../../../src/identity/rules/identity-rules';
+import { DomainError } from '../../../src/shared/domain-error';
 import { RecordLake } from '../support/record-lake';
 import { withStoreAndLake } from '../support/store-and-lake';
+import { storeProblems } from '../support/store-problems';
 
 const key = (type: string, value: string) => identifierKey({ type, value });
 
@@ -138,6 +140,86 @@ describe('a batch stitch with two customers whose accounts only the store knows'
       assert.equal(second.map.customerOf.get(key('user_id', 'u2')), q, "u2's customer keeps its id: its id is its account's");
       assert.notEqual(p, q);
       assert.equal(second.summary.refusedLinks.storeOnly, 0);
+    });
+  });
+});
+
+describe('an un-merge of a stream merge after a batch left the survivor holding only the merged side', () => {
+  const loginOnVisitorDevice: Identifier[] = [{ type: 'user_id', value: 'u1' }, { type: 'device_id', value: 'd1' }];
+  const snapshot = async (store: EmbeddedIdentityStore) => {
+    const assignments: string[] = [];
+    for await (const page of store.scanAssignments()) for (const { identifier, customerId } of page) assignments.push(`${identifierKey(identifier)}=${customerId}`);
+    return assignments.sort();
+  };
+
+  /**
+   * Visitor S (d1, a1) and account F (u1, a2); the stream merges F into the older S when u1 logs in
+   * on d1; then the lake shows another account, u2, on d1. The lake's link wins: d1 and a1 go with
+   * u2, and S continues where its strongest identifier, u1, is: S holds only what F brought.
+   */
+  const survivorLeftWithTheMergedSide = async (store: EmbeddedIdentityStore, lake: RecordLake, rules: IdentityRules = DEFAULT_RULES) => {
+    const first = await lake.stitch({ store, now: () => 1_000 });
+    const [s, f] = [first.map.customerOf.get(key('device_id', 'd1')) ?? '', first.map.customerOf.get(key('user_id', 'u1')) ?? ''];
+    await new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 1_500 }).stitch([
+      { source: 'clickstream', recordId: 'identify-u1-d1', time: Date.parse('2026-03-02T12:00:00Z'), identifiers: loginOnVisitorDevice },
+    ]);
+    lake.events({ at: '2026-03-02T09:00:00Z', userId: 'u2', anonymousId: 'a1', deviceId: 'd1' });
+    const second = await lake.stitch({ store, now: () => 2_000, rules });
+    assert.deepEqual((await store.customers([s])).get(s)?.identities.map(identifierKey).sort(), [key('anonymous_id', 'a2'), key('user_id', 'u1')], 'S holds only what F brought');
+    const merge = (await store.mergesOf(f)).find((record) => record.from === f);
+    assert.ok(merge);
+    return { s, f, mergeId: merge.mergeId, holderOfD1: second.map.customerOf.get(key('device_id', 'd1')) };
+  };
+  const visitorAndAccount = () =>
+    new RecordLake().events({ at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' }, { at: '2026-03-01T10:00:00Z', userId: 'u1', anonymousId: 'a2' });
+
+  it("gives F its identifiers back and merges S into the customer holding what S held before, so no live customer is empty", async () => {
+    const lake = visitorAndAccount();
+    await withStoreAndLake(lake, async (store) => {
+      const { s, f, mergeId, holderOfD1 } = await survivorLeftWithTheMergedSide(store, lake);
+      assert.ok(holderOfD1 !== undefined && holderOfD1 !== s && holderOfD1 !== f);
+
+      const undone = await new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 2_500, via: 'manual' }).unmerge(mergeId);
+      assert.equal(undone.survivorRetiredInto, holderOfD1);
+      assert.deepEqual(await storeProblems(store), []);
+      const stored = await store.customers([s, f, holderOfD1]);
+      assert.deepEqual(stored.get(f)?.identities.map(identifierKey).sort(), [key('anonymous_id', 'a2'), key('user_id', 'u1')]);
+      assert.equal(stored.get(f)?.mergedInto, null);
+      assert.equal(stored.get(s)?.mergedInto, holderOfD1, "S's id leads to its own former identifiers");
+      assert.deepEqual(stored.get(holderOfD1)?.mergedFrom, [s]);
+      const retirement = (await store.mergesOf(s)).find((record) => record.from === s);
+      assert.ok(retirement);
+      assert.deepEqual(
+        { into: retirement.into, via: retirement.via, cause: retirement.cause, identifiers: retirement.identifiers, undoneAt: retirement.undoneAt },
+        { into: holderOfD1, via: 'manual', cause: null, identifiers: [], undoneAt: null },
+      );
+      await assert.rejects(
+        new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 2_600 }).unmerge(retirement.mergeId),
+        (error: unknown) => error instanceof DomainError && error.code === 'CONFLICT' && /brought nothing/.test(error.message),
+      );
+
+      const before = await snapshot(store);
+      const after = await lake.stitch({ store, now: () => 3_000 });
+      assert.deepEqual(await storeProblems(store), []);
+      assert.deepEqual(await snapshot(store), before, 'the next batch agrees');
+      assert.equal(after.summary.mergedCustomers, 0);
+    });
+  });
+
+  it('is refused, changing nothing, when no customer holds what S held before', async () => {
+    const lake = visitorAndAccount();
+    await withStoreAndLake(lake, async (store) => {
+      // The batch also blocks S's own identifiers as junk: nobody holds them any more.
+      const blocking: IdentityRules = { ...DEFAULT_RULES, blocklist: { ...DEFAULT_RULES.blocklist, values: [...DEFAULT_RULES.blocklist.values, 'd1', 'a1'] } };
+      const { s, mergeId } = await survivorLeftWithTheMergedSide(store, lake, blocking);
+      const before = await snapshot(store);
+      await assert.rejects(
+        new IncrementalStitcher(store, new CompiledRules(blocking), { now: () => 2_500 }).unmerge(mergeId),
+        (error: unknown) => error instanceof DomainError && error.code === 'CONFLICT' && error.message.includes(s) && /no identifiers/.test(error.message),
+      );
+      assert.deepEqual(await snapshot(store), before);
+      assert.equal((await store.merge(mergeId))?.undoneAt, null);
+      assert.deepEqual(await storeProblems(store), []);
     });
   });
 });
