@@ -13,13 +13,21 @@ const RENEW_MS = 10_000;
 const MAX_RETRY_MS = 100;
 /**
  * A bulk holder (a batch page, see IdentityChanges.bulk) that kept the lease at least LONG_HOLD_MS
- * leaves it free HANDOVER_MS before this process takes it again. Writers of other processes retry
- * at most MAX_RETRY_MS apart, so one of them gets its turn: without the gap, a batch taking the
- * lease again at once kept a stream writer waiting past WAIT_MS. Other holders (the stream,
- * un-merges) follow each other without a gap.
+ * while a writer of another process was waiting leaves it free HANDOVER_MS before this process takes
+ * it again. Writers of other processes retry at most MAX_RETRY_MS apart, so one of them gets its
+ * turn: without the gap, a batch taking the lease again at once kept a stream writer waiting past
+ * WAIT_MS. With nobody waiting there is no gap (it cost a first load into Cassandra up to 17 s over
+ * 116 pages). Other holders (the stream, un-merges) follow each other without a gap.
  */
 const LONG_HOLD_MS = 200;
 const HANDOVER_MS = 150;
+/**
+ * A writer that found the lease taken says so in a row of its own, rewritten every WAITING_MARK_MS
+ * while it waits and lapsing WAITING_MARK_SECONDS after the last (a TTL in whole seconds can lapse up
+ * to a second early, hence twice the interval, rounded up).
+ */
+const WAITING_MARK_MS = 500;
+const WAITING_MARK_SECONDS = 2;
 
 export class IdentityLeaseTimeoutError extends IdentityStoreBusyError {
   constructor(waitedMs: number) {
@@ -40,8 +48,10 @@ export class WriteLease {
   private queue: Promise<unknown> = Promise.resolve();
   /** Until when (epoch ms) this process leaves the lease to others after a long bulk hold. */
   private freeUntil = 0;
-  private readonly statements: { take: string; renew: string; give: string };
+  private readonly statements: { take: string; renew: string; give: string; markWaiting: string; readWaiting: string };
   private readonly renewMs: number;
+  /** Who this process's waiting marks are from: its own are not a reason for a gap. */
+  private readonly instance = randomUUID();
 
   /** `timing` shortens the lease's life and renewal for tests. */
   constructor(
@@ -55,6 +65,9 @@ export class WriteLease {
       take: `INSERT INTO ${lease} (name, owner) VALUES ('planned_changes', ?) IF NOT EXISTS USING TTL ${timing.leaseSeconds}`,
       renew: `UPDATE ${lease} USING TTL ${timing.leaseSeconds} SET owner = ? WHERE name = 'planned_changes' IF owner = ?`,
       give: `DELETE FROM ${lease} WHERE name = 'planned_changes' IF owner = ?`,
+      // Another partition than the lease's, so plain writes beside its lightweight transactions are safe.
+      markWaiting: `INSERT INTO ${lease} (name, owner) VALUES ('waiting', ?) USING TTL ${WAITING_MARK_SECONDS}`,
+      readWaiting: `SELECT owner FROM ${lease} WHERE name = 'waiting'`,
     };
   }
 
@@ -79,12 +92,23 @@ export class WriteLease {
       clearInterval(renewal);
       // A lease not given back (a lost connection) lapses after LEASE_SECONDS.
       await this.lwt(this.statements.give, [owner]).catch(() => undefined);
-      if (bulk && Date.now() - taken >= LONG_HOLD_MS) this.freeUntil = Date.now() + HANDOVER_MS;
+      if (bulk && Date.now() - taken >= LONG_HOLD_MS && (await this.anotherProcessWaits())) this.freeUntil = Date.now() + HANDOVER_MS;
+    }
+  }
+
+  private async anotherProcessWaits(): Promise<boolean> {
+    try {
+      const mark = (await this.execute(this.statements.readWaiting, [])).first();
+      return mark !== null && mark.get('owner') !== this.instance;
+    } catch {
+      // Unknown: leave the gap, as when the mark did not exist yet.
+      return true;
     }
   }
 
   private async take(owner: string): Promise<void> {
     const started = Date.now();
+    let marked = 0;
     for (let attempt = 0; ; attempt++) {
       try {
         const result = await this.execute(this.statements.take, [owner]);
@@ -92,6 +116,10 @@ export class WriteLease {
         if (result.first()?.get('[applied]') === true || result.first()?.get('owner') === owner) return;
       } catch {
         // A lightweight transaction that timed out may or may not have been applied: the next attempt tells.
+      }
+      if (Date.now() - marked >= WAITING_MARK_MS) {
+        marked = Date.now();
+        await this.execute(this.statements.markWaiting, [this.instance]).catch(() => undefined);
       }
       const waited = Date.now() - started;
       if (waited >= WAIT_MS) {

@@ -188,25 +188,57 @@ describe('cassandra identity store', async () => {
       }
     });
 
-    it('leaves the handover gap after bulk holds only: the stream\'s own changes follow each other at once', async () => {
+    it("leaves the handover gap only after a bulk hold, and only while a writer of another process waits: the stream's own changes and a batch alone follow at once", async () => {
       const store = await CassandraIdentityStore.connect(config); // creates the lease table
       const client = createCassandraClient(config);
       try {
         await client.connect();
         const lease = new WriteLease(client, config.keyspace);
-        const delayAfter = async (bulk: boolean) => {
-          await lease.hold(() => new Promise((resolve) => setTimeout(resolve, 300)), { bulk });
+        const table = `${config.keyspace}.identity_write_lease`;
+        const delayAfter = async (bulk: boolean, waiter: 'another process waits' | 'nobody waits') => {
+          await lease.hold(async () => {
+            // As a writer of another process marks its wait when it finds the lease taken.
+            if (waiter === 'another process waits') await client.execute(`INSERT INTO ${table} (name, owner) VALUES ('waiting', 'other') USING TTL 2`);
+            await new Promise((resolve) => setTimeout(resolve, 300));
+          }, { bulk });
           const asked = Date.now();
           let started = 0;
           await lease.hold(async () => void (started = Date.now()));
+          await client.execute(`DELETE FROM ${table} WHERE name = 'waiting'`);
           return started - asked;
         };
-        const afterStream = await delayAfter(false);
-        const afterBulk = await delayAfter(true);
-        assert.ok(afterBulk >= 150, `a bulk hold leaves 150 ms (waited ${afterBulk} ms)`);
+        const afterStream = await delayAfter(false, 'another process waits');
+        const afterLoneBulk = await delayAfter(true, 'nobody waits');
+        const afterBulk = await delayAfter(true, 'another process waits');
+        assert.ok(afterBulk >= 150, `a bulk hold with a writer waiting leaves 150 ms (waited ${afterBulk} ms)`);
         assert.ok(afterStream < afterBulk, `a stream change waits for no gap (waited ${afterStream} ms, ${afterBulk} ms after a bulk hold)`);
+        assert.ok(afterLoneBulk < afterBulk, `nor does a bulk hold nobody waited for (waited ${afterLoneBulk} ms, ${afterBulk} ms with a waiter)`);
       } finally {
         await Promise.all([store.close(), client.shutdown()]);
+      }
+    });
+
+    it('marks a wait for the lease, so the holder knows to leave a gap, and the mark lapses', async () => {
+      const store = await CassandraIdentityStore.connect(config); // creates the lease table
+      const [holderClient, waiterClient] = [createCassandraClient(config), createCassandraClient(config)];
+      try {
+        await Promise.all([holderClient.connect(), waiterClient.connect()]);
+        const table = `${config.keyspace}.identity_write_lease`;
+        const [holder, waiter] = [new WriteLease(holderClient, config.keyspace), new WriteLease(waiterClient, config.keyspace)];
+        const marks: number[] = [];
+        const holding = holder.hold(async () => {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          const waiting = waiter.hold(async () => undefined);
+          await new Promise((resolve) => setTimeout(resolve, 400));
+          marks.push((await holderClient.execute(`SELECT owner FROM ${table} WHERE name = 'waiting'`)).rowLength);
+          return { waiting };
+        });
+        await (await holding).waiting;
+        await new Promise((resolve) => setTimeout(resolve, 2_100));
+        marks.push((await holderClient.execute(`SELECT owner FROM ${table} WHERE name = 'waiting'`)).rowLength);
+        assert.deepEqual(marks, [1, 0], 'marked while waiting, gone two seconds after');
+      } finally {
+        await Promise.all([store.close(), holderClient.shutdown(), waiterClient.shutdown()]);
       }
     });
 
