@@ -339,14 +339,23 @@ export class GraphTables {
       {
         salts: 1,
         sql: `CREATE OR REPLACE TABLE ${this.table('new_customers')} AS
-          SELECT seed, seed_type, seed_value, first_seen, ${customerIdSql('seed_type', 'seed_value', '0')} AS customer_id FROM ${this.table('seeds')}`,
+          SELECT seed, seed_type, seed_value, first_seen, ${customerIdSql('seed_type', 'seed_value', '0')} AS customer_id, false AS revived FROM ${this.table('seeds')}`,
+      },
+      {
+        salts: 0,
+        // A customer merged away whose seed starts a customer of its own again (the lake split what
+        // the merge joined) comes back under its id, as a customer keeps its id: its lookups stop
+        // leading to the survivor, which no longer holds what it was.
+        sql: `UPDATE ${this.table('new_customers')} AS n SET customer_id = r.customer_id, revived = true
+          FROM (SELECT seed_type, seed_value, min(customer_id) AS customer_id FROM ${this.table('previous_customers')} WHERE merged_into IS NOT NULL GROUP BY seed_type, seed_value) AS r
+          WHERE n.seed_type = r.seed_type AND n.seed_value = r.seed_value`,
       },
     ];
   }
 
   /** New customers whose id is taken still (their attempts so far all were): see nextAttemptSql. */
   takenNewIdsSql(): string {
-    return `SELECT count(*) FROM ${this.table('new_customers')} WHERE customer_id IN ${this.takenIdsSql()}`;
+    return `SELECT count(*) FROM ${this.table('new_customers')} WHERE NOT revived AND customer_id IN ${this.takenIdsSql()}`;
   }
 
   /**
@@ -356,7 +365,7 @@ export class GraphTables {
   nextAttemptSql(attempt: number): { sql: string; salts: number } {
     return {
       salts: 1,
-      sql: `UPDATE ${this.table('new_customers')} SET customer_id = ${customerIdSql('seed_type', 'seed_value', String(attempt))} WHERE customer_id IN ${this.takenIdsSql()}`,
+      sql: `UPDATE ${this.table('new_customers')} SET customer_id = ${customerIdSql('seed_type', 'seed_value', String(attempt))} WHERE NOT revived AND customer_id IN ${this.takenIdsSql()}`,
     };
   }
 

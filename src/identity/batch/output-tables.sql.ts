@@ -59,6 +59,7 @@ export class OutputTables {
     return `SELECT
         (SELECT count(*) FROM ${this.t('nodes')} WHERE in_lake) AS identifiers,
         (SELECT count(*) FROM ${this.t('new_customers')}) + (SELECT count(DISTINCT final_previous) FROM ${this.t('assigned')} WHERE final_previous >= 0) AS customers,
+        (SELECT count(*) FROM ${this.t('new_customers')} WHERE revived) AS revived_customers,
         (SELECT coalesce(sum(occurrences), 0) FROM ${this.t('blocked')} WHERE reason = 'blocklist') AS blocked_values,
         (SELECT coalesce(sum(occurrences), 0) FROM ${this.t('blocked')} WHERE reason = 'malformed') AS malformed_values`;
   }
@@ -95,21 +96,36 @@ export class OutputTables {
       ) TO ${sqlString(file)} (FORMAT json)`;
   }
 
-  /** The customers a change touched, once for both files below. */
-  touchedSql(): string {
+  /**
+   * The customers a change touched, once for both files below; first, the live customer at the end
+   * of each revived customer's survivor chain (revived_survivors), which forgets it in its lineage.
+   */
+  touchedSql(): string[] {
     const t = (name: string) => this.t(name);
-    return `CREATE OR REPLACE TABLE ${t('touched')} AS
-      SELECT customer_id FROM ${t('final')} WHERE ${OutputTables.moved()}
-      UNION SELECT p.customer_id FROM (SELECT DISTINCT previous_index FROM ${t('final')} WHERE ${OutputTables.moved()} AND previous_index >= 0) AS f
-        JOIN ${t('previous_numbered')} AS p USING (previous_index)
-      UNION SELECT customer_id FROM ${t('previous_dropped')}`;
+    return [
+      `CREATE OR REPLACE TABLE ${t('revived_survivors')} AS
+        WITH RECURSIVE chain(revived_id, customer_id, depth) AS (
+          SELECT n.customer_id, c.merged_into, 1 FROM ${t('new_customers')} AS n JOIN ${t('previous_customers')} AS c USING (customer_id) WHERE n.revived
+          UNION ALL
+          SELECT chain.revived_id, c.merged_into, chain.depth + 1 FROM chain JOIN ${t('previous_customers')} AS c USING (customer_id)
+          WHERE c.merged_into IS NOT NULL AND chain.depth < 32
+        )
+        SELECT chain.revived_id, chain.customer_id FROM chain JOIN ${t('previous_customers')} AS c USING (customer_id) WHERE c.merged_into IS NULL`,
+      `CREATE OR REPLACE TABLE ${t('touched')} AS
+        SELECT customer_id FROM ${t('final')} WHERE ${OutputTables.moved()}
+        UNION SELECT p.customer_id FROM (SELECT DISTINCT previous_index FROM ${t('final')} WHERE ${OutputTables.moved()} AND previous_index >= 0) AS f
+          JOIN ${t('previous_numbered')} AS p USING (previous_index)
+        UNION SELECT customer_id FROM ${t('previous_dropped')}
+        UNION SELECT customer_id FROM ${t('revived_survivors')}`,
+    ];
   }
 
   /**
    * The store sync's units: the touched customers that one change must write together, or neither
-   * (unit_links: an identifier's previous and new customer, a merge's two), each unit labelled by its
-   * least customer id. `startSql` gives every customer its own label; each round of `roundSql` gives
-   * each the least label among itself and its neighbours, until `changedSql` counts none changed (as
+   * (unit_links: an identifier's previous and new customer, a merge's two, a revived customer and
+   * its survivor), each unit labelled by its least customer id. `startSql` gives every customer its
+   * own label; each round of `roundSql` gives each the least label among itself and its
+   * neighbours, until `changedSql` counts none changed (as
    * many rounds as the longest chain of links, a handful); `numberSql` then numbers the units
    * (`units`: customer_id, unit), the order the sync's files share.
    */
@@ -124,7 +140,9 @@ export class OutputTables {
           UNION
           SELECT fr.customer_id, i.customer_id FROM ${t('merges')} AS m
           JOIN ${t('previous_numbered')} AS fr ON fr.previous_index = m.from_index
-          JOIN ${t('previous_numbered')} AS i ON i.previous_index = m.into_index`,
+          JOIN ${t('previous_numbered')} AS i ON i.previous_index = m.into_index
+          UNION
+          SELECT revived_id, customer_id FROM ${t('revived_survivors')}`,
         `CREATE OR REPLACE TABLE ${t('unit_labels')} AS SELECT customer_id, customer_id AS label FROM ${t('touched')}`,
       ],
       roundSql: [
@@ -158,7 +176,8 @@ export class OutputTables {
   /**
    * Every customer a change touched: gaining or losing identifiers, merged away, or new; existing
    * ones keep their seed and lineage, a new one takes its seed's. Each carries its unit and the
-   * version the exported store had of it (expected_updated_at; null for a new one). Ordered by unit
+   * version the exported store had of it (expected_updated_at; null for a new one) and, for one
+   * merged away until now and revived (newCustomersSql), the customer it was merged into. Ordered by unit
    * and customer id, as touchedMembersSql: the store sync pairs them up while streaming, so no
    * customer's identifiers are ever gathered in the lake engine (a first run touches every customer).
    */
@@ -166,7 +185,7 @@ export class OutputTables {
     const t = (name: string) => this.t(name);
     return `COPY (
         SELECT u.customer_id, u.unit, coalesce(c.seed_type, s.seed_type) AS seed_type, coalesce(c.seed_value, s.seed_value) AS seed_value,
-          coalesce(c.first_seen, s.first_seen) AS first_seen, c.merged_from, c.updated_at AS expected_updated_at
+          coalesce(c.first_seen, s.first_seen) AS first_seen, c.merged_from, c.merged_into, c.updated_at AS expected_updated_at
         FROM ${t('units')} AS u
         LEFT JOIN ${t('previous_customers')} AS c USING (customer_id)
         LEFT JOIN ${t('new_customers')} AS s USING (customer_id)

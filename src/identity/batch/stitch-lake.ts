@@ -43,6 +43,8 @@ export interface StitchSummary {
   customers: number;
   newCustomers: number;
   keptCustomers: number;
+  /** Customers merged away until now that the lake split off again: they continue under their own id (see newCustomersSql). */
+  revivedCustomers: number;
   mergedCustomers: number;
   /**
    * Links the rules refused: the lake's by reason; store-only identifiers kept from the customer the
@@ -265,7 +267,7 @@ async function stitchInWorkspace(engine: LakeEngine, columns: LakeColumns, lakeL
       touchedMembers: workspace.path('touched-members.jsonl'),
       merges: workspace.path('merges.jsonl'),
     };
-    await engine.execute(outputs.touchedSql());
+    for (const sql of outputs.touchedSql()) await engine.execute(sql);
     await numberUnits(engine, outputs);
     await engine.execute(outputs.changedAssignmentsSql(changes.changedAssignments));
     await engine.execute(outputs.droppedAssignmentsSql(changes.droppedAssignments));
@@ -288,8 +290,9 @@ async function stitchInWorkspace(engine: LakeEngine, columns: LakeColumns, lakeL
     identifiers: Number(totals?.identifiers ?? 0),
     edges: stitched.edges,
     customers: Number(totals?.customers ?? 0),
-    newCustomers: stitched.newCustomers,
+    newCustomers: stitched.newCustomers - Number(totals?.revived_customers ?? 0),
     keptCustomers: stitched.keptCustomers,
+    revivedCustomers: Number(totals?.revived_customers ?? 0),
     mergedCustomers: stitched.mergedCustomers,
     refusedLinks: { capped, indirect: stitched.indirect, separated: stitched.separated, storeOnly: stitched.storeOnlyRefused, pendingStream: stitched.pendingRefused },
     blockedValues: Number(totals?.blocked_values ?? 0),

@@ -27,6 +27,8 @@ export interface StoreSyncSummary {
   unassigned: number;
   customersWritten: number;
   merges: number;
+  /** Merges the lake has split since (their merged customer revived; see newCustomersSql), marked undone. */
+  undoneMerges: number;
   /**
    * Units left as the store has them, and their customers: another writer (the stream, an un-merge)
    * changed one of their customers or identifiers after the stitch read the store. The next stitch
@@ -197,7 +199,7 @@ class UnitPage {
 
 /** syncStore from this process. */
 export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles, now: number): Promise<StoreSyncSummary> {
-  const summary: StoreSyncSummary = { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, deferredUnits: 0, deferredCustomers: 0 };
+  const summary: StoreSyncSummary = { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, deferredUnits: 0, deferredCustomers: 0 };
   const [customers, changed, dropped, merges] = await Promise.all([files.touchedCustomers, files.changedAssignments, files.droppedAssignments, files.merges].map((file) => UnitRows.open(file)));
   // Both files are in the same order: each customer's identifiers are the next run of member rows.
   const members = jsonLines(files.touchedMembers)[Symbol.asyncIterator]();
@@ -219,6 +221,19 @@ export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles,
     const unitMerges = (await merges.take(unit)).map((row) => mergeRecord(row, now));
     lists.merges.push(...unitMerges);
     const mergedInto = new Map(unitMerges.map((merge) => [merge.from, merge.into]));
+    // A customer merged away until now and revived (the lake split it off again; newCustomersSql):
+    // its merge is undone, and the customers of its unit, the survivor among them, forget it and what
+    // it had absorbed in their lineage. It keeps its own.
+    const revived = new Set<string>();
+    const leaving = new Set<string>();
+    for (const row of customerRows) {
+      if (typeof row.merged_into !== 'string') continue;
+      const customerId = text(row.customer_id);
+      revived.add(customerId);
+      for (const id of [customerId, ...mergedFromOf(row)]) leaving.add(id);
+      const merge = await store.merge(mergeIdFor(customerId, row.merged_into));
+      if (merge && merge.undoneAt === null) lists.merges.push({ ...merge, undoneAt: now });
+    }
     // A survivor inherits the lineage of what it absorbed, which is in its unit.
     const inherited = new Map<string, string[]>();
     for (const row of customerRows) {
@@ -240,7 +255,7 @@ export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles,
         seed: { type: text(row.seed_type), value: text(row.seed_value) },
         firstSeen: Number(row.first_seen),
         mergedInto: mergedInto.get(customerId) ?? null,
-        mergedFrom: [...new Set([...mergedFromOf(row), ...(inherited.get(customerId) ?? [])])].sort(),
+        mergedFrom: [...new Set([...mergedFromOf(row), ...(inherited.get(customerId) ?? [])])].filter((id) => revived.has(customerId) || !leaving.has(id)).sort(),
         // A version above the one read, as the stream's and un-merge's: a writer that read the old one must plan again.
         updatedAt: Math.max(now, (version ?? 0) + 1),
       });
@@ -282,7 +297,9 @@ async function applyUnits(store: IdentityStore, page: UnitPage, from: number, to
   summary.assigned += changes.assign.length;
   summary.unassigned += changes.unassign.length;
   summary.customersWritten += changes.customers.length;
-  summary.merges += changes.merges.length;
+  const undone = changes.merges.filter((merge) => merge.undoneAt !== null).length;
+  summary.merges += changes.merges.length - undone;
+  summary.undoneMerges += undone;
 }
 
 /**

@@ -12,6 +12,7 @@ import { IncrementalStitcher } from '../../../src/identity/incremental/increment
 import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
 import { RecordLake } from '../support/record-lake';
 import { withStoreAndLake } from '../support/store-and-lake';
+import { storeProblems } from '../support/store-problems';
 
 const key = (type: string, value: string) => identifierKey({ type, value });
 
@@ -85,29 +86,86 @@ describe('an account whose identifiers another account takes over', () => {
 });
 
 describe('a new customer whose first ids are taken', () => {
-  it('draws the next attempt until one is free, as the stream does: never the id of a customer merged away', async () => {
-    const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' }, { at: '2026-03-01T10:00:00Z', userId: 'u1', anonymousId: 'a2' });
+  const d1 = { type: 'device_id', value: 'd1' };
+  const attempt = (n: number) => customerIdFor(d1, DEFAULT_RULES.idSalt, n);
+  const stored = (customerId: string, identities: Array<{ type: string; value: string }>, mergedInto: string | null) =>
+    ({ customerId, identities, seed: d1, firstSeen: Date.parse('2026-03-01T09:00:00Z'), mergedInto, mergedFrom: [], updatedAt: 500 });
+  const twoVisits = () => new RecordLake().events({ at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' }, { at: '2026-03-01T10:00:00Z', userId: 'u1', anonymousId: 'a2' }, { at: '2026-03-01T11:00:00Z', userId: 'u2', anonymousId: 'a3' });
+
+  it('draws the next attempt until one is free, as the stream does, when live customers hold them', async () => {
+    const lake = twoVisits();
     await withStoreAndLake(lake, async (store) => {
-      const attempt = (n: number) => customerIdFor({ type: 'device_id', value: 'd1' }, DEFAULT_RULES.idSalt, n);
-      // The store as earlier runs can leave it: d1's first id went to a customer merged away since
-      // (an un-merge gave d1 back, say), its second to the customer u1 belongs to now.
-      const d1 = { type: 'device_id', value: 'd1' };
-      const u1 = { type: 'user_id', value: 'u1' };
-      const stored = (customerId: string, identities: Array<{ type: string; value: string }>, mergedInto: string | null) =>
-        ({ customerId, identities, seed: d1, firstSeen: Date.parse('2026-03-01T09:00:00Z'), mergedInto, mergedFrom: [], updatedAt: 500 });
+      // The store as earlier runs can leave it: d1's first ids went to customers that continued
+      // elsewhere when the lake split d1 off them.
+      const [u1, u2] = [{ type: 'user_id', value: 'u1' }, { type: 'user_id', value: 'u2' }];
       await store.apply({
-        assign: [{ identifier: u1, customerId: attempt(1) }],
+        assign: [{ identifier: u1, customerId: attempt(0) }, { identifier: u2, customerId: attempt(1) }],
         unassign: [],
-        customers: [stored(attempt(0), [], attempt(1)), stored(attempt(1), [u1], null)],
+        customers: [stored(attempt(0), [u1], null), stored(attempt(1), [u2], null)],
         removeCustomers: [],
         merges: [],
         separations: [],
       });
       const stitched = await lake.stitch({ store, now: () => 1_000 });
-      assert.equal(stitched.map.customerOf.get(key('user_id', 'u1')), attempt(1));
-      assert.equal(stitched.map.customerOf.get(key('device_id', 'd1')), attempt(2), 'attempts 0 and 1 are taken');
-      const customers = await store.customers([...new Set(stitched.map.customerOf.values())]);
-      for (const [customerId, customer] of customers) assert.equal(customer.mergedInto, null, `${customerId} in the map is live in the store`);
+      assert.deepEqual([key('user_id', 'u1'), key('user_id', 'u2'), key('device_id', 'd1')].map((k) => stitched.map.customerOf.get(k)), [attempt(0), attempt(1), attempt(2)]);
+      assert.deepEqual([stitched.summary.newCustomers, stitched.summary.revivedCustomers], [1, 0]);
+    });
+  });
+
+  it('gives it the id of a customer merged away whose seed it has: that customer is revived, not named anew', async () => {
+    const lake = twoVisits();
+    await withStoreAndLake(lake, async (store) => {
+      // d1's first customer was merged into the second, which holds u1 now and not d1.
+      const u1 = { type: 'user_id', value: 'u1' };
+      await store.apply({
+        assign: [{ identifier: u1, customerId: attempt(1) }],
+        unassign: [],
+        customers: [stored(attempt(0), [], attempt(1)), { ...stored(attempt(1), [u1], null), mergedFrom: [attempt(0)] }],
+        removeCustomers: [],
+        merges: [],
+        separations: [],
+      });
+      const stitched = await lake.stitch({ store, now: () => 1_000 });
+      assert.equal(stitched.map.customerOf.get(key('device_id', 'd1')), attempt(0));
+      assert.deepEqual([stitched.summary.newCustomers, stitched.summary.revivedCustomers], [1, 1], 'u2 is new; d1 revives its customer');
+      const customers = await store.customers([attempt(0), attempt(1)]);
+      assert.deepEqual([customers.get(attempt(0))?.mergedInto, customers.get(attempt(1))?.mergedFrom], [null, []]);
+      assert.deepEqual(await storeProblems(store), []);
+    });
+  });
+});
+
+describe('a customer merged away whose identifiers the lake splits off the survivor again', () => {
+  /**
+   * Visitors S (a1, d1) and F (a2, d2); the stream merges F into the older S on an alias of a1 and
+   * d2. The lake then shows accounts u1 on a1 and u2 on a2 and d2: the alias would join two
+   * accounts, so the batch splits what the stream joined.
+   */
+  it('revives it under its own id: its merge is undone and the survivor forgets it', async () => {
+    const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' }, { at: '2026-03-01T10:00:00Z', anonymousId: 'a2', deviceId: 'd2' });
+    await withStoreAndLake(lake, async (store) => {
+      const first = await lake.stitch({ store, now: () => 1_000 });
+      const [s, f] = [first.map.customerOf.get(key('device_id', 'd1')) ?? '', first.map.customerOf.get(key('device_id', 'd2')) ?? ''];
+      await new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 1_500 }).stitch([
+        { source: 'clickstream', recordId: 'alias-a1-d2', time: Date.parse('2026-03-02T12:00:00Z'), identifiers: [{ type: 'anonymous_id', value: 'a1' }, { type: 'device_id', value: 'd2' }] },
+      ]);
+      const [merge] = await store.mergesOf(f);
+      assert.equal(merge?.into, s, 'the stream merged F into S');
+
+      lake.events({ at: '2026-03-02T09:00:00Z', userId: 'u1', anonymousId: 'a1' }, { at: '2026-03-02T09:00:00Z', userId: 'u2', anonymousId: 'a2', deviceId: 'd2' });
+      const split = await lake.stitch({ store, now: () => 2_000 });
+      for (const identifier of [key('anonymous_id', 'a2'), key('device_id', 'd2'), key('user_id', 'u2')]) assert.equal(split.map.customerOf.get(identifier), f, `${identifier} is F's again`);
+      assert.equal(split.map.customerOf.get(key('user_id', 'u1')), s);
+      assert.deepEqual([split.summary.newCustomers, split.summary.revivedCustomers, split.summary.store?.undoneMerges], [0, 1, 1]);
+      assert.deepEqual(await storeProblems(store), []);
+      const customers = await store.customers([s, f]);
+      assert.equal(customers.get(f)?.mergedInto, null, "F's id leads to F, not to S");
+      assert.deepEqual(customers.get(s)?.mergedFrom, []);
+      assert.equal((await store.merge(merge?.mergeId ?? ''))?.undoneAt, 2_000, 'the merge is undone, by the batch');
+      await assert.rejects(new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 2_500 }).unmerge(merge?.mergeId ?? ''), /already undone/);
+
+      const again = await lake.stitch({ store, now: () => 3_000 });
+      assert.deepEqual(again.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, deferredUnits: 0, deferredCustomers: 0 });
     });
   });
 });
@@ -190,7 +248,7 @@ describe('a merge the stream made on a record the lake does not have yet', () =>
       for (const [type, value] of [['device_id', 'd1'], ['email', 'e1@example.com'], ['phone', '+919811111111'], ['anonymous_id', 'a1']]) {
         assert.equal(second.map.customerOf.get(key(type ?? '', value ?? '')), u, `${type} stays with the account`);
       }
-      assert.deepEqual(second.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, deferredUnits: 0, deferredCustomers: 0 }, 'the store is left as the stream left it');
+      assert.deepEqual(second.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, deferredUnits: 0, deferredCustomers: 0 }, 'the store is left as the stream left it');
     });
   });
 
@@ -257,7 +315,7 @@ describe('identifiers the stream assigned that the lake has not shown yet', () =
         assert.equal(second.map.customerOf.get(key(type ?? '', value ?? '')), c, `${type} stays with the customer`);
       }
       assert.equal(second.summary.refusedLinks.indirect, 0);
-      assert.deepEqual(second.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, deferredUnits: 0, deferredCustomers: 0 });
+      assert.deepEqual(second.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, deferredUnits: 0, deferredCustomers: 0 });
     });
   });
 
@@ -305,7 +363,7 @@ describe('identifiers the stream assigned that the lake has not shown yet', () =
       lake.events({ at: '2026-03-02T08:00:00Z', type: 'identify', userId: 'u1', anonymousId: 'a1', traits: { email: 'u1@example.com' }, messageId: 'identify-u1' });
       const caughtUp = await lake.stitch({ store, now: () => 3_000 });
       assert.deepEqual(caughtUp.map.customerOf, second.map.customerOf, 'the caught-up lake says the same');
-      assert.deepEqual(caughtUp.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, deferredUnits: 0, deferredCustomers: 0 });
+      assert.deepEqual(caughtUp.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, deferredUnits: 0, deferredCustomers: 0 });
       assert.equal(second.summary.mergedCustomers, 0);
       assert.equal(second.summary.refusedLinks.storeOnly, 0);
       const stored = await store.customers([u0 ?? '', a1 ?? '']);
