@@ -15,8 +15,8 @@ export interface UnmergeResult {
   restored: number;
   separationId: string;
   /**
-   * Set when the survivor held nothing else: it is merged into this customer, the one that holds
-   * most of what the survivor held before the merge, so that no live customer is left empty.
+   * Set when the survivor held nothing else: it is merged into this customer, the one holding its
+   * seed or else most of its own former identifiers (successorOf), so that no live customer is left empty.
    */
   survivorRetiredInto: string | null;
 }
@@ -69,7 +69,7 @@ export async function planUnmerge(store: IdentityStore, rules: CompiledRules, me
 
   // A survivor that held nothing but what the merge brought (a batch since gave its own identifiers
   // to another customer) would be live and empty: it follows its own identifiers instead.
-  const successor = remaining.length === 0 ? await successorOf(store, merge, survivor.customerId, from.customerId) : undefined;
+  const successor = remaining.length === 0 ? await successorOf(store, merge, survivor, from.customerId) : undefined;
 
   const customers: StoredCustomer[] = [{ ...from, identities: [...restored].sort((a, b) => rules.compare(a, b)), mergedInto: null, updatedAt: updatedAt(from) }];
   for (const customer of chain) {
@@ -102,23 +102,31 @@ export async function planUnmerge(store: IdentityStore, rules: CompiledRules, me
 }
 
 /**
- * The live customer holding most of what the survivor held before the merge (the earlier-listed
- * identifier's customer on a tie), other than the two. Without one the un-merge is refused: the
- * survivor would have nowhere to lead its lookups.
+ * Where the survivor's lookups lead once it holds nothing: the live customer holding its seed, the
+ * identifier it was founded on; failing that (the rules blocked it since), the one holding most of
+ * what it held before the merge, leaving out what other merges into it brought (an earlier un-merge
+ * may have given those back: that customer was kept apart from it). Never the survivor or the
+ * restored customer. Without one the un-merge is refused: the survivor would lead nowhere.
  */
-async function successorOf(store: IdentityStore, merge: MergeRecord, survivorId: string, restoredId: string): Promise<StoredCustomer> {
-  const heldBefore = merge.intoIdentifiers ?? [];
-  const holders = await store.lookup(heldBefore);
-  const tally = new Map<string, number>();
-  for (const identifier of heldBefore) {
-    const holder = holders.get(identifierKey(identifier));
-    if (holder !== undefined && holder !== survivorId && holder !== restoredId) tally.set(holder, (tally.get(holder) ?? 0) + 1);
+async function successorOf(store: IdentityStore, merge: MergeRecord, survivor: StoredCustomer, restoredId: string): Promise<StoredCustomer> {
+  const brought = new Set((await store.mergesOf(survivor.customerId)).filter((other) => other.into === survivor.customerId).flatMap((other) => other.identifiers.map(identifierKey)));
+  const own = (merge.intoIdentifiers ?? []).filter((identifier) => !brought.has(identifierKey(identifier)));
+  const holders = await store.lookup([survivor.seed, ...own]);
+  const usable = (holder: string | undefined): holder is string => holder !== undefined && holder !== survivor.customerId && holder !== restoredId;
+  let best = holders.get(identifierKey(survivor.seed));
+  if (!usable(best)) {
+    const tally = new Map<string, number>();
+    for (const identifier of own) {
+      const holder = holders.get(identifierKey(identifier));
+      if (usable(holder)) tally.set(holder, (tally.get(holder) ?? 0) + 1);
+    }
+    best = undefined;
+    // Ties go to the holder of the identifier listed first (strongest type first).
+    for (const [holder, count] of tally) if (best === undefined || count > (tally.get(best) ?? 0)) best = holder;
   }
-  let best: string | undefined;
-  for (const [holder, count] of tally) if (best === undefined || count > (tally.get(best) ?? 0)) best = holder;
   const successor = best === undefined ? undefined : (await store.customers([best])).get(best);
   if (!successor || successor.mergedInto !== null) {
-    throw new DomainError('CONFLICT', `customer ${survivorId} holds only what merge ${merge.mergeId} brought, and no other customer holds what it held before: undoing the merge would leave it with no identifiers`);
+    throw new DomainError('CONFLICT', `customer ${survivor.customerId} holds only what merge ${merge.mergeId} brought, and no other customer holds what it held before: undoing the merge would leave it with no identifiers`);
   }
   return successor;
 }

@@ -157,15 +157,17 @@ describe('an un-merge of a stream merge after a batch left the survivor holding 
    * on d1; then the lake shows another account, u2, on d1. The lake's link wins: d1 and a1 go with
    * u2, and S continues where its strongest identifier, u1, is: S holds only what F brought.
    */
-  const survivorLeftWithTheMergedSide = async (store: EmbeddedIdentityStore, lake: RecordLake, rules: IdentityRules = DEFAULT_RULES) => {
+  const survivorLeftWithTheMergedSide = async (store: EmbeddedIdentityStore, lake: RecordLake, options: { rules?: IdentityRules; afterMerge?: () => Promise<void> } = {}) => {
+    const rules = options.rules ?? DEFAULT_RULES;
     const first = await lake.stitch({ store, now: () => 1_000 });
     const [s, f] = [first.map.customerOf.get(key('device_id', 'd1')) ?? '', first.map.customerOf.get(key('user_id', 'u1')) ?? ''];
     await new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 1_500 }).stitch([
       { source: 'clickstream', recordId: 'identify-u1-d1', time: Date.parse('2026-03-02T12:00:00Z'), identifiers: loginOnVisitorDevice },
     ]);
+    await options.afterMerge?.();
     lake.events({ at: '2026-03-02T09:00:00Z', userId: 'u2', anonymousId: 'a1', deviceId: 'd1' });
     const second = await lake.stitch({ store, now: () => 2_000, rules });
-    assert.deepEqual((await store.customers([s])).get(s)?.identities.map(identifierKey).sort(), [key('anonymous_id', 'a2'), key('user_id', 'u1')], 'S holds only what F brought');
+    assert.ok((await store.customers([s])).get(s)?.identities.every((identifier) => [key('anonymous_id', 'a1'), key('device_id', 'd1')].every((own) => identifierKey(identifier) !== own)), 'S holds nothing of its own');
     const merge = (await store.mergesOf(f)).find((record) => record.from === f);
     assert.ok(merge);
     return { s, f, mergeId: merge.mergeId, holderOfD1: second.map.customerOf.get(key('device_id', 'd1')) };
@@ -173,7 +175,7 @@ describe('an un-merge of a stream merge after a batch left the survivor holding 
   const visitorAndAccount = () =>
     new RecordLake().events({ at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' }, { at: '2026-03-01T10:00:00Z', userId: 'u1', anonymousId: 'a2' });
 
-  it("gives F its identifiers back and merges S into the customer holding what S held before, so no live customer is empty", async () => {
+  it("gives F its identifiers back and merges S into the customer holding S's seed, so no live customer is empty", async () => {
     const lake = visitorAndAccount();
     await withStoreAndLake(lake, async (store) => {
       const { s, f, mergeId, holderOfD1 } = await survivorLeftWithTheMergedSide(store, lake);
@@ -206,12 +208,35 @@ describe('an un-merge of a stream merge after a batch left the survivor holding 
     });
   });
 
+  it('leads S to the holder of its seed, not to a customer an earlier un-merge gave back what S held', async () => {
+    // As above, and a second visitor, G (a3), also merged into S by the stream, after F.
+    const lake = visitorAndAccount().events({ at: '2026-03-01T11:00:00Z', anonymousId: 'a3' });
+    await withStoreAndLake(lake, async (store) => {
+      const { s, f, mergeId: mergeOfF, holderOfD1 } = await survivorLeftWithTheMergedSide(store, lake, {
+        afterMerge: () =>
+          new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 1_600 })
+            .stitch([{ source: 'clickstream', recordId: 'identify-u1-a3', time: Date.parse('2026-03-02T12:05:00Z'), identifiers: [{ type: 'user_id', value: 'u1' }, { type: 'anonymous_id', value: 'a3' }] }])
+            .then(() => undefined),
+      });
+      const mergeOfG = (await store.mergesOf(s)).find((record) => record.into === s && record.from !== f)?.mergeId ?? '';
+      const admin = new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 2_500, via: 'manual' });
+
+      assert.equal((await admin.unmerge(mergeOfF)).survivorRetiredInto, null, 'S still holds a3');
+      // What S held before G's merge is half its own (d1, a1: now with u2) and half F's (u1, a2: F's again).
+      const undone = await admin.unmerge(mergeOfG);
+      assert.equal(undone.survivorRetiredInto, holderOfD1);
+      assert.notEqual(undone.survivorRetiredInto, f);
+      assert.deepEqual(await storeProblems(store), []);
+      assert.equal((await store.customers([s])).get(s)?.mergedInto, holderOfD1);
+    });
+  });
+
   it('is refused, changing nothing, when no customer holds what S held before', async () => {
     const lake = visitorAndAccount();
     await withStoreAndLake(lake, async (store) => {
       // The batch also blocks S's own identifiers as junk: nobody holds them any more.
       const blocking: IdentityRules = { ...DEFAULT_RULES, blocklist: { ...DEFAULT_RULES.blocklist, values: [...DEFAULT_RULES.blocklist.values, 'd1', 'a1'] } };
-      const { s, mergeId } = await survivorLeftWithTheMergedSide(store, lake, blocking);
+      const { s, mergeId } = await survivorLeftWithTheMergedSide(store, lake, { rules: blocking });
       const before = await snapshot(store);
       await assert.rejects(
         new IncrementalStitcher(store, new CompiledRules(blocking), { now: () => 2_500 }).unmerge(mergeId),
