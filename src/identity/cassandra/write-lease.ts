@@ -12,22 +12,23 @@ const RENEW_MS = 10_000;
 /** The longest pause between a waiting writer's attempts (see take). */
 const MAX_RETRY_MS = 100;
 /**
- * A bulk holder (a batch page, see IdentityChanges.bulk) that kept the lease at least LONG_HOLD_MS
- * while a writer of another process was waiting leaves it free HANDOVER_MS before this process takes
- * it again. Writers of other processes retry at most MAX_RETRY_MS apart, so one of them gets its
- * turn: without the gap, a batch taking the lease again at once kept a stream writer waiting past
- * WAIT_MS. With nobody waiting there is no gap (it cost a first load into Cassandra up to 17 s over
- * 116 pages). Other holders (the stream, un-merges) follow each other without a gap.
+ * A bulk holder (a batch page, see IdentityChanges.bulk) that finds a writer of another process
+ * waiting leaves the lease free HANDOVER_MS before this process takes it again. Writers of other
+ * processes retry at most MAX_RETRY_MS apart, so one of them gets its turn: without the gap, a batch
+ * taking the lease again at once kept a stream writer waiting past WAIT_MS. With nobody waiting
+ * there is no gap (it cost a first load into Cassandra up to 17 s over 116 pages). Other holders
+ * (the stream, un-merges) follow each other without a gap.
  */
-const LONG_HOLD_MS = 200;
 const HANDOVER_MS = 150;
 /**
- * A writer that found the lease taken says so in a row of its own, rewritten every WAITING_MARK_MS
- * while it waits and lapsing WAITING_MARK_SECONDS after the last (a TTL in whole seconds can lapse up
- * to a second early, hence twice the interval, rounded up).
+ * A writer that finds the lease taken marks the wait in one row all processes share, on a timer of
+ * its own every WAITING_MARK_MS while it waits (not between attempts: a slow lightweight transaction
+ * would space them out), and deletes it when it stops waiting. A TTL in whole seconds can lapse up
+ * to a second early, so WAITING_MARK_SECONDS keeps a mark through a few late rewrites; the TTL only
+ * matters for a waiter that died.
  */
 const WAITING_MARK_MS = 500;
-const WAITING_MARK_SECONDS = 2;
+const WAITING_MARK_SECONDS = 3;
 
 export class IdentityLeaseTimeoutError extends IdentityStoreBusyError {
   constructor(waitedMs: number) {
@@ -48,7 +49,7 @@ export class WriteLease {
   private queue: Promise<unknown> = Promise.resolve();
   /** Until when (epoch ms) this process leaves the lease to others after a long bulk hold. */
   private freeUntil = 0;
-  private readonly statements: { take: string; renew: string; give: string; markWaiting: string; readWaiting: string };
+  private readonly statements: { take: string; renew: string; give: string; markWaiting: string; readWaiting: string; clearWaiting: string };
   private readonly renewMs: number;
   /** Who this process's waiting marks are from: its own are not a reason for a gap. */
   private readonly instance = randomUUID();
@@ -68,6 +69,7 @@ export class WriteLease {
       // Another partition than the lease's, so plain writes beside its lightweight transactions are safe.
       markWaiting: `INSERT INTO ${lease} (name, owner) VALUES ('waiting', ?) USING TTL ${WAITING_MARK_SECONDS}`,
       readWaiting: `SELECT owner FROM ${lease} WHERE name = 'waiting'`,
+      clearWaiting: `DELETE FROM ${lease} WHERE name = 'waiting'`,
     };
   }
 
@@ -83,7 +85,6 @@ export class WriteLease {
     if (handover > 0) await sleep(handover);
     const owner = randomUUID();
     await this.take(owner);
-    const taken = Date.now();
     // A lost renewal (the node was unreachable) leaves the lease to lapse at its TTL, as before renewals existed.
     const renewal = setInterval(() => void this.lwt(this.statements.renew, [owner, owner]).catch(() => undefined), this.renewMs);
     try {
@@ -92,7 +93,7 @@ export class WriteLease {
       clearInterval(renewal);
       // A lease not given back (a lost connection) lapses after LEASE_SECONDS.
       await this.lwt(this.statements.give, [owner]).catch(() => undefined);
-      if (bulk && Date.now() - taken >= LONG_HOLD_MS && (await this.anotherProcessWaits())) this.freeUntil = Date.now() + HANDOVER_MS;
+      if (bulk && (await this.anotherProcessWaits())) this.freeUntil = Date.now() + HANDOVER_MS;
     }
   }
 
@@ -108,27 +109,36 @@ export class WriteLease {
 
   private async take(owner: string): Promise<void> {
     const started = Date.now();
-    let marked = 0;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const result = await this.execute(this.statements.take, [owner]);
-        // Not applied, but ours: an earlier attempt that timed out was applied after all.
-        if (result.first()?.get('[applied]') === true || result.first()?.get('owner') === owner) return;
-      } catch {
-        // A lightweight transaction that timed out may or may not have been applied: the next attempt tells.
+    let marking: NodeJS.Timeout | undefined;
+    const mark = () => void this.execute(this.statements.markWaiting, [this.instance]).catch(() => undefined);
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const result = await this.execute(this.statements.take, [owner]);
+          // Not applied, but ours: an earlier attempt that timed out was applied after all.
+          if (result.first()?.get('[applied]') === true || result.first()?.get('owner') === owner) return;
+        } catch {
+          // A lightweight transaction that timed out may or may not have been applied: the next attempt tells.
+        }
+        if (marking === undefined) {
+          mark();
+          marking = setInterval(mark, WAITING_MARK_MS);
+        }
+        const waited = Date.now() - started;
+        if (waited >= WAIT_MS) {
+          // Ours after all, from an attempt whose answer was lost: give it back rather than hold it until it lapses.
+          await this.lwt(this.statements.give, [owner]).catch(() => undefined);
+          throw new IdentityLeaseTimeoutError(waited);
+        }
+        // Backing off with jitter: writers retrying in step would keep colliding in Paxos.
+        await sleep(Math.random() * Math.min(MAX_RETRY_MS, 5 * 2 ** attempt));
       }
-      if (Date.now() - marked >= WAITING_MARK_MS) {
-        marked = Date.now();
-        await this.execute(this.statements.markWaiting, [this.instance]).catch(() => undefined);
+    } finally {
+      if (marking !== undefined) {
+        clearInterval(marking);
+        // Another waiter's mark goes too; its timer writes it again within WAITING_MARK_MS.
+        void this.execute(this.statements.clearWaiting, []).catch(() => undefined);
       }
-      const waited = Date.now() - started;
-      if (waited >= WAIT_MS) {
-        // Ours after all, from an attempt whose answer was lost: give it back rather than hold it until it lapses.
-        await this.lwt(this.statements.give, [owner]).catch(() => undefined);
-        throw new IdentityLeaseTimeoutError(waited);
-      }
-      // Backing off with jitter: writers retrying in step would keep colliding in Paxos.
-      await sleep(Math.random() * Math.min(MAX_RETRY_MS, 5 * 2 ** attempt));
     }
   }
 

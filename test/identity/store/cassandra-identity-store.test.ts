@@ -218,25 +218,38 @@ describe('cassandra identity store', async () => {
       }
     });
 
-    it('marks a wait for the lease, so the holder knows to leave a gap, and the mark lapses', async () => {
+    it('marks a wait for the lease while it lasts, however slow the attempts, and clears the mark once in', async () => {
       const store = await CassandraIdentityStore.connect(config); // creates the lease table
       const [holderClient, waiterClient] = [createCassandraClient(config), createCassandraClient(config)];
       try {
         await Promise.all([holderClient.connect(), waiterClient.connect()]);
         const table = `${config.keyspace}.identity_write_lease`;
-        const [holder, waiter] = [new WriteLease(holderClient, config.keyspace), new WriteLease(waiterClient, config.keyspace)];
-        const marks: number[] = [];
-        const holding = holder.hold(async () => {
-          await new Promise((resolve) => setTimeout(resolve, 100));
-          const waiting = waiter.hold(async () => undefined);
-          await new Promise((resolve) => setTimeout(resolve, 400));
-          marks.push((await holderClient.execute(`SELECT owner FROM ${table} WHERE name = 'waiting'`)).rowLength);
-          return { waiting };
+        // Each of the waiter's attempts at the lease takes 2 s, as on a busy node.
+        const slowAttempts = new Proxy(waiterClient, {
+          get: (target, property, receiver) =>
+            property === 'execute'
+              ? async (...args: Parameters<typeof waiterClient.execute>) => {
+                  if (String(args[0]).includes('IF NOT EXISTS')) await new Promise((resolve) => setTimeout(resolve, 2_000));
+                  return target.execute(...args);
+                }
+              : Reflect.get(target, property, receiver),
         });
-        await (await holding).waiting;
-        await new Promise((resolve) => setTimeout(resolve, 2_100));
-        marks.push((await holderClient.execute(`SELECT owner FROM ${table} WHERE name = 'waiting'`)).rowLength);
-        assert.deepEqual(marks, [1, 0], 'marked while waiting, gone two seconds after');
+        const [holder, waiter] = [new WriteLease(holderClient, config.keyspace), new WriteLease(slowAttempts, config.keyspace)];
+        const marked = async () => (await holderClient.execute(`SELECT owner FROM ${table} WHERE name = 'waiting'`)).rowLength;
+        const samples: number[] = [];
+        let waiting: Promise<void> | undefined;
+        await holder.hold(async () => {
+          waiting = waiter.hold(async () => undefined);
+          await new Promise((resolve) => setTimeout(resolve, 2_500));
+          for (let sample = 0; sample < 20; sample++) {
+            samples.push(await marked());
+            await new Promise((resolve) => setTimeout(resolve, 200));
+          }
+        });
+        await waiting;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        assert.deepEqual(samples, samples.map(() => 1), 'marked at every sample while it waited');
+        assert.equal(await marked(), 0, 'cleared once it got in');
       } finally {
         await Promise.all([store.close(), holderClient.shutdown(), waiterClient.shutdown()]);
       }
