@@ -345,10 +345,17 @@ export class GraphTables {
         salts: 0,
         // A customer merged away whose seed starts a customer of its own again (the lake split what
         // the merge joined) comes back under its id, as a customer keeps its id: its lookups stop
-        // leading to the survivor, which no longer holds what it was.
+        // leading to the survivor, which no longer holds what it was. Only one that absorbed nobody:
+        // the lookups of what it absorbed lead through it, and may belong with the survivor still.
+        // Of two such customers of one seed, the one with the seed's first id.
         sql: `UPDATE ${this.table('new_customers')} AS n SET customer_id = r.customer_id, revived = true
-          FROM (SELECT seed_type, seed_value, min(customer_id) AS customer_id FROM ${this.table('previous_customers')} WHERE merged_into IS NOT NULL GROUP BY seed_type, seed_value) AS r
-          WHERE n.seed_type = r.seed_type AND n.seed_value = r.seed_value`,
+          FROM (
+            SELECT n.seed, min_by(c.customer_id, (CASE WHEN c.customer_id = n.customer_id THEN '0' ELSE '1' END) || c.customer_id) AS customer_id
+            FROM ${this.table('new_customers')} AS n JOIN ${this.table('previous_customers')} AS c ON c.seed_type = n.seed_type AND c.seed_value = n.seed_value
+            WHERE c.merged_into IS NOT NULL AND coalesce(json_array_length(c.merged_from), 0) = 0
+            GROUP BY n.seed
+          ) AS r
+          WHERE n.seed = r.seed`,
       },
     ];
   }

@@ -17,6 +17,8 @@ import { NO_TIME_MS, sourceNameSql } from './record-identifiers.sql';
  * handful of values) keep theirs: same files, same size.
  */
 const PARQUET = 'FORMAT parquet, DICTIONARY_SIZE_LIMIT 1000';
+/** Longer survivor chains than this are taken for a loop (a damaged store), not followed further. */
+const MAX_CHAIN = 1000;
 
 export class OutputTables {
   /** `stitchId` marks both files of one stitch: identity_edges refers to identity_map's rows by id_key, which only that stitch's map resolves. */
@@ -97,8 +99,8 @@ export class OutputTables {
   }
 
   /**
-   * The customers a change touched, once for both files below; first, the live customer at the end
-   * of each revived customer's survivor chain (revived_survivors), which forgets it in its lineage.
+   * The customers a change touched, once for both files below; first, every customer on each revived
+   * customer's survivor chain (revived_survivors), each of which forgets it in its lineage.
    */
   touchedSql(): string[] {
     const t = (name: string) => this.t(name);
@@ -108,9 +110,9 @@ export class OutputTables {
           SELECT n.customer_id, c.merged_into, 1 FROM ${t('new_customers')} AS n JOIN ${t('previous_customers')} AS c USING (customer_id) WHERE n.revived
           UNION ALL
           SELECT chain.revived_id, c.merged_into, chain.depth + 1 FROM chain JOIN ${t('previous_customers')} AS c USING (customer_id)
-          WHERE c.merged_into IS NOT NULL AND chain.depth < 32
+          WHERE c.merged_into IS NOT NULL AND chain.depth < ${MAX_CHAIN}
         )
-        SELECT chain.revived_id, chain.customer_id FROM chain JOIN ${t('previous_customers')} AS c USING (customer_id) WHERE c.merged_into IS NULL`,
+        SELECT DISTINCT chain.revived_id, chain.customer_id FROM chain SEMI JOIN ${t('previous_customers')} AS c USING (customer_id)`,
       `CREATE OR REPLACE TABLE ${t('touched')} AS
         SELECT customer_id FROM ${t('final')} WHERE ${OutputTables.moved()}
         UNION SELECT p.customer_id FROM (SELECT DISTINCT previous_index FROM ${t('final')} WHERE ${OutputTables.moved()} AND previous_index >= 0) AS f
@@ -176,8 +178,9 @@ export class OutputTables {
   /**
    * Every customer a change touched: gaining or losing identifiers, merged away, or new; existing
    * ones keep their seed and lineage, a new one takes its seed's. Each carries its unit and the
-   * version the exported store had of it (expected_updated_at; null for a new one) and, for one
-   * merged away until now and revived (newCustomersSql), the customer it was merged into. Ordered by unit
+   * version the exported store had of it (expected_updated_at; null for a new one), the customer it
+   * is merged into (merged_into: one on a revived customer's survivor chain), and whether it is
+   * revived (newCustomersSql; merged_into is then the one it was merged into until now). Ordered by unit
    * and customer id, as touchedMembersSql: the store sync pairs them up while streaming, so no
    * customer's identifiers are ever gathered in the lake engine (a first run touches every customer).
    */
@@ -185,7 +188,7 @@ export class OutputTables {
     const t = (name: string) => this.t(name);
     return `COPY (
         SELECT u.customer_id, u.unit, coalesce(c.seed_type, s.seed_type) AS seed_type, coalesce(c.seed_value, s.seed_value) AS seed_value,
-          coalesce(c.first_seen, s.first_seen) AS first_seen, c.merged_from, c.merged_into, c.updated_at AS expected_updated_at
+          coalesce(c.first_seen, s.first_seen) AS first_seen, c.merged_from, c.merged_into, coalesce(s.revived, false) AS revived, c.updated_at AS expected_updated_at
         FROM ${t('units')} AS u
         LEFT JOIN ${t('previous_customers')} AS c USING (customer_id)
         LEFT JOIN ${t('new_customers')} AS s USING (customer_id)

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EmbeddedIdentityStore } from '../embedded/embedded-identity-store';
-import { mergeIdFor } from '../merge-id';
+import { mergeIdNow } from '../merge-id';
 import type { Identifier } from '../identifier';
 import { emptyChanges, IdentityConflictError, IdentityStoreBusyError, type Assignment, type IdentityChanges, type IdentityStore, type MergeRecord, type StoredCustomer } from '../identity-store.port';
 import { decodeIdentifiers } from '../stored-records';
@@ -53,10 +53,10 @@ function mergedFromOf(row: Row): string[] {
   return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === 'string') : [];
 }
 
-function mergeRecord(row: Row, at: number): MergeRecord {
+function mergeRecord(row: Row, mergeId: string, at: number): MergeRecord {
   const hasCause = typeof row.source === 'string' && typeof row.a_type === 'string' && typeof row.b_type === 'string';
   return {
-    mergeId: mergeIdFor(text(row.from_id), text(row.into_id)),
+    mergeId,
     into: text(row.into_id),
     from: text(row.from_id),
     at,
@@ -218,20 +218,21 @@ export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles,
       lists.unassign.push(identifier);
       lists.expected.push({ identifier, customerId: text(row.customer_id) });
     }
-    const unitMerges = (await merges.take(unit)).map((row) => mergeRecord(row, now));
+    const unitMerges: MergeRecord[] = [];
+    for (const row of await merges.take(unit)) unitMerges.push(mergeRecord(row, await mergeIdNow(store, text(row.from_id), text(row.into_id)), now));
     lists.merges.push(...unitMerges);
     const mergedInto = new Map(unitMerges.map((merge) => [merge.from, merge.into]));
     // A customer merged away until now and revived (the lake split it off again; newCustomersSql):
-    // its merge is undone, and the customers of its unit, the survivor among them, forget it and what
-    // it had absorbed in their lineage. It keeps its own.
+    // its merge is undone, and the customers of its unit (its survivor chain among them) forget it and
+    // what it had absorbed in their lineage. It keeps its own.
     const revived = new Set<string>();
     const leaving = new Set<string>();
     for (const row of customerRows) {
-      if (typeof row.merged_into !== 'string') continue;
+      if (row.revived !== true || typeof row.merged_into !== 'string') continue;
       const customerId = text(row.customer_id);
       revived.add(customerId);
       for (const id of [customerId, ...mergedFromOf(row)]) leaving.add(id);
-      const merge = await store.merge(mergeIdFor(customerId, row.merged_into));
+      const merge = await store.merge(await mergeIdNow(store, customerId, row.merged_into));
       if (merge && merge.undoneAt === null) lists.merges.push({ ...merge, undoneAt: now });
     }
     // A survivor inherits the lineage of what it absorbed, which is in its unit.
@@ -254,7 +255,8 @@ export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles,
         identities,
         seed: { type: text(row.seed_type), value: text(row.seed_value) },
         firstSeen: Number(row.first_seen),
-        mergedInto: mergedInto.get(customerId) ?? null,
+        // Merged away already (on a revived customer's survivor chain), it stays so.
+        mergedInto: mergedInto.get(customerId) ?? (row.revived !== true && typeof row.merged_into === 'string' ? row.merged_into : null),
         mergedFrom: [...new Set([...mergedFromOf(row), ...(inherited.get(customerId) ?? [])])].filter((id) => revived.has(customerId) || !leaving.has(id)).sort(),
         // A version above the one read, as the stream's and un-merge's: a writer that read the old one must plan again.
         updatedAt: Math.max(now, (version ?? 0) + 1),

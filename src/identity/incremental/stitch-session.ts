@@ -2,7 +2,7 @@ import { customerIdFor } from '../customer-id';
 import { LinkOutcome } from '../graph/constrained-union-find';
 import { identifierKey, type Identifier } from '../identifier';
 import type { IdentityChanges, IdentityStore, MergeRecord, StoredCustomer } from '../identity-store.port';
-import { mergeIdFor } from '../merge-id';
+import { mergeIdNow } from '../merge-id';
 import { compareSeeds } from '../rules/seed';
 import { compareText, type CompiledRules } from '../rules/identity-rules';
 import type { NormalizedRecord } from './identity-record';
@@ -310,7 +310,7 @@ export class StitchSession {
     survivor.changed = true;
     absorbed.changed = true;
     const merge: MergeRecord = {
-      mergeId: mergeIdFor(absorbed.record.customerId, survivor.record.customerId),
+      mergeId: await mergeIdNow(this.store, absorbed.record.customerId, survivor.record.customerId),
       into: survivor.record.customerId,
       from: absorbed.record.customerId,
       at: this.options.now(),

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { DomainError } from '../../shared/domain-error';
 import { identifierKey, type Identifier } from '../identifier';
 import { emptyChanges, type IdentityChanges, type IdentityStore, type MergeRecord, type StoredCustomer } from '../identity-store.port';
-import { mergeIdFor } from '../merge-id';
+import { mergeIdNow } from '../merge-id';
 import { compareText, type CompiledRules } from '../rules/identity-rules';
 
 export interface UnmergeResult {
@@ -85,7 +85,7 @@ export async function planUnmerge(store: IdentityStore, rules: CompiledRules, me
   if (successor) {
     const retired = survivor.mergedFrom.filter((id) => !leaving.has(id));
     customers.push({ ...successor, mergedFrom: [...new Set([...successor.mergedFrom, survivor.customerId, ...retired])].sort(compareText), updatedAt: updatedAt(successor) });
-    merges.push({ mergeId: mergeIdFor(survivor.customerId, successor.customerId), into: successor.customerId, from: survivor.customerId, at: now, via, cause: null, identifiers: [], intoIdentifiers: successor.identities, undoneAt: null });
+    merges.push({ mergeId: await mergeIdNow(store, survivor.customerId, successor.customerId), into: successor.customerId, from: survivor.customerId, at: now, via, cause: null, identifiers: [], intoIdentifiers: successor.identities, undoneAt: null });
   }
   const separationId = separationIdFor(mergeId);
   const changes: IdentityChanges = {
@@ -103,14 +103,17 @@ export async function planUnmerge(store: IdentityStore, rules: CompiledRules, me
 
 /**
  * Where the survivor's lookups lead once it holds nothing: the live customer holding its seed, the
- * identifier it was founded on; failing that (the rules blocked it since), the one holding most of
- * what it held before the merge, leaving out what other merges into it brought (an earlier un-merge
- * may have given those back: that customer was kept apart from it). Never the survivor or the
- * restored customer. Without one the un-merge is refused: the survivor would lead nowhere.
+ * identifier it was founded on; failing that (the rules blocked it since), for the merge's own
+ * survivor, the one holding most of what it held before the merge, leaving out what other merges
+ * into it brought (an earlier un-merge may have given those back: that customer was kept apart from
+ * it). Never the survivor or the restored customer. Without one the un-merge is refused: the
+ * survivor would lead nowhere.
  */
 async function successorOf(store: IdentityStore, merge: MergeRecord, survivor: StoredCustomer, restoredId: string): Promise<StoredCustomer> {
   const brought = new Set((await store.mergesOf(survivor.customerId)).filter((other) => other.into === survivor.customerId).flatMap((other) => other.identifiers.map(identifierKey)));
-  const own = (merge.intoIdentifiers ?? []).filter((identifier) => !brought.has(identifierKey(identifier)));
+  // What the merge's survivor held before is another customer's when a later merge carried it on.
+  const heldBefore = survivor.customerId === merge.into ? (merge.intoIdentifiers ?? []) : [];
+  const own = heldBefore.filter((identifier) => !brought.has(identifierKey(identifier)));
   const holders = await store.lookup([survivor.seed, ...own]);
   const usable = (holder: string | undefined): holder is string => holder !== undefined && holder !== survivor.customerId && holder !== restoredId;
   let best = holders.get(identifierKey(survivor.seed));

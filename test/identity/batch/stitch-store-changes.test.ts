@@ -12,7 +12,7 @@ import { IncrementalStitcher } from '../../../src/identity/incremental/increment
 import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
 import { RecordLake } from '../support/record-lake';
 import { withStoreAndLake } from '../support/store-and-lake';
-import { storeProblems } from '../support/store-problems';
+import { lineageProblems, storeProblems } from '../support/store-problems';
 
 const key = (type: string, value: string) => identifierKey({ type, value });
 
@@ -164,8 +164,75 @@ describe('a customer merged away whose identifiers the lake splits off the survi
       assert.equal((await store.merge(merge?.mergeId ?? ''))?.undoneAt, 2_000, 'the merge is undone, by the batch');
       await assert.rejects(new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 2_500 }).unmerge(merge?.mergeId ?? ''), /already undone/);
 
+      assert.deepEqual(await lineageProblems(store), []);
+
       const again = await lake.stitch({ store, now: () => 3_000 });
       assert.deepEqual(again.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, deferredUnits: 0, deferredCustomers: 0 });
+    });
+  });
+
+  const kiosks = (...patterns: string[]) => ({ ...DEFAULT_RULES, blocklist: extendBlocklist(DEFAULT_RULES.blocklist, [], patterns) });
+  /** Z (a0, d0), S (a1, d1), F (a2, d2), then kiosk-1 joins F to S and kiosk-2 S to Z: two batch merges. */
+  const chainOfKioskMerges = async (store: EmbeddedIdentityStore, lake: RecordLake) => {
+    lake.events(
+      { at: '2026-03-01T08:00:00Z', anonymousId: 'a0', deviceId: 'd0' },
+      { at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' },
+      { at: '2026-03-01T10:00:00Z', anonymousId: 'a2', deviceId: 'd2' },
+    );
+    const first = await lake.stitch({ store, now: () => 1_000 });
+    const [z, s, f] = ['d0', 'd1', 'd2'].map((device) => first.map.customerOf.get(key('device_id', device)) ?? '');
+    lake.events({ at: '2026-03-02T09:00:00Z', anonymousId: 'a2', deviceId: 'kiosk-1' }, { at: '2026-03-02T09:05:00Z', anonymousId: 'a1', deviceId: 'kiosk-1' });
+    await lake.stitch({ store, now: () => 2_000 });
+    lake.events({ at: '2026-03-03T09:00:00Z', anonymousId: 'a1', deviceId: 'kiosk-2' }, { at: '2026-03-03T09:05:00Z', anonymousId: 'a0', deviceId: 'kiosk-2' });
+    await lake.stitch({ store, now: () => 3_000 });
+    const stored = await store.customers([z, s, f]);
+    assert.deepEqual([stored.get(f)?.mergedInto, stored.get(s)?.mergedInto], [s, z], 'F merged into S, S into Z');
+    return { z, s, f };
+  };
+
+  it('on a chain of merges, revives the customer that absorbed nobody, and every customer on its chain forgets it', async () => {
+    const lake = new RecordLake();
+    await withStoreAndLake(lake, async (store) => {
+      const { z, s, f } = await chainOfKioskMerges(store, lake);
+      const split = await lake.stitch({ store, now: () => 4_000, rules: kiosks('^kiosk-1$') });
+      assert.equal(split.map.customerOf.get(key('device_id', 'd2')), f);
+      assert.equal(split.summary.revivedCustomers, 1);
+      assert.deepEqual(await storeProblems(store), []);
+      assert.deepEqual(await lineageProblems(store), []);
+      const stored = await store.customers([z, s, f]);
+      assert.deepEqual([stored.get(z)?.mergedFrom, stored.get(s)?.mergedFrom, stored.get(s)?.mergedInto], [[s], [], z], 'S, merged into Z, forgets F too');
+    });
+  });
+
+  it('leaves a customer merged away that had absorbed others merged: their lookups lead through it', async () => {
+    const lake = new RecordLake();
+    await withStoreAndLake(lake, async (store) => {
+      const { z, s } = await chainOfKioskMerges(store, lake);
+      // Both kiosks blocked: S's own part starts a customer again, but S had absorbed F, whose part
+      // is split off with its own seed.
+      const split = await lake.stitch({ store, now: () => 4_000, rules: kiosks('^kiosk-') });
+      assert.equal(split.summary.revivedCustomers, 1, 'F only');
+      assert.notEqual(split.map.customerOf.get(key('device_id', 'd1')), s);
+      assert.equal((await store.customers([s])).get(s)?.mergedInto, z);
+      assert.deepEqual(await storeProblems(store), []);
+      assert.deepEqual(await lineageProblems(store), []);
+    });
+  });
+
+  it('records a second merge of the same two customers apart from the first, which stays undone', async () => {
+    const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' }, { at: '2026-03-01T10:00:00Z', anonymousId: 'a2', deviceId: 'd2' });
+    await withStoreAndLake(lake, async (store) => {
+      const first = await lake.stitch({ store, now: () => 1_000 });
+      const [s, f] = ['d1', 'd2'].map((device) => first.map.customerOf.get(key('device_id', device)) ?? '');
+      lake.events({ at: '2026-03-02T09:00:00Z', anonymousId: 'a2', deviceId: 'kiosk-1' }, { at: '2026-03-02T09:05:00Z', anonymousId: 'a1', deviceId: 'kiosk-1' });
+      await lake.stitch({ store, now: () => 2_000 });
+      await lake.stitch({ store, now: () => 4_000, rules: kiosks('^kiosk-1$') });
+      assert.equal((await store.customers([f])).get(f)?.mergedInto, null, 'revived');
+      await lake.stitch({ store, now: () => 5_000 });
+      const merges = (await store.mergesOf(f)).filter((merge) => merge.from === f && merge.into === s);
+      assert.deepEqual(merges.map((merge) => [merge.at, merge.undoneAt]).sort(), [[2_000, 4_000], [5_000, null]]);
+      assert.equal(new Set(merges.map((merge) => merge.mergeId)).size, 2);
+      assert.deepEqual(await lineageProblems(store), []);
     });
   });
 });

@@ -11,7 +11,7 @@ import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identi
 import { prng } from '../incremental/support/random-records';
 import { readIdentityMap, type IdentityMap } from '../support/identity-zone';
 import { RecordLake, type FixtureEvent } from '../support/record-lake';
-import { storeProblems } from '../support/store-problems';
+import { lineageProblems, storeProblems } from '../support/store-problems';
 
 // Each case runs six stitches (about 2.5 s); C360_PROPERTY_CASES raises the count for a longer search.
 const CASES = Number(process.env.C360_PROPERTY_CASES ?? 10);
@@ -64,7 +64,7 @@ describe('the stream, then batch stitches on a lake catching up with it (propert
       const storeDir = mkdtempSync(path.join(os.tmpdir(), 'c360-stream-then-batch-'));
       const store = await EmbeddedIdentityStore.open(storeDir);
       const check = async (when: string) => {
-        for (const problem of await storeProblems(store)) failures.push(`seed ${seed}, ${when}: ${problem}`);
+        for (const problem of [...(await storeProblems(store)), ...(await lineageProblems(store))]) failures.push(`seed ${seed}, ${when}: ${problem}`);
       };
       try {
         await lake.stitch({ store, now: () => 1_000 });

@@ -7,7 +7,7 @@ import { CompiledRules, DEFAULT_RULES, type IdentityRules } from '../../../src/i
 import { DomainError } from '../../../src/shared/domain-error';
 import { RecordLake } from '../support/record-lake';
 import { withStoreAndLake } from '../support/store-and-lake';
-import { storeProblems } from '../support/store-problems';
+import { lineageProblems, storeProblems } from '../support/store-problems';
 
 const key = (type: string, value: string) => identifierKey({ type, value });
 
@@ -183,7 +183,7 @@ describe('an un-merge of a stream merge after a batch left the survivor holding 
 
       const undone = await new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 2_500, via: 'manual' }).unmerge(mergeId);
       assert.equal(undone.survivorRetiredInto, holderOfD1);
-      assert.deepEqual(await storeProblems(store), []);
+      assert.deepEqual([...(await storeProblems(store)), ...(await lineageProblems(store))], []);
       const stored = await store.customers([s, f, holderOfD1]);
       assert.deepEqual(stored.get(f)?.identities.map(identifierKey).sort(), [key('anonymous_id', 'a2'), key('user_id', 'u1')]);
       assert.equal(stored.get(f)?.mergedInto, null);
@@ -202,7 +202,7 @@ describe('an un-merge of a stream merge after a batch left the survivor holding 
 
       const before = await snapshot(store);
       const after = await lake.stitch({ store, now: () => 3_000 });
-      assert.deepEqual(await storeProblems(store), []);
+      assert.deepEqual([...(await storeProblems(store)), ...(await lineageProblems(store))], []);
       assert.deepEqual(await snapshot(store), before, 'the next batch agrees');
       assert.equal(after.summary.mergedCustomers, 0);
     });
@@ -226,8 +226,30 @@ describe('an un-merge of a stream merge after a batch left the survivor holding 
       const undone = await admin.unmerge(mergeOfG);
       assert.equal(undone.survivorRetiredInto, holderOfD1);
       assert.notEqual(undone.survivorRetiredInto, f);
-      assert.deepEqual(await storeProblems(store), []);
+      assert.deepEqual([...(await storeProblems(store)), ...(await lineageProblems(store))], []);
       assert.equal((await store.customers([s])).get(s)?.mergedInto, holderOfD1);
+    });
+  });
+
+  it('leads the end of a survivor chain to the holder of its own seed, not of what the merge survivor held', async () => {
+    // Z (a0, d0) is older than S: after F's merge into S, the stream merges S into Z.
+    const lake = visitorAndAccount().events({ at: '2026-03-01T08:00:00Z', anonymousId: 'a0', deviceId: 'd0' });
+    await withStoreAndLake(lake, async (store) => {
+      const z = (await lake.stitch({ store, now: () => 500 })).map.customerOf.get(key('device_id', 'd0')) ?? '';
+      const { s, mergeId } = await survivorLeftWithTheMergedSide(store, lake, {
+        afterMerge: async () => {
+          await new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 1_600 }).stitch([
+            { source: 'clickstream', recordId: 'alias-d1-a0', time: Date.parse('2026-03-02T12:05:00Z'), identifiers: [{ type: 'device_id', value: 'd1' }, { type: 'anonymous_id', value: 'a0' }] },
+          ]);
+          // And the lake gives Z's own identifiers to another account, u3.
+          lake.events({ at: '2026-03-02T09:30:00Z', userId: 'u3', anonymousId: 'a0', deviceId: 'd0' });
+        },
+      });
+      assert.equal((await store.customers([s])).get(s)?.mergedInto, z, 'S was merged into Z');
+      const holderOfD0 = (await store.lookup([{ type: 'device_id', value: 'd0' }])).get(key('device_id', 'd0'));
+      const undone = await new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 2_500, via: 'manual' }).unmerge(mergeId);
+      assert.deepEqual([undone.survivorId, undone.survivorRetiredInto], [z, holderOfD0]);
+      assert.deepEqual([...(await storeProblems(store)), ...(await lineageProblems(store))], []);
     });
   });
 
@@ -244,7 +266,7 @@ describe('an un-merge of a stream merge after a batch left the survivor holding 
       );
       assert.deepEqual(await snapshot(store), before);
       assert.equal((await store.merge(mergeId))?.undoneAt, null);
-      assert.deepEqual(await storeProblems(store), []);
+      assert.deepEqual([...(await storeProblems(store)), ...(await lineageProblems(store))], []);
     });
   });
 });

@@ -1,5 +1,5 @@
 import { identifierKey } from '../../../src/identity/identifier';
-import type { IdentityStore } from '../../../src/identity/identity-store.port';
+import type { IdentityStore, StoredCustomer } from '../../../src/identity/identity-store.port';
 
 /** What is wrong with the store: a live customer with no identifiers, a record and assignments that disagree, two accounts in one customer. */
 export async function storeProblems(store: IdentityStore): Promise<string[]> {
@@ -20,5 +20,38 @@ export async function storeProblems(store: IdentityStore): Promise<string[]> {
     }
   }
   for (const [customerId, holds] of assigned) if (!recorded.has(customerId)) problems.push(`${customerId} holds [${holds.sort().join()}] but has no record`);
+  return problems;
+}
+
+/**
+ * What is wrong with the store's lineage: a merge in force whose merged customer is live or merged
+ * elsewhere, a chain of merges that loops or breaks, a live customer listing a live one as merged
+ * into it, a merged customer missing from the lineage of the live customer its chain ends at.
+ */
+export async function lineageProblems(store: IdentityStore): Promise<string[]> {
+  const customers = new Map<string, StoredCustomer>();
+  for await (const page of store.scanCustomers()) for (const customer of page) customers.set(customer.customerId, customer);
+  const problems: string[] = [];
+  for await (const page of store.scanMerges()) {
+    for (const merge of page) {
+      if (merge.undoneAt === null && customers.get(merge.from)?.mergedInto !== merge.into) problems.push(`merge ${merge.from} > ${merge.into} is in force, but ${merge.from} is merged into ${customers.get(merge.from)?.mergedInto ?? 'nothing'}`);
+    }
+  }
+  const liveEnd = (customerId: string): string | undefined => {
+    const seen = new Set<string>();
+    for (let at: string | undefined = customerId; at !== undefined && !seen.has(at); ) {
+      seen.add(at);
+      const customer = customers.get(at);
+      if (customer?.mergedInto === null) return at;
+      at = customer?.mergedInto ?? undefined;
+    }
+    return undefined;
+  };
+  for (const customer of customers.values()) {
+    const end = liveEnd(customer.customerId);
+    if (end === undefined) problems.push(`the merges of ${customer.customerId} loop or break`);
+    else if (end !== customer.customerId && !customers.get(end)?.mergedFrom.includes(customer.customerId)) problems.push(`${customer.customerId} leads to ${end}, whose lineage lacks it`);
+    for (const from of customer.mergedFrom) if (customers.get(from)?.mergedInto === null) problems.push(`${customer.customerId} lists live ${from} as merged into it`);
+  }
   return problems;
 }
