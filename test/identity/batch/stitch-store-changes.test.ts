@@ -135,6 +135,31 @@ describe('a new customer whose first ids are taken', () => {
   });
 });
 
+describe('two customers merged away with the same seed', () => {
+  it("revives the one with the seed's first id", async () => {
+    const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' }, { at: '2026-03-01T10:00:00Z', userId: 'u1', anonymousId: 'a2' });
+    await withStoreAndLake(lake, async (store) => {
+      const d1 = { type: 'device_id', value: 'd1' };
+      const u1 = { type: 'user_id', value: 'u1' };
+      const attempt = (n: number) => customerIdFor(d1, DEFAULT_RULES.idSalt, n);
+      const merged = (customerId: string) => ({ customerId, identities: [], seed: d1, firstSeen: Date.parse('2026-03-01T09:00:00Z'), mergedInto: attempt(2), mergedFrom: [], updatedAt: 500 });
+      // Both of d1's first ids were merged into a third customer, which holds u1 now and not d1.
+      await store.apply({
+        assign: [{ identifier: u1, customerId: attempt(2) }],
+        unassign: [],
+        customers: [merged(attempt(1)), merged(attempt(0)), { ...merged(attempt(2)), identities: [u1], mergedInto: null, mergedFrom: [attempt(0), attempt(1)] }],
+        removeCustomers: [],
+        merges: [],
+        separations: [],
+      });
+      const stitched = await lake.stitch({ store, now: () => 1_000 });
+      assert.equal(stitched.map.customerOf.get(key('device_id', 'd1')), attempt(0));
+      assert.deepEqual((await store.customers([attempt(2)])).get(attempt(2))?.mergedFrom, [attempt(1)]);
+      assert.deepEqual(await lineageProblems(store), []);
+    });
+  });
+});
+
 describe('a customer merged away whose identifiers the lake splits off the survivor again', () => {
   /**
    * Visitors S (a1, d1) and F (a2, d2); the stream merges F into the older S on an alias of a1 and
