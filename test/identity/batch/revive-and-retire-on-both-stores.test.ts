@@ -1,16 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
-import { CassandraIdentityStore } from '../../../src/identity/cassandra/cassandra-identity-store';
-import { EmbeddedIdentityStore } from '../../../src/identity/embedded/embedded-identity-store';
+import { describe, it } from 'node:test';
 import { identifierKey, type Identifier } from '../../../src/identity/identifier';
 import type { IdentityStore } from '../../../src/identity/identity-store.port';
 import { IncrementalStitcher } from '../../../src/identity/incremental/incremental-stitcher';
 import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
-import { requireService } from '../../support/services';
-import { dropKeyspaces, testCassandraConfig } from '../../store/support/cassandra-test-keyspace';
+import { onBothStores, type OpenStore } from '../support/on-both-stores';
 import { RecordLake } from '../support/record-lake';
 import { lineageProblems, storeProblems } from '../support/store-problems';
 
@@ -20,7 +14,7 @@ const streamed = (store: IdentityStore, at: number, recordId: string, identifier
 const problems = async (store: IdentityStore) => [...(await storeProblems(store)), ...(await lineageProblems(store))];
 
 /** The lake contradicting a stream merge, on a store of its own per case that `open` gives. */
-function describeLakeAgainstStreamMerges(name: string, open: () => Promise<{ store: IdentityStore; close(): Promise<void> }>): void {
+function describeLakeAgainstStreamMerges(name: string, open: OpenStore): void {
   describe(`${name}: when the lake contradicts a merge the stream made`, () => {
     const withStore = async (lake: RecordLake, work: (store: IdentityStore) => Promise<void>) => {
       const { store, close } = await open();
@@ -74,28 +68,4 @@ function describeLakeAgainstStreamMerges(name: string, open: () => Promise<{ sto
   });
 }
 
-describeLakeAgainstStreamMerges('embedded store', async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'c360-revive-'));
-  const store = await EmbeddedIdentityStore.open(dir);
-  return {
-    store,
-    close: async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
-
-describe('cassandra store', async () => {
-  describe('against the real server', await requireService('cassandra'), () => {
-    // A keyspace per case: the checks read the whole store.
-    const keyspaces: string[] = [];
-    after(() => dropKeyspaces(testCassandraConfig(), keyspaces));
-    describeLakeAgainstStreamMerges('cassandra store', async () => {
-      const config = testCassandraConfig('revive');
-      keyspaces.push(config.keyspace);
-      const store = await CassandraIdentityStore.connect(config);
-      return { store, close: () => store.close() };
-    });
-  });
-});
+onBothStores('revive', describeLakeAgainstStreamMerges);

@@ -1,17 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { CassandraIdentityStore } from '../../../src/identity/cassandra/cassandra-identity-store';
-import { EmbeddedIdentityStore } from '../../../src/identity/embedded/embedded-identity-store';
 import { identifierKey, type Identifier } from '../../../src/identity/identifier';
 import type { IdentityStore } from '../../../src/identity/identity-store.port';
 import { IncrementalStitcher } from '../../../src/identity/incremental/incremental-stitcher';
 import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
 import { createCassandraClient } from '../../../src/store/cassandra/cassandra-client';
-import { requireService } from '../../support/services';
-import { dropKeyspaces, testCassandraConfig } from '../../store/support/cassandra-test-keyspace';
+import { onBothStores, type OpenStore } from '../support/on-both-stores';
 import { RecordLake } from '../support/record-lake';
 import { storeProblems } from '../support/store-problems';
 import { throughThePort } from '../support/through-the-port';
@@ -65,7 +60,7 @@ async function streamed(store: IdentityStore, recordId: string, identifiers: Ide
 const customerOf = async (store: IdentityStore, type: string, value: string) => (await store.lookup([{ type, value }])).get(key(type, value));
 
 /** The behaviour, on a store of its own per case that `open` gives. */
-function describeStitchBesideTheStream(name: string, open: () => Promise<{ store: IdentityStore; close(): Promise<void> }>): void {
+function describeStitchBesideTheStream(name: string, open: OpenStore): void {
   describe(`${name}: a batch stitch while the stream writes to the identity store`, () => {
     const withStore = async (lake: RecordLake, work: (store: IdentityStore) => Promise<void>) => {
       const { store, close } = await open();
@@ -179,48 +174,23 @@ function describeStitchBesideTheStream(name: string, open: () => Promise<{ store
   });
 }
 
-describeStitchBesideTheStream('embedded store', async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'c360-stitch-beside-stream-'));
-  const store = await EmbeddedIdentityStore.open(dir);
-  return {
-    store,
-    close: async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
-
-describe('cassandra store', async () => {
-  describe('against the real server', await requireService('cassandra'), () => {
-    // A keyspace per case: the checks read the whole store.
-    const keyspaces: string[] = [];
-    after(() => dropKeyspaces(testCassandraConfig(), keyspaces));
-    describeStitchBesideTheStream('cassandra store', async () => {
-      const config = testCassandraConfig('stitch_race');
-      keyspaces.push(config.keyspace);
-      const store = await CassandraIdentityStore.connect(config);
-      return { store, close: () => store.close() };
-    });
-
-    it("waits out a write lease a dead stream writer left, instead of failing the stitch", { timeout: 120_000 }, async () => {
-      const config = testCassandraConfig('stitch_lease');
-      keyspaces.push(config.keyspace);
-      const store = await CassandraIdentityStore.connect(config);
-      const client = createCassandraClient(config);
-      const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', userId: 'u1', anonymousId: 'a1' });
-      try {
-        await client.connect();
-        await lake.stitch({ store, now: () => 1_000 });
-        lake.events({ at: '2026-03-02T09:00:00Z', userId: 'u1', anonymousId: 'a1', deviceId: 'd1' });
-        // A consumer took the lease and was killed: it lapses after 18 s, past the 15 s a writer waits for it.
-        await client.execute(`INSERT INTO ${config.keyspace}.identity_write_lease (name, owner) VALUES ('planned_changes', 'dead-consumer') IF NOT EXISTS USING TTL 18`, [], { prepare: true });
-        const second = await lake.stitch({ store, now: () => 2_000 });
-        assert.equal(second.summary.store?.assigned, 1);
-        assert.equal(await customerOf(store, 'device_id', 'd1'), second.map.customerOf.get(key('user_id', 'u1')));
-      } finally {
-        await Promise.all([store.close(), client.shutdown(), lake.close()]);
-      }
-    });
+onBothStores('stitch_race', describeStitchBesideTheStream, (keyspace) => {
+  it("waits out a write lease a dead stream writer left, instead of failing the stitch", { timeout: 120_000 }, async () => {
+    const config = keyspace('stitch_lease');
+    const store = await CassandraIdentityStore.connect(config);
+    const client = createCassandraClient(config);
+    const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', userId: 'u1', anonymousId: 'a1' });
+    try {
+      await client.connect();
+      await lake.stitch({ store, now: () => 1_000 });
+      lake.events({ at: '2026-03-02T09:00:00Z', userId: 'u1', anonymousId: 'a1', deviceId: 'd1' });
+      // A consumer took the lease and was killed: it lapses after 18 s, past the 15 s a writer waits for it.
+      await client.execute(`INSERT INTO ${config.keyspace}.identity_write_lease (name, owner) VALUES ('planned_changes', 'dead-consumer') IF NOT EXISTS USING TTL 18`, [], { prepare: true });
+      const second = await lake.stitch({ store, now: () => 2_000 });
+      assert.equal(second.summary.store?.assigned, 1);
+      assert.equal(await customerOf(store, 'device_id', 'd1'), second.map.customerOf.get(key('user_id', 'u1')));
+    } finally {
+      await Promise.all([store.close(), client.shutdown(), lake.close()]);
+    }
   });
 });
