@@ -4,7 +4,7 @@ import { identifierKey, type Identifier } from '../../../src/identity/identifier
 import type { IdentityStore } from '../../../src/identity/identity-store.port';
 import { IncrementalStitcher } from '../../../src/identity/incremental/incremental-stitcher';
 import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
-import { onBothStores, type OpenStore } from '../support/on-both-stores';
+import { onBothStores, withOpenStore, type OpenStore } from '../support/on-both-stores';
 import { RecordLake } from '../support/record-lake';
 import { lineageProblems, storeProblems } from '../support/store-problems';
 
@@ -16,15 +16,7 @@ const problems = async (store: IdentityStore) => [...(await storeProblems(store)
 /** The lake contradicting a stream merge, on a store of its own per case that `open` gives. */
 function describeLakeAgainstStreamMerges(name: string, open: OpenStore): void {
   describe(`${name}: when the lake contradicts a merge the stream made`, () => {
-    const withStore = async (lake: RecordLake, work: (store: IdentityStore) => Promise<void>) => {
-      const { store, close } = await open();
-      try {
-        await work(store);
-      } finally {
-        await close();
-        await lake.close();
-      }
-    };
+    const withStore = (lake: RecordLake, work: (store: IdentityStore) => Promise<void>) => withOpenStore(open, lake, work);
 
     it('the batch revives the merged customer under its own id and undoes the merge', async () => {
       const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' }, { at: '2026-03-01T10:00:00Z', anonymousId: 'a2', deviceId: 'd2' });

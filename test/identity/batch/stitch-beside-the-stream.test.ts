@@ -6,7 +6,7 @@ import type { IdentityStore } from '../../../src/identity/identity-store.port';
 import { IncrementalStitcher } from '../../../src/identity/incremental/incremental-stitcher';
 import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
 import { createCassandraClient } from '../../../src/store/cassandra/cassandra-client';
-import { onBothStores, type OpenStore } from '../support/on-both-stores';
+import { onBothStores, withOpenStore, type OpenStore } from '../support/on-both-stores';
 import { RecordLake } from '../support/record-lake';
 import { storeProblems } from '../support/store-problems';
 import { throughThePort } from '../support/through-the-port';
@@ -62,15 +62,7 @@ const customerOf = async (store: IdentityStore, type: string, value: string) => 
 /** The behaviour, on a store of its own per case that `open` gives. */
 function describeStitchBesideTheStream(name: string, open: OpenStore): void {
   describe(`${name}: a batch stitch while the stream writes to the identity store`, () => {
-    const withStore = async (lake: RecordLake, work: (store: IdentityStore) => Promise<void>) => {
-      const { store, close } = await open();
-      try {
-        await work(store);
-      } finally {
-        await close();
-        await lake.close();
-      }
-    };
+    const withStore = (lake: RecordLake, work: (store: IdentityStore) => Promise<void>) => withOpenStore(open, lake, work);
 
     it("leaves a customer the stream changed after the stitch read it as the stream made it, writes the rest, and the next stitch catches up", async () => {
       const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', userId: 'u1', anonymousId: 'a1' });

@@ -12,6 +12,17 @@ import { dropKeyspaces, testCassandraConfig } from '../../store/support/cassandr
 /** A store of its own for one case, and how to put it away. */
 export type OpenStore = () => Promise<{ store: IdentityStore; close(): Promise<void> }>;
 
+/** Runs `work` on a store `open` gives, and puts the store and the lake away afterwards. */
+export async function withOpenStore(open: OpenStore, lake: { close(): Promise<void> }, work: (store: IdentityStore) => Promise<void>): Promise<void> {
+  const { store, close } = await open();
+  try {
+    await work(store);
+  } finally {
+    await close();
+    await lake.close();
+  }
+}
+
 /**
  * Declares the same cases on the embedded store and, against the real server, on the Cassandra
  * store, each case on a store of its own (a directory, a keyspace named after `name`): the checks
