@@ -103,6 +103,6 @@ export class UnmergeResultModel {
   @Field(() => ID, { description: 'The separation that keeps the two sides from merging again' })
   separationId!: string;
 
-  @Field(() => ID, { nullable: true, description: 'Set when the survivor held nothing else: the customer holding what it held before the merge, into which it is now merged' })
+  @Field(() => ID, { nullable: true, description: 'Set when the survivor held nothing else: the customer holding its seed (or most of its own former identifiers), into which it is now merged' })
   survivorRetiredInto!: string | null;
 }

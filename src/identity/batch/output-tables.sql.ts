@@ -126,9 +126,9 @@ export class OutputTables {
    * The store sync's units: the touched customers that one change must write together, or neither
    * (unit_links: an identifier's previous and new customer, a merge's two, a revived customer and
    * its survivor), each unit labelled by its least customer id. `startSql` gives every customer its
-   * own label; each round of `roundSql` gives each the least label among itself and its
-   * neighbours, until `changedSql` counts none changed (as
-   * many rounds as the longest chain of links, a handful); `numberSql` then numbers the units
+   * own label; each round of `roundSql` gives each the least label among itself and its neighbours,
+   * until `changedSql` counts none changed (as many rounds as the longest chain of links, a
+   * handful); `numberSql` then numbers the units
    * (`units`: customer_id, unit), the order the sync's files share.
    */
   unitsSql(): { startSql: string[]; roundSql: string[]; changedSql: string; numberSql: string[] } {

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EmbeddedIdentityStore } from '../embedded/embedded-identity-store';
-import { mergeIdNow } from '../merge-id';
+import { mergeIdNow, pairMerge } from '../merge-id';
 import type { Identifier } from '../identifier';
 import { emptyChanges, IdentityConflictError, IdentityStoreBusyError, type Assignment, type IdentityChanges, type IdentityStore, type MergeRecord, type StoredCustomer } from '../identity-store.port';
 import { decodeIdentifiers } from '../stored-records';
@@ -232,8 +232,8 @@ export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles,
       const customerId = text(row.customer_id);
       revived.add(customerId);
       for (const id of [customerId, ...mergedFromOf(row)]) leaving.add(id);
-      const merge = await store.merge(await mergeIdNow(store, customerId, row.merged_into));
-      if (merge && merge.undoneAt === null) lists.merges.push({ ...merge, undoneAt: now });
+      const { inForce } = await pairMerge(store, customerId, row.merged_into);
+      if (inForce) lists.merges.push({ ...inForce, undoneAt: now });
     }
     // A survivor inherits the lineage of what it absorbed, which is in its unit.
     const inherited = new Map<string, string[]>();

@@ -47,7 +47,7 @@ export class IdentityLeaseTimeoutError extends IdentityStoreBusyError {
  */
 export class WriteLease {
   private queue: Promise<unknown> = Promise.resolve();
-  /** Until when (epoch ms) this process leaves the lease to others after a long bulk hold. */
+  /** Until when (epoch ms) this process leaves the lease to others after a bulk hold another process waited for. */
   private freeUntil = 0;
   private readonly statements: { take: string; renew: string; give: string; markWaiting: string; readWaiting: string; clearWaiting: string };
   private readonly renewMs: number;
