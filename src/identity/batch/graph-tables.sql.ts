@@ -13,9 +13,9 @@ export function loadPreviousSql(schema: string, files: { assignments: string; cu
     `CREATE OR REPLACE TABLE ${schema}.previous AS SELECT * FROM ${json(files.assignments, `id_type: 'VARCHAR', id_value: 'VARCHAR', customer_id: 'VARCHAR'`)}`,
     // Customers come in the store's record shape (see exportCustomers): only these fields are read.
     `CREATE OR REPLACE TABLE ${schema}.previous_customers AS
-      SELECT customerId AS customer_id, seed.type AS seed_type, seed.value AS seed_value, firstSeen AS first_seen, mergedInto AS merged_into, CAST(mergedFrom AS VARCHAR) AS merged_from,
+      SELECT customerId AS customer_id, seed.type AS seed_type, seed.value AS seed_value, firstSeen AS first_seen, mergedInto AS merged_into,
         updatedAt AS updated_at
-      FROM ${json(files.customers, `customerId: 'VARCHAR', seed: 'STRUCT(type VARCHAR, value VARCHAR)', firstSeen: 'BIGINT', mergedInto: 'VARCHAR', mergedFrom: 'JSON', updatedAt: 'BIGINT'`)}`,
+      FROM ${json(files.customers, `customerId: 'VARCHAR', seed: 'STRUCT(type VARCHAR, value VARCHAR)', firstSeen: 'BIGINT', mergedInto: 'VARCHAR', updatedAt: 'BIGINT'`)}`,
     `CREATE OR REPLACE TABLE ${schema}.separation_sides AS SELECT * FROM ${json(files.separations, `id_type: 'VARCHAR', id_value: 'VARCHAR', token: 'INTEGER'`)}`,
     `CREATE OR REPLACE TABLE ${schema}.stream_links AS SELECT * FROM ${json(
       files.streamLinks,
@@ -345,14 +345,14 @@ export class GraphTables {
         salts: 0,
         // A customer merged away whose seed starts a customer of its own again (the lake split what
         // the merge joined) comes back under its id, as a customer keeps its id: its lookups stop
-        // leading to the survivor, which no longer holds what it was. Only one that absorbed nobody:
-        // the lookups of what it absorbed lead through it, and may belong with the survivor still.
+        // leading to the survivor, which no longer holds what it was. What it had absorbed follows
+        // it only where it holds their seeds: the others are re-pointed (OutputTables.touchedSql).
         // Of two such customers of one seed, the one with the seed's first id.
         sql: `UPDATE ${this.table('new_customers')} AS n SET customer_id = r.customer_id, revived = true
           FROM (
             SELECT n.seed, min_by(c.customer_id, (CASE WHEN c.customer_id = n.customer_id THEN '0' ELSE '1' END) || c.customer_id) AS customer_id
             FROM ${this.table('new_customers')} AS n JOIN ${this.table('previous_customers')} AS c ON c.seed_type = n.seed_type AND c.seed_value = n.seed_value
-            WHERE c.merged_into IS NOT NULL AND coalesce(json_array_length(c.merged_from), 0) = 0
+            WHERE c.merged_into IS NOT NULL
             GROUP BY n.seed
           ) AS r
           WHERE n.seed = r.seed`,

@@ -99,26 +99,82 @@ export class OutputTables {
   }
 
   /**
-   * The customers a change touched, once for both files below; first, every customer on each revived
-   * customer's survivor chain (revived_survivors), each of which forgets it in its lineage.
+   * Where each merged-away customer's id leads after this stitch, and the customers a change touched.
+   *
+   * A merged-away customer's id must lead to the customer holding its seed, the identifier it was
+   * founded on: its lookups then reach what it was. The lake can move that seed away from the
+   * customer the id leads to (it splits what a merge joined, or gives the seed to another
+   * customer), so every merged-away customer whose chain, as this stitch leaves the chains, ends
+   * elsewhere than at its seed's holder is re-pointed to that holder (pointer_changes). Chains are
+   * walked from their live ends down, so a re-point above a customer is seen before its own is
+   * decided. Revived customers (newCustomersSql) stop being merged away. The pointers after the
+   * stitch (pointers_after: these, the batch's own merges and every other stored one) give each
+   * touched customer its lineage again (lineage_after), every customer that leads to it.
    */
   touchedSql(): string[] {
     const t = (name: string) => this.t(name);
+    const batchMerged = `SELECT fr.customer_id, i.customer_id AS into_id FROM ${t('merges')} AS m
+          JOIN ${t('previous_numbered')} AS fr ON fr.previous_index = m.from_index
+          JOIN ${t('previous_numbered')} AS i ON i.previous_index = m.into_index`;
     return [
-      `CREATE OR REPLACE TABLE ${t('revived_survivors')} AS
-        WITH RECURSIVE chain(revived_id, customer_id, depth) AS (
-          SELECT n.customer_id, c.merged_into, 1 FROM ${t('new_customers')} AS n JOIN ${t('previous_customers')} AS c USING (customer_id) WHERE n.revived
+      `CREATE OR REPLACE TABLE ${t('pointer_changes')} AS
+        WITH RECURSIVE revived AS (
+          SELECT customer_id FROM ${t('new_customers')} WHERE revived
+        ), away AS (
+          SELECT c.customer_id, c.merged_into AS old_into, h.customer_id AS holder
+          FROM ${t('previous_customers')} AS c
+          LEFT JOIN ${t('final')} AS h ON h.type_code = ${this.tables.typeCodeSql('c.seed_type')} AND h.id_value = c.seed_value
+          WHERE c.merged_into IS NOT NULL AND c.customer_id NOT IN (SELECT customer_id FROM revived)
+        ), batch_merged AS (${batchMerged}
+        ), chain(customer_id, old_into, holder, via, depth) AS (
+          SELECT a.customer_id, a.old_into, a.holder, coalesce(b.into_id, a.old_into), 1
+          FROM away AS a LEFT JOIN batch_merged AS b ON b.customer_id = a.old_into
+          WHERE a.old_into NOT IN (SELECT customer_id FROM away)
           UNION ALL
-          SELECT chain.revived_id, c.merged_into, chain.depth + 1 FROM chain JOIN ${t('previous_customers')} AS c USING (customer_id)
-          WHERE c.merged_into IS NOT NULL AND chain.depth < ${MAX_CHAIN}
+          SELECT a.customer_id, a.old_into, a.holder, CASE WHEN c.holder IS NOT NULL AND c.holder <> c.via THEN c.holder ELSE c.via END, c.depth + 1
+          FROM chain AS c JOIN away AS a ON a.old_into = c.customer_id
+          WHERE c.depth < ${MAX_CHAIN}
         )
-        SELECT DISTINCT chain.revived_id, chain.customer_id FROM chain SEMI JOIN ${t('previous_customers')} AS c USING (customer_id)`,
+        SELECT customer_id, old_into, holder AS new_into FROM chain WHERE holder IS NOT NULL AND holder <> via
+        UNION ALL
+        SELECT n.customer_id, c.merged_into, NULL FROM ${t('new_customers')} AS n JOIN ${t('previous_customers')} AS c USING (customer_id) WHERE n.revived`,
+      `CREATE OR REPLACE TABLE ${t('pointers_after')} AS
+        SELECT customer_id, into_id FROM (
+          SELECT c.customer_id, CASE WHEN p.customer_id IS NOT NULL THEN p.new_into ELSE c.merged_into END AS into_id
+          FROM ${t('previous_customers')} AS c LEFT JOIN ${t('pointer_changes')} AS p USING (customer_id)
+          WHERE c.merged_into IS NOT NULL
+          UNION ALL ${batchMerged}
+        )
+        WHERE into_id IS NOT NULL`,
+      `CREATE OR REPLACE TABLE ${t('lineage_after')} AS
+        WITH RECURSIVE up(descendant, ancestor, depth) AS (
+          SELECT customer_id, into_id, 1 FROM ${t('pointers_after')}
+          UNION ALL
+          SELECT up.descendant, p.into_id, up.depth + 1 FROM up JOIN ${t('pointers_after')} AS p ON p.customer_id = up.ancestor WHERE up.depth < ${MAX_CHAIN}
+        )
+        SELECT DISTINCT descendant, ancestor FROM up`,
+      // Each customer whose pointer changed, with every customer its chain passed before and passes
+      // now: their lineages change with it, so they are written in its unit.
+      `CREATE OR REPLACE TABLE ${t('lineage_links')} AS
+        WITH RECURSIVE changed AS (
+          SELECT customer_id, old_into FROM ${t('pointer_changes')}
+          UNION ALL SELECT customer_id, NULL FROM (${batchMerged})
+        ), before(customer_id, ancestor, depth) AS (
+          SELECT customer_id, old_into, 1 FROM changed WHERE old_into IS NOT NULL
+          UNION ALL
+          SELECT b.customer_id, c.merged_into, b.depth + 1 FROM before AS b JOIN ${t('previous_customers')} AS c ON c.customer_id = b.ancestor
+          WHERE c.merged_into IS NOT NULL AND b.depth < ${MAX_CHAIN}
+        )
+        SELECT DISTINCT b.customer_id, b.ancestor FROM before AS b SEMI JOIN ${t('previous_customers')} AS c ON c.customer_id = b.ancestor
+        UNION SELECT l.descendant, l.ancestor FROM ${t('lineage_after')} AS l SEMI JOIN changed ON changed.customer_id = l.descendant`,
       `CREATE OR REPLACE TABLE ${t('touched')} AS
         SELECT customer_id FROM ${t('final')} WHERE ${OutputTables.moved()}
         UNION SELECT p.customer_id FROM (SELECT DISTINCT previous_index FROM ${t('final')} WHERE ${OutputTables.moved()} AND previous_index >= 0) AS f
           JOIN ${t('previous_numbered')} AS p USING (previous_index)
         UNION SELECT customer_id FROM ${t('previous_dropped')}
-        UNION SELECT customer_id FROM ${t('revived_survivors')}`,
+        UNION SELECT customer_id FROM ${t('lineage_links')}
+        UNION SELECT ancestor FROM ${t('lineage_links')}
+          WHERE ancestor IN (SELECT customer_id FROM ${t('previous_customers')} UNION ALL SELECT customer_id FROM ${t('new_customers')})`,
     ];
   }
 
@@ -144,7 +200,7 @@ export class OutputTables {
           JOIN ${t('previous_numbered')} AS fr ON fr.previous_index = m.from_index
           JOIN ${t('previous_numbered')} AS i ON i.previous_index = m.into_index
           UNION
-          SELECT revived_id, customer_id FROM ${t('revived_survivors')}`,
+          SELECT customer_id, ancestor FROM ${t('lineage_links')}`,
         `CREATE OR REPLACE TABLE ${t('unit_labels')} AS SELECT customer_id, customer_id AS label FROM ${t('touched')}`,
       ],
       roundSql: [
@@ -176,22 +232,28 @@ export class OutputTables {
   }
 
   /**
-   * Every customer a change touched: gaining or losing identifiers, merged away, or new; existing
-   * ones keep their seed and lineage, a new one takes its seed's. Each carries its unit and the
-   * version the exported store had of it (expected_updated_at; null for a new one), the customer it
-   * is merged into (merged_into: one on a revived customer's survivor chain), and whether it is
-   * revived (newCustomersSql; merged_into is then the one it was merged into until now). Ordered by unit
-   * and customer id, as touchedMembersSql: the store sync pairs them up while streaming, so no
-   * customer's identifiers are ever gathered in the lake engine (a first run touches every customer).
+   * Every customer a change touched: gaining or losing identifiers, merged away, re-pointed, revived,
+   * or new; existing ones keep their seed, a new one takes its seed's. Each carries its unit and the
+   * version the exported store had of it (expected_updated_at; null for a new one), where its id
+   * leads and its lineage after the stitch (merged_into, merged_from: see touchedSql), and, when its
+   * pointer changed, the customer it led to until now (undo_into: that merge is undone) and the one
+   * it is re-pointed to (repointed_into). Ordered by unit and customer id, as touchedMembersSql: the
+   * store sync pairs them up while streaming, so no customer's identifiers are ever gathered in the
+   * lake engine (a first run touches every customer).
    */
   touchedCustomersSql(file: string): string {
     const t = (name: string) => this.t(name);
     return `COPY (
         SELECT u.customer_id, u.unit, coalesce(c.seed_type, s.seed_type) AS seed_type, coalesce(c.seed_value, s.seed_value) AS seed_value,
-          coalesce(c.first_seen, s.first_seen) AS first_seen, c.merged_from, c.merged_into, coalesce(s.revived, false) AS revived, c.updated_at AS expected_updated_at
+          coalesce(c.first_seen, s.first_seen) AS first_seen, a.into_id AS merged_into,
+          coalesce(l.merged_from, []) AS merged_from,
+          p.old_into AS undo_into, p.new_into AS repointed_into, c.updated_at AS expected_updated_at
         FROM ${t('units')} AS u
         LEFT JOIN ${t('previous_customers')} AS c USING (customer_id)
         LEFT JOIN ${t('new_customers')} AS s USING (customer_id)
+        LEFT JOIN ${t('pointers_after')} AS a USING (customer_id)
+        LEFT JOIN ${t('pointer_changes')} AS p USING (customer_id)
+        LEFT JOIN (SELECT ancestor AS customer_id, list(descendant ORDER BY descendant) AS merged_from FROM ${t('lineage_after')} GROUP BY 1) AS l USING (customer_id)
         ORDER BY u.unit, u.customer_id
       ) TO ${sqlString(file)} (FORMAT json)`;
   }

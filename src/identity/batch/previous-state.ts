@@ -143,7 +143,7 @@ async function writeStreamLinks(store: IdentityStore | undefined, file: string):
 
 /**
  * Every customer of `store` as a JSON line in its stored shape (StoredCustomer's fields; the stitch
- * reads customerId, seed, firstSeen, mergedInto, mergedFrom and updatedAt). An embedded store copies its
+ * reads customerId, seed, firstSeen, mergedInto and updatedAt). An embedded store copies its
  * records out as they are, identities included, rather than decoding and encoding them again.
  */
 async function writeCustomers(store: IdentityStore | undefined, file: string, onSnapshot: () => void): Promise<number> {
@@ -152,7 +152,7 @@ async function writeCustomers(store: IdentityStore | undefined, file: string, on
   try {
     if (store) {
       for await (const page of store.scanCustomers()) {
-        for (const { customerId, seed, firstSeen, mergedInto, mergedFrom, updatedAt } of page) lines.write({ customerId, seed, firstSeen, mergedInto, mergedFrom, updatedAt });
+        for (const { customerId, seed, firstSeen, mergedInto, updatedAt } of page) lines.write({ customerId, seed, firstSeen, mergedInto, updatedAt });
       }
     }
   } finally {

@@ -27,8 +27,13 @@ export interface StoreSyncSummary {
   unassigned: number;
   customersWritten: number;
   merges: number;
-  /** Merges the lake has split since (their merged customer revived; see newCustomersSql), marked undone. */
+  /** Merges no longer in force (their merged customer revived or re-pointed; see OutputTables.touchedSql), marked undone. */
   undoneMerges: number;
+  /**
+   * Merged-away customers whose id led to a customer no longer holding their seed, re-pointed to the
+   * one that does (each a merge of its own, not counted in `merges`).
+   */
+  repointedCustomers: number;
   /**
    * Units left as the store has them, and their customers: another writer (the stream, an un-merge)
    * changed one of their customers or identifiers after the stitch read the store. The next stitch
@@ -49,8 +54,15 @@ const text = (value: unknown): string => (typeof value === 'string' ? value : St
 const identifierOf = (row: Row): Identifier => ({ type: text(row.id_type), value: text(row.id_value) });
 
 function mergedFromOf(row: Row): string[] {
-  const parsed: unknown = typeof row.merged_from === 'string' ? JSON.parse(row.merged_from) : [];
-  return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === 'string') : [];
+  return Array.isArray(row.merged_from) ? row.merged_from.filter((id): id is string => typeof id === 'string') : [];
+}
+
+/**
+ * The merge of a re-pointed customer into its seed's holder: it holds nothing of its own by now,
+ * so the merge brings nothing and has no cause (un-merging it is refused, as for a retirement).
+ */
+function repointRecord(from: string, into: string, mergeId: string, at: number): MergeRecord {
+  return { mergeId, into, from, at, via: 'batch', cause: null, identifiers: [], intoIdentifiers: [], undoneAt: null };
 }
 
 function mergeRecord(row: Row, mergeId: string, at: number): MergeRecord {
@@ -145,6 +157,8 @@ interface ChangeLists {
   merges: MergeRecord[];
   expected: Array<{ identifier: Identifier; customerId: string | null }>;
   expectedCustomers: Array<{ customerId: string; updatedAt: number | null }>;
+  /** Customers re-pointed to their seed's holder: counted, not written (their records and merges are). */
+  repointed: string[];
 }
 
 type Offsets = { [List in keyof ChangeLists]: number };
@@ -154,7 +168,7 @@ type Offsets = { [List in keyof ChangeLists]: number };
  * ends in each is kept, so a page that conflicts can be split into units again (see applyUnits).
  */
 class UnitPage {
-  readonly lists: ChangeLists = { assign: [], unassign: [], customers: [], merges: [], expected: [], expectedCustomers: [] };
+  readonly lists: ChangeLists = { assign: [], unassign: [], customers: [], merges: [], expected: [], expectedCustomers: [], repointed: [] };
   /** Where each unit ends in each list. */
   private readonly ends: Offsets[] = [];
 
@@ -170,36 +184,34 @@ class UnitPage {
 
   /** Closes the unit whose rows were pushed since the last call. */
   endUnit(): void {
-    const { assign, unassign, customers, merges, expected, expectedCustomers } = this.lists;
-    this.ends.push({
-      assign: assign.length,
-      unassign: unassign.length,
-      customers: customers.length,
-      merges: merges.length,
-      expected: expected.length,
-      expectedCustomers: expectedCustomers.length,
-    });
+    this.ends.push(this.offsets((list) => this.lists[list].length));
   }
 
   /** The change of units `from` up to `to`. */
   changes(from: number, to: number): ChangeLists {
-    const start: Offsets = from === 0 ? { assign: 0, unassign: 0, customers: 0, merges: 0, expected: 0, expectedCustomers: 0 } : this.ends[from - 1];
+    const start = from === 0 ? this.offsets(() => 0) : this.ends[from - 1];
     const end = this.ends[to - 1];
-    const { assign, unassign, customers, merges, expected, expectedCustomers } = this.lists;
+    const slice = <List extends keyof ChangeLists>(list: List): ChangeLists[List] => this.lists[list].slice(start[list], end[list]) as ChangeLists[List];
     return {
-      assign: assign.slice(start.assign, end.assign),
-      unassign: unassign.slice(start.unassign, end.unassign),
-      customers: customers.slice(start.customers, end.customers),
-      merges: merges.slice(start.merges, end.merges),
-      expected: expected.slice(start.expected, end.expected),
-      expectedCustomers: expectedCustomers.slice(start.expectedCustomers, end.expectedCustomers),
+      assign: slice('assign'),
+      unassign: slice('unassign'),
+      customers: slice('customers'),
+      merges: slice('merges'),
+      expected: slice('expected'),
+      expectedCustomers: slice('expectedCustomers'),
+      repointed: slice('repointed'),
     };
+  }
+
+  private offsets(at: (list: keyof ChangeLists) => number): Offsets {
+    const lists = Object.keys(this.lists) as Array<keyof ChangeLists>;
+    return Object.fromEntries(lists.map((list) => [list, at(list)])) as Offsets;
   }
 }
 
 /** syncStore from this process. */
 export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles, now: number): Promise<StoreSyncSummary> {
-  const summary: StoreSyncSummary = { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, deferredUnits: 0, deferredCustomers: 0 };
+  const summary: StoreSyncSummary = { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, deferredUnits: 0, deferredCustomers: 0 };
   const [customers, changed, dropped, merges] = await Promise.all([files.touchedCustomers, files.changedAssignments, files.droppedAssignments, files.merges].map((file) => UnitRows.open(file)));
   // Both files are in the same order: each customer's identifiers are the next run of member rows.
   const members = jsonLines(files.touchedMembers)[Symbol.asyncIterator]();
@@ -218,29 +230,19 @@ export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles,
       lists.unassign.push(identifier);
       lists.expected.push({ identifier, customerId: text(row.customer_id) });
     }
-    const unitMerges: MergeRecord[] = [];
-    for (const row of await merges.take(unit)) unitMerges.push(mergeRecord(row, await mergeIdNow(store, text(row.from_id), text(row.into_id)), now));
-    lists.merges.push(...unitMerges);
-    const mergedInto = new Map(unitMerges.map((merge) => [merge.from, merge.into]));
-    // A customer merged away until now and revived (the lake split it off again; newCustomersSql):
-    // its merge is undone, and the customers of its unit (its survivor chain among them) forget it and
-    // what it had absorbed in their lineage. It keeps its own.
-    const revived = new Set<string>();
-    const leaving = new Set<string>();
-    for (const row of customerRows) {
-      if (row.revived !== true || typeof row.merged_into !== 'string') continue;
-      const customerId = text(row.customer_id);
-      revived.add(customerId);
-      for (const id of [customerId, ...mergedFromOf(row)]) leaving.add(id);
-      const { inForce } = await pairMerge(store, customerId, row.merged_into);
-      if (inForce) lists.merges.push({ ...inForce, undoneAt: now });
-    }
-    // A survivor inherits the lineage of what it absorbed, which is in its unit.
-    const inherited = new Map<string, string[]>();
+    for (const row of await merges.take(unit)) lists.merges.push(mergeRecord(row, await mergeIdNow(store, text(row.from_id), text(row.into_id)), now));
+    // A customer whose id led elsewhere until now (revived, or re-pointed to its seed's holder; see
+    // OutputTables.touchedSql): that merge is undone, and a re-pointed one is merged into the holder.
     for (const row of customerRows) {
       const customerId = text(row.customer_id);
-      const into = mergedInto.get(customerId);
-      if (into !== undefined) inherited.set(into, [...(inherited.get(into) ?? []), customerId, ...mergedFromOf(row)]);
+      if (typeof row.undo_into === 'string') {
+        const { inForce } = await pairMerge(store, customerId, row.undo_into);
+        if (inForce) lists.merges.push({ ...inForce, undoneAt: now });
+      }
+      if (typeof row.repointed_into === 'string') {
+        lists.merges.push(repointRecord(customerId, row.repointed_into, await mergeIdNow(store, customerId, row.repointed_into), now));
+        lists.repointed.push(customerId);
+      }
     }
     for (const row of customerRows) {
       const customerId = text(row.customer_id);
@@ -255,9 +257,8 @@ export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles,
         identities,
         seed: { type: text(row.seed_type), value: text(row.seed_value) },
         firstSeen: Number(row.first_seen),
-        // Merged away already (on a revived customer's survivor chain), it stays so.
-        mergedInto: mergedInto.get(customerId) ?? (row.revived !== true && typeof row.merged_into === 'string' ? row.merged_into : null),
-        mergedFrom: [...new Set([...mergedFromOf(row), ...(inherited.get(customerId) ?? [])])].filter((id) => revived.has(customerId) || !leaving.has(id)).sort(),
+        mergedInto: typeof row.merged_into === 'string' ? row.merged_into : null,
+        mergedFrom: mergedFromOf(row),
         // A version above the one read, as the stream's and un-merge's: a writer that read the old one must plan again.
         updatedAt: Math.max(now, (version ?? 0) + 1),
       });
@@ -282,8 +283,9 @@ export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles,
 async function applyUnits(store: IdentityStore, page: UnitPage, from: number, to: number, summary: StoreSyncSummary): Promise<void> {
   if (to <= from) return;
   const changes = from === 0 && to === page.units ? page.lists : page.changes(from, to);
+  const { repointed, ...written } = changes;
   try {
-    await applyWhenFree(store, { ...emptyChanges(), ...changes, bulk: true });
+    await applyWhenFree(store, { ...emptyChanges(), ...written, bulk: true });
   } catch (error) {
     if (!(error instanceof IdentityConflictError)) throw error;
     if (to - from === 1) {
@@ -300,8 +302,9 @@ async function applyUnits(store: IdentityStore, page: UnitPage, from: number, to
   summary.unassigned += changes.unassign.length;
   summary.customersWritten += changes.customers.length;
   const undone = changes.merges.filter((merge) => merge.undoneAt !== null).length;
-  summary.merges += changes.merges.length - undone;
+  summary.merges += changes.merges.length - undone - repointed.length;
   summary.undoneMerges += undone;
+  summary.repointedCustomers += repointed.length;
 }
 
 /**

@@ -57,6 +57,32 @@ function describeLakeAgainstStreamMerges(name: string, open: OpenStore): void {
         assert.deepEqual(await problems(store), []);
       });
     });
+
+    it("a chain the lake splits leads each merged id to its seed's holder: one revived, one re-pointed", async () => {
+      // Z (a0, d0), S (a1, d1), F (u1, a2); the stream merges F into S, then S into Z.
+      const lake = new RecordLake().events(
+        { at: '2026-03-01T08:00:00Z', anonymousId: 'a0', deviceId: 'd0' },
+        { at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' },
+        { at: '2026-03-01T10:00:00Z', userId: 'u1', anonymousId: 'a2' },
+      );
+      await withStore(lake, async (store) => {
+        const first = await lake.stitch({ store, now: () => 1_000 });
+        const [z, s, f] = [key('device_id', 'd0'), key('device_id', 'd1'), key('user_id', 'u1')].map((k) => first.map.customerOf.get(k) ?? '');
+        await streamed(store, 1_500, 'identify-u1-d1', [{ type: 'user_id', value: 'u1' }, { type: 'device_id', value: 'd1' }]);
+        await streamed(store, 1_600, 'alias-d1-a0', [{ type: 'device_id', value: 'd1' }, { type: 'anonymous_id', value: 'a0' }]);
+        lake.events({ at: '2026-03-02T09:00:00Z', userId: 'u2', anonymousId: 'a1', deviceId: 'd1' }, { at: '2026-03-02T09:30:00Z', userId: 'u3', anonymousId: 'a0', deviceId: 'd0' });
+
+        const split = await lake.stitch({ store, now: () => 2_000 });
+        assert.deepEqual([key('user_id', 'u1'), key('user_id', 'u2')].map((k) => split.map.customerOf.get(k)), [z, s]);
+        assert.deepEqual([split.summary.revivedCustomers, split.summary.store?.repointedCustomers, split.summary.store?.undoneMerges], [1, 1, 2]);
+        const stored = await store.customers([z, s, f]);
+        assert.deepEqual([stored.get(s)?.mergedInto, stored.get(f)?.mergedInto, stored.get(z)?.mergedFrom], [null, z, [f]]);
+        const repoint = (await store.mergesOf(f)).find((merge) => merge.into === z);
+        assert.deepEqual([repoint?.via, repoint?.cause, repoint?.undoneAt], ['batch', null, null]);
+        assert.deepEqual(await problems(store), []);
+        assert.equal((await lake.stitch({ store, now: () => 3_000 })).summary.store?.customersWritten, 0);
+      });
+    });
   });
 }
 

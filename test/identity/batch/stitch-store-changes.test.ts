@@ -154,7 +154,13 @@ describe('two customers merged away with the same seed', () => {
       });
       const stitched = await lake.stitch({ store, now: () => 1_000 });
       assert.equal(stitched.map.customerOf.get(key('device_id', 'd1')), attempt(0));
-      assert.deepEqual((await store.customers([attempt(2)])).get(attempt(2))?.mergedFrom, [attempt(1)]);
+      const customers = await store.customers([attempt(0), attempt(1), attempt(2)]);
+      assert.deepEqual(
+        [customers.get(attempt(1))?.mergedInto, customers.get(attempt(0))?.mergedFrom, customers.get(attempt(2))?.mergedFrom],
+        [attempt(0), [attempt(1)], []],
+        "d1's second id leads where d1 is now: to the customer revived under its first",
+      );
+      assert.equal(stitched.summary.store?.repointedCustomers, 1);
       assert.deepEqual(await lineageProblems(store), []);
     });
   });
@@ -192,7 +198,7 @@ describe('a customer merged away whose identifiers the lake splits off the survi
       assert.deepEqual(await lineageProblems(store), []);
 
       const again = await lake.stitch({ store, now: () => 3_000 });
-      assert.deepEqual(again.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, deferredUnits: 0, deferredCustomers: 0 });
+      assert.deepEqual(again.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, deferredUnits: 0, deferredCustomers: 0 });
     });
   });
 
@@ -229,18 +235,41 @@ describe('a customer merged away whose identifiers the lake splits off the survi
     });
   });
 
-  it('leaves a customer merged away that had absorbed others merged: their lookups lead through it', async () => {
+  it('revives a customer that had absorbed others, and what it absorbed still leads to it where it holds their seeds', async () => {
+    // Z holds more devices of its own than S and F have together: it keeps its own part (chooseComponents).
+    const lake = new RecordLake().events({ at: '2026-03-01T08:30:00Z', anonymousId: 'a0', deviceId: 'd0b' }, { at: '2026-03-01T08:40:00Z', anonymousId: 'a0', deviceId: 'd0c' });
+    await withStoreAndLake(lake, async (store) => {
+      const { z, s, f } = await chainOfKioskMerges(store, lake);
+      // kiosk-2 blocked: S's part, with F's that kiosk-1 joined to it, starts a customer of S's seed again.
+      const split = await lake.stitch({ store, now: () => 4_000, rules: kiosks('^kiosk-2$') });
+      assert.equal(split.map.customerOf.get(key('device_id', 'd1')), s, 'S is revived');
+      assert.equal(split.map.customerOf.get(key('device_id', 'd2')), s, "F's identifiers stay with S");
+      assert.deepEqual([split.summary.revivedCustomers, split.summary.store?.repointedCustomers, split.summary.store?.undoneMerges], [1, 0, 1]);
+      assert.deepEqual([...(await storeProblems(store)), ...(await lineageProblems(store))], []);
+      const stored = await store.customers([z, s, f]);
+      assert.deepEqual(
+        [stored.get(s)?.mergedInto, stored.get(s)?.mergedFrom, stored.get(f)?.mergedInto, stored.get(z)?.mergedFrom],
+        [null, [f], s, []],
+        'F still leads to S, and Z forgets both',
+      );
+    });
+  });
+
+  it('revives each customer of a chain whose seed starts a customer again: all three are apart', async () => {
     const lake = new RecordLake();
     await withStoreAndLake(lake, async (store) => {
-      const { z, s } = await chainOfKioskMerges(store, lake);
-      // Both kiosks blocked: S's own part starts a customer again, but S had absorbed F, whose part
-      // is split off with its own seed.
+      const { z, s, f } = await chainOfKioskMerges(store, lake);
       const split = await lake.stitch({ store, now: () => 4_000, rules: kiosks('^kiosk-') });
-      assert.equal(split.summary.revivedCustomers, 1, 'F only');
-      assert.notEqual(split.map.customerOf.get(key('device_id', 'd1')), s);
-      assert.equal((await store.customers([s])).get(s)?.mergedInto, z);
-      assert.deepEqual(await storeProblems(store), []);
-      assert.deepEqual(await lineageProblems(store), []);
+      assert.deepEqual(['d0', 'd1', 'd2'].map((device) => split.map.customerOf.get(key('device_id', device))), [z, s, f]);
+      assert.equal(split.summary.revivedCustomers, 2);
+      assert.deepEqual([...(await storeProblems(store)), ...(await lineageProblems(store))], []);
+      const stored = await store.customers([z, s, f]);
+      assert.deepEqual([z, s, f].map((id) => [stored.get(id)?.mergedInto, stored.get(id)?.mergedFrom]), [[null, []], [null, []], [null, []]]);
+      assert.deepEqual(
+        (await store.mergesOf(f)).concat(await store.mergesOf(z)).filter((merge) => merge.undoneAt === null),
+        [],
+        'both merges are undone',
+      );
     });
   });
 
@@ -340,7 +369,7 @@ describe('a merge the stream made on a record the lake does not have yet', () =>
       for (const [type, value] of [['device_id', 'd1'], ['email', 'e1@example.com'], ['phone', '+919811111111'], ['anonymous_id', 'a1']]) {
         assert.equal(second.map.customerOf.get(key(type ?? '', value ?? '')), u, `${type} stays with the account`);
       }
-      assert.deepEqual(second.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, deferredUnits: 0, deferredCustomers: 0 }, 'the store is left as the stream left it');
+      assert.deepEqual(second.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, deferredUnits: 0, deferredCustomers: 0 }, 'the store is left as the stream left it');
     });
   });
 
@@ -407,7 +436,7 @@ describe('identifiers the stream assigned that the lake has not shown yet', () =
         assert.equal(second.map.customerOf.get(key(type ?? '', value ?? '')), c, `${type} stays with the customer`);
       }
       assert.equal(second.summary.refusedLinks.indirect, 0);
-      assert.deepEqual(second.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, deferredUnits: 0, deferredCustomers: 0 });
+      assert.deepEqual(second.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, deferredUnits: 0, deferredCustomers: 0 });
     });
   });
 
@@ -455,7 +484,7 @@ describe('identifiers the stream assigned that the lake has not shown yet', () =
       lake.events({ at: '2026-03-02T08:00:00Z', type: 'identify', userId: 'u1', anonymousId: 'a1', traits: { email: 'u1@example.com' }, messageId: 'identify-u1' });
       const caughtUp = await lake.stitch({ store, now: () => 3_000 });
       assert.deepEqual(caughtUp.map.customerOf, second.map.customerOf, 'the caught-up lake says the same');
-      assert.deepEqual(caughtUp.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, deferredUnits: 0, deferredCustomers: 0 });
+      assert.deepEqual(caughtUp.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, deferredUnits: 0, deferredCustomers: 0 });
       assert.equal(second.summary.mergedCustomers, 0);
       assert.equal(second.summary.refusedLinks.storeOnly, 0);
       const stored = await store.customers([u0 ?? '', a1 ?? '']);

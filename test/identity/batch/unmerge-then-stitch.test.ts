@@ -231,25 +231,46 @@ describe('an un-merge of a stream merge after a batch left the survivor holding 
     });
   });
 
-  it('leads the end of a survivor chain to the holder of its own seed, not of what the merge survivor held', async () => {
-    // Z (a0, d0) is older than S: after F's merge into S, the stream merges S into Z.
+  it('is not needed at the end of a survivor chain: the batch already led each merged id to the holder of its seed', async () => {
+    // Z (a0, d0) is older than S: after F's merge into S, the stream merges S into Z. The lake then
+    // gives Z's own identifiers to account u3 and S's to account u2; Z continues on F's side (u1).
     const lake = visitorAndAccount().events({ at: '2026-03-01T08:00:00Z', anonymousId: 'a0', deviceId: 'd0' });
     await withStoreAndLake(lake, async (store) => {
-      const z = (await lake.stitch({ store, now: () => 500 })).map.customerOf.get(key('device_id', 'd0')) ?? '';
-      const { s, mergeId } = await survivorLeftWithTheMergedSide(store, lake, {
-        afterMerge: async () => {
-          await new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 1_600 }).stitch([
-            { source: 'clickstream', recordId: 'alias-d1-a0', time: Date.parse('2026-03-02T12:05:00Z'), identifiers: [{ type: 'device_id', value: 'd1' }, { type: 'anonymous_id', value: 'a0' }] },
-          ]);
-          // And the lake gives Z's own identifiers to another account, u3.
-          lake.events({ at: '2026-03-02T09:30:00Z', userId: 'u3', anonymousId: 'a0', deviceId: 'd0' });
-        },
-      });
-      assert.equal((await store.customers([s])).get(s)?.mergedInto, z, 'S was merged into Z');
-      const holderOfD0 = (await store.lookup([{ type: 'device_id', value: 'd0' }])).get(key('device_id', 'd0'));
-      const undone = await new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 2_500, via: 'manual' }).unmerge(mergeId);
-      assert.deepEqual([undone.survivorId, undone.survivorRetiredInto], [z, holderOfD0]);
+      const first = await lake.stitch({ store, now: () => 1_000 });
+      const [z, s, f] = [key('device_id', 'd0'), key('device_id', 'd1'), key('user_id', 'u1')].map((k) => first.map.customerOf.get(k) ?? '');
+      const stream = new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 1_500 });
+      await stream.stitch([{ source: 'clickstream', recordId: 'identify-u1-d1', time: Date.parse('2026-03-02T12:00:00Z'), identifiers: loginOnVisitorDevice }]);
+      await stream.stitch([
+        { source: 'clickstream', recordId: 'alias-d1-a0', time: Date.parse('2026-03-02T12:05:00Z'), identifiers: [{ type: 'device_id', value: 'd1' }, { type: 'anonymous_id', value: 'a0' }] },
+      ]);
+      const [mergeOfF] = (await store.mergesOf(f)).filter((merge) => merge.from === f);
+      assert.deepEqual([mergeOfF?.into, (await store.customers([s])).get(s)?.mergedInto], [s, z], 'F merged into S, S into Z');
+
+      lake.events({ at: '2026-03-02T09:00:00Z', userId: 'u2', anonymousId: 'a1', deviceId: 'd1' }, { at: '2026-03-02T09:30:00Z', userId: 'u3', anonymousId: 'a0', deviceId: 'd0' });
+      const second = await lake.stitch({ store, now: () => 2_000 });
+      assert.deepEqual([key('user_id', 'u1'), key('user_id', 'u2')].map((k) => second.map.customerOf.get(k)), [z, s], "Z continues on F's side; S, whose seed d1 is u2's now, is revived there");
+      assert.deepEqual([second.summary.revivedCustomers, second.summary.store?.repointedCustomers, second.summary.store?.undoneMerges], [1, 1, 2]);
+      const stored = await store.customers([s, f, z]);
+      assert.deepEqual(
+        [stored.get(s)?.mergedInto, stored.get(s)?.mergedFrom, stored.get(f)?.mergedInto, stored.get(z)?.mergedFrom],
+        [null, [], z, [f]],
+        "F's id leads to u1's customer, not through S",
+      );
       assert.deepEqual([...(await storeProblems(store)), ...(await lineageProblems(store))], []);
+      const merges = [...(await store.mergesOf(f)), ...(await store.mergesOf(s))].filter((merge, index, all) => all.findIndex((other) => other.mergeId === merge.mergeId) === index);
+      const name = (id: string) => ({ [z]: 'Z', [s]: 'S', [f]: 'F' })[id] ?? id;
+      assert.deepEqual(
+        merges.map((merge) => [name(merge.from), name(merge.into), merge.via, merge.cause === null, merge.undoneAt]).sort(),
+        [
+          ['F', 'S', 'stream', false, 2_000],
+          ['F', 'Z', 'batch', true, null],
+          ['S', 'Z', 'stream', false, 2_000],
+        ],
+        'the stream merges are undone by the batch, which records where F leads now',
+      );
+      await assert.rejects(new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 2_500, via: 'manual' }).unmerge(mergeOfF?.mergeId ?? ''), /already undone/);
+      const again = await lake.stitch({ store, now: () => 3_000 });
+      assert.equal(again.summary.store?.customersWritten, 0, 'the next batch agrees');
     });
   });
 

@@ -26,7 +26,9 @@ export async function storeProblems(store: IdentityStore): Promise<string[]> {
 /**
  * What is wrong with the store's lineage: a merge in force whose merged customer is live or merged
  * elsewhere, a chain of merges that loops or breaks, a live customer listing a live one as merged
- * into it, a merged customer missing from the lineage of the live customer its chain ends at.
+ * into it or one whose merges lead elsewhere, a merged customer missing from the lineage of the
+ * live customer its chain ends at, a merged customer whose chain ends elsewhere than at the
+ * customer holding its seed.
  */
 export async function lineageProblems(store: IdentityStore): Promise<string[]> {
   const customers = new Map<string, StoredCustomer>();
@@ -47,11 +49,24 @@ export async function lineageProblems(store: IdentityStore): Promise<string[]> {
     }
     return undefined;
   };
+  /** The customers a customer's merges lead through, itself first. */
+  const chainOf = (customerId: string): string[] => {
+    const chain: string[] = [];
+    for (let at: string | null | undefined = customerId; at && !chain.includes(at); at = customers.get(at)?.mergedInto) chain.push(at);
+    return chain;
+  };
+  const merged = [...customers.values()].filter((customer) => customer.mergedInto !== null);
+  const seedHolders = await store.lookup(merged.map((customer) => customer.seed));
   for (const customer of customers.values()) {
     const end = liveEnd(customer.customerId);
+    const seedHolder = customer.mergedInto === null ? undefined : seedHolders.get(identifierKey(customer.seed));
     if (end === undefined) problems.push(`the merges of ${customer.customerId} loop or break`);
+    else if (seedHolder !== undefined && seedHolder !== end) problems.push(`${customer.customerId} leads to ${end}, but its seed is ${seedHolder}'s`);
     else if (end !== customer.customerId && !customers.get(end)?.mergedFrom.includes(customer.customerId)) problems.push(`${customer.customerId} leads to ${end}, whose lineage lacks it`);
-    for (const from of customer.mergedFrom) if (customers.get(from)?.mergedInto === null) problems.push(`${customer.customerId} lists live ${from} as merged into it`);
+    for (const from of customer.mergedFrom) {
+      if (customers.get(from)?.mergedInto === null) problems.push(`${customer.customerId} lists live ${from} as merged into it`);
+      else if (!chainOf(from).includes(customer.customerId)) problems.push(`${customer.customerId} lists ${from}, whose merges lead elsewhere`);
+    }
   }
   return problems;
 }
