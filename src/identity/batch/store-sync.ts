@@ -4,9 +4,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { EmbeddedIdentityStore } from '../embedded/embedded-identity-store';
 import { mergeIdNow, pairMerge } from '../merge-id';
 import type { Identifier } from '../identifier';
-import { emptyChanges, IdentityConflictError, IdentityStoreBusyError, type Assignment, type IdentityChanges, type IdentityStore, type MergeRecord, type StoredCustomer } from '../identity-store.port';
+import { emptyChanges, IdentityConflictError, IdentityStoreBusyError, type IdentityChanges, type IdentityStore, type MergeRecord } from '../identity-store.port';
 import { decodeIdentifiers } from '../stored-records';
 import { runEmbeddedStoreChild } from './embedded-store-child';
+import { rebaseUnit, type UnitChanges } from './rebase-unit';
 
 /** Rows (assignments, removals, customer records, merges) per apply: units are gathered until they reach it. */
 const PAGE = 10_000;
@@ -35,9 +36,14 @@ export interface StoreSyncSummary {
    */
   repointedCustomers: number;
   /**
+   * Units another writer (the stream) added to after the stitch read the store, written on what the
+   * store holds now, the other writer's identifiers kept (see rebaseUnit).
+   */
+  rebasedUnits: number;
+  /**
    * Units left as the store has them, and their customers: another writer (the stream, an un-merge)
-   * changed one of their customers or identifiers after the stitch read the store. The next stitch
-   * plans them again on what the store holds then.
+   * changed one of their customers or identifiers after the stitch read the store, other than by
+   * adding to it. The next stitch plans them again on what the store holds then.
    */
   deferredUnits: number;
   deferredCustomers: number;
@@ -150,13 +156,7 @@ export async function syncStore(store: IdentityStore, files: StoreSyncFiles, now
 }
 
 /** The lists of a change, to push into. */
-interface ChangeLists {
-  assign: Assignment[];
-  unassign: Identifier[];
-  customers: StoredCustomer[];
-  merges: MergeRecord[];
-  expected: Array<{ identifier: Identifier; customerId: string | null }>;
-  expectedCustomers: Array<{ customerId: string; updatedAt: number | null }>;
+interface ChangeLists extends UnitChanges {
   /** Customers re-pointed to their seed's holder: counted, not written (their records and merges are). */
   repointed: string[];
 }
@@ -211,7 +211,7 @@ class UnitPage {
 
 /** syncStore from this process. */
 export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles, now: number): Promise<StoreSyncSummary> {
-  const summary: StoreSyncSummary = { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, deferredUnits: 0, deferredCustomers: 0 };
+  const summary: StoreSyncSummary = { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, rebasedUnits: 0, deferredUnits: 0, deferredCustomers: 0 };
   const [customers, changed, dropped, merges] = await Promise.all([files.touchedCustomers, files.changedAssignments, files.droppedAssignments, files.merges].map((file) => UnitRows.open(file)));
   // Both files are in the same order: each customer's identifiers are the next run of member rows.
   const members = jsonLines(files.touchedMembers)[Symbol.asyncIterator]();
@@ -266,11 +266,11 @@ export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles,
     }
     page.endUnit();
     if (page.rows >= PAGE) {
-      await applyUnits(store, page, 0, page.units, summary);
+      await applyUnits(store, page, 0, page.units, summary, now);
       page = new UnitPage();
     }
   }
-  await applyUnits(store, page, 0, page.units, summary);
+  await applyUnits(store, page, 0, page.units, summary, now);
   for (const rows of [changed, dropped, merges]) rows.expectEnd();
   if (!member.done) throw new Error(`identity.stitch: ${files.touchedMembers} is not in the order of ${files.touchedCustomers}`);
   return summary;
@@ -278,33 +278,51 @@ export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles,
 
 /**
  * Applies units `from` up to `to` of the page in one change; when another writer changed what one of
- * them expects, in halves, deferring the units that conflict alone.
+ * them expects, in halves. A unit that conflicts alone is written on what the store holds now if the
+ * other writer only added to it (rebaseUnit), else deferred.
  */
-async function applyUnits(store: IdentityStore, page: UnitPage, from: number, to: number, summary: StoreSyncSummary): Promise<void> {
+async function applyUnits(store: IdentityStore, page: UnitPage, from: number, to: number, summary: StoreSyncSummary, now: number): Promise<void> {
   if (to <= from) return;
-  const changes = from === 0 && to === page.units ? page.lists : page.changes(from, to);
-  const { repointed, ...written } = changes;
-  try {
-    await applyWhenFree(store, { ...emptyChanges(), ...written, bulk: true });
-  } catch (error) {
-    if (!(error instanceof IdentityConflictError)) throw error;
-    if (to - from === 1) {
-      summary.deferredUnits += 1;
-      summary.deferredCustomers += changes.customers.length;
-      return;
-    }
-    const half = from + Math.ceil((to - from) / 2);
-    await applyUnits(store, page, from, half, summary);
-    await applyUnits(store, page, half, to, summary);
+  const { repointed, ...written } = from === 0 && to === page.units ? page.lists : page.changes(from, to);
+  if (await appliedWithoutConflict(store, written)) {
+    count(summary, written, repointed.length);
     return;
   }
+  if (to - from === 1) {
+    const rebased = await rebaseUnit(store, written, now);
+    if (rebased && (await appliedWithoutConflict(store, rebased))) {
+      count(summary, rebased, repointed.length);
+      summary.rebasedUnits += 1;
+      return;
+    }
+    summary.deferredUnits += 1;
+    summary.deferredCustomers += written.customers.length;
+    return;
+  }
+  const half = from + Math.ceil((to - from) / 2);
+  await applyUnits(store, page, from, half, summary, now);
+  await applyUnits(store, page, half, to, summary, now);
+}
+
+/** Applies the change, or says another writer changed what it expects (nothing was applied). */
+async function appliedWithoutConflict(store: IdentityStore, changes: UnitChanges): Promise<boolean> {
+  try {
+    await applyWhenFree(store, { ...emptyChanges(), ...changes, bulk: true });
+    return true;
+  } catch (error) {
+    if (error instanceof IdentityConflictError) return false;
+    throw error;
+  }
+}
+
+function count(summary: StoreSyncSummary, changes: UnitChanges, repointed: number): void {
   summary.assigned += changes.assign.length;
   summary.unassigned += changes.unassign.length;
   summary.customersWritten += changes.customers.length;
   const undone = changes.merges.filter((merge) => merge.undoneAt !== null).length;
-  summary.merges += changes.merges.length - undone - repointed.length;
+  summary.merges += changes.merges.length - undone - repointed;
   summary.undoneMerges += undone;
-  summary.repointedCustomers += repointed.length;
+  summary.repointedCustomers += repointed;
 }
 
 /**

@@ -10,7 +10,7 @@ import { IncrementalStitcher } from '../../../src/identity/incremental/increment
 import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
 import { prng } from '../incremental/support/random-records';
 import { RecordLake, type FixtureEvent } from '../support/record-lake';
-import { storeProblems } from '../support/store-problems';
+import { lineageProblems, storeProblems } from '../support/store-problems';
 
 // Each case runs three stitches beside a stream (a few seconds); C360_PROPERTY_CASES raises the count.
 const CASES = Number(process.env.C360_PROPERTY_CASES ?? 2);
@@ -75,7 +75,7 @@ describe('a daily stitch into the embedded store while the stream writes all alo
         if ((quiet.summary.store?.deferredUnits ?? 0) > 0) failures.push(`seed ${seed}: a stitch with no other writer deferred ${quiet.summary.store?.deferredUnits} units`);
         const again = await lake.stitch({ store, now: () => Date.now() });
         if ((again.summary.store?.customersWritten ?? 0) > 0) failures.push(`seed ${seed}: a second quiet stitch wrote ${again.summary.store?.customersWritten} customers`);
-        for (const problem of await storeProblems(store)) failures.push(`seed ${seed}, after: ${problem}`);
+        for (const problem of [...(await storeProblems(store)), ...(await lineageProblems(store))]) failures.push(`seed ${seed}, after: ${problem}`);
       } finally {
         await store.close();
         await lake.close();

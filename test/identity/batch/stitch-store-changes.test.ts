@@ -198,7 +198,7 @@ describe('a customer merged away whose identifiers the lake splits off the survi
       assert.deepEqual(await lineageProblems(store), []);
 
       const again = await lake.stitch({ store, now: () => 3_000 });
-      assert.deepEqual(again.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, deferredUnits: 0, deferredCustomers: 0 });
+      assert.deepEqual(again.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, rebasedUnits: 0, deferredUnits: 0, deferredCustomers: 0 });
     });
   });
 
@@ -369,7 +369,7 @@ describe('a merge the stream made on a record the lake does not have yet', () =>
       for (const [type, value] of [['device_id', 'd1'], ['email', 'e1@example.com'], ['phone', '+919811111111'], ['anonymous_id', 'a1']]) {
         assert.equal(second.map.customerOf.get(key(type ?? '', value ?? '')), u, `${type} stays with the account`);
       }
-      assert.deepEqual(second.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, deferredUnits: 0, deferredCustomers: 0 }, 'the store is left as the stream left it');
+      assert.deepEqual(second.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, rebasedUnits: 0, deferredUnits: 0, deferredCustomers: 0 }, 'the store is left as the stream left it');
     });
   });
 
@@ -436,7 +436,7 @@ describe('identifiers the stream assigned that the lake has not shown yet', () =
         assert.equal(second.map.customerOf.get(key(type ?? '', value ?? '')), c, `${type} stays with the customer`);
       }
       assert.equal(second.summary.refusedLinks.indirect, 0);
-      assert.deepEqual(second.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, deferredUnits: 0, deferredCustomers: 0 });
+      assert.deepEqual(second.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, rebasedUnits: 0, deferredUnits: 0, deferredCustomers: 0 });
     });
   });
 
@@ -484,7 +484,7 @@ describe('identifiers the stream assigned that the lake has not shown yet', () =
       lake.events({ at: '2026-03-02T08:00:00Z', type: 'identify', userId: 'u1', anonymousId: 'a1', traits: { email: 'u1@example.com' }, messageId: 'identify-u1' });
       const caughtUp = await lake.stitch({ store, now: () => 3_000 });
       assert.deepEqual(caughtUp.map.customerOf, second.map.customerOf, 'the caught-up lake says the same');
-      assert.deepEqual(caughtUp.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, deferredUnits: 0, deferredCustomers: 0 });
+      assert.deepEqual(caughtUp.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, rebasedUnits: 0, deferredUnits: 0, deferredCustomers: 0 });
       assert.equal(second.summary.mergedCustomers, 0);
       assert.equal(second.summary.refusedLinks.storeOnly, 0);
       const stored = await store.customers([u0 ?? '', a1 ?? '']);
