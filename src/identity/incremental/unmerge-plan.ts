@@ -65,11 +65,14 @@ export async function planUnmerge(store: IdentityStore, rules: CompiledRules, me
   // never moves an identifier between customers), but is not kept apart for good: the next batch
   // stitch places it by the lake's records. A merge recorded without it keeps everything remaining apart.
   const heldBefore = merge.intoIdentifiers === undefined ? undefined : new Set(merge.intoIdentifiers.map(identifierKey));
-  const keptApart = heldBefore ? remaining.filter((identifier) => heldBefore.has(identifierKey(identifier))) : remaining;
 
   // A survivor that held nothing but what the merge brought (a batch since gave its own identifiers
   // to another customer) would be live and empty: it follows its own identifiers instead.
   const successor = remaining.length === 0 ? await successorOf(store, merge, survivor, from.customerId) : undefined;
+  // Its side of the separation is then what it held before that the successor holds now: an empty
+  // side would keep nothing apart.
+  const otherSide = [...remaining, ...(successor?.identities ?? [])];
+  const keptApart = heldBefore ? otherSide.filter((identifier) => heldBefore.has(identifierKey(identifier))) : remaining;
 
   const customers: StoredCustomer[] = [{ ...from, identities: [...restored].sort((a, b) => rules.compare(a, b)), mergedInto: null, updatedAt: updatedAt(from) }];
   for (const customer of chain) {

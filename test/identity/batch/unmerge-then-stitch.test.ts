@@ -189,6 +189,15 @@ describe('an un-merge of a stream merge after a batch left the survivor holding 
       assert.equal(stored.get(f)?.mergedInto, null);
       assert.equal(stored.get(s)?.mergedInto, holderOfD1, "S's id leads to its own former identifiers");
       assert.deepEqual(stored.get(holderOfD1)?.mergedFrom, [s]);
+      const separation = (await store.separations()).find((each) => each.mergeId === mergeId);
+      assert.deepEqual(
+        separation?.sides.map((side) => side.map(identifierKey).sort()),
+        [
+          [key('anonymous_id', 'a2'), key('user_id', 'u1')],
+          [key('anonymous_id', 'a1'), key('device_id', 'd1')],
+        ],
+        "F's side is kept apart from what S held before, which the customer S retires into holds now",
+      );
       const retirement = (await store.mergesOf(s)).find((record) => record.from === s);
       assert.ok(retirement);
       assert.deepEqual(
