@@ -3,16 +3,18 @@
 // is released when it exits.
 //   export-assignments <store folder> <output folder>   exportPreviousState's assignments file
 //   export-customers <store folder> <output folder>     exportPreviousState's customers and separations files
-//   sync <store folder> <StoreSyncFiles as JSON> <epoch ms>   syncStore's summary
+//   sync <store folder> <StoreSyncFiles as JSON> <epoch ms> <IdentityRules as JSON>   syncStore's summary
 import { EmbeddedIdentityStore } from '../embedded/embedded-identity-store';
 import { exportAssignments, exportCustomers } from './previous-state';
 import { syncStoreHere, type StoreSyncFiles } from './store-sync';
+import { CompiledRules, type IdentityRules } from '../rules/identity-rules';
 
 const COMMANDS: Record<string, (store: EmbeddedIdentityStore, args: string[]) => Promise<unknown>> = {
   'export-assignments': (store, [dir]) => exportAssignments(store, required(dir)),
   // Tells the parent once its snapshot of the customers is taken: the assignments are read after it (see exportPreviousState).
   'export-customers': (store, [dir]) => exportCustomers(store, required(dir), () => process.send?.('snapshot')),
-  sync: (store, [files, now]) => syncStoreHere(store, JSON.parse(required(files)) as StoreSyncFiles, Number(required(now))),
+  sync: (store, [files, now, rules]) =>
+    syncStoreHere(store, JSON.parse(required(files)) as StoreSyncFiles, Number(required(now)), new CompiledRules(JSON.parse(required(rules)) as IdentityRules)),
 };
 
 const USAGE = 'usage: embedded-store.child <export-assignments|export-customers|sync> <store folder> <arguments>';

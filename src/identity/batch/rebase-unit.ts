@@ -1,5 +1,6 @@
-import { identifierKey, type Identifier } from '../identifier';
+import { identifierKey, PII_TYPES, USER_ID, type Identifier } from '../identifier';
 import type { Assignment, IdentityStore, MergeRecord, StoredCustomer } from '../identity-store.port';
+import type { CompiledRules } from '../rules/identity-rules';
 
 /** One unit of a batch stitch's store changes, with what it expects the store to hold (see syncStore). */
 export interface UnitChanges {
@@ -9,6 +10,12 @@ export interface UnitChanges {
   merges: MergeRecord[];
   expected: Array<{ identifier: Identifier; customerId: string | null }>;
   expectedCustomers: Array<{ customerId: string; updatedAt: number | null }>;
+}
+
+function withinCaps(identities: readonly Identifier[], rules: CompiledRules): boolean {
+  const counts = new Map<string, number>();
+  for (const { type } of identities) counts.set(type, (counts.get(type) ?? 0) + 1);
+  return [...counts].every(([type, count]) => count <= rules.cap(type));
 }
 
 const sameMembers = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
@@ -21,19 +28,23 @@ const sameMembers = (a: readonly string[], b: readonly string[]) => a.length ===
  * stream changes during every stitch (an active one) would be deferred by every stitch.
  *
  * Undefined when the change is anything else (the stream moved or merged one of the unit's
- * customers or identifiers, an un-merge took identifiers back, a unit that merges or revives):
- * the unit is deferred, as before, and the next stitch plans it on what the store holds then.
+ * customers or identifiers, an un-merge took identifiers back, a unit that merges or revives), or
+ * when the two together would break the rules: each side was decided without the other, so only
+ * identifiers that carry no account or personal data are taken over, and only within the caps.
+ * Such a unit is deferred, as before, and the next stitch plans it on what the store holds then.
  */
-export async function rebaseUnit(store: IdentityStore, unit: UnitChanges, now: number): Promise<UnitChanges | undefined> {
+export async function rebaseUnit(store: IdentityStore, unit: UnitChanges, now: number, rules: CompiledRules): Promise<UnitChanges | undefined> {
   if (unit.merges.length > 0 || unit.unassign.length > 0) return undefined;
   const planned = new Map(unit.assign.map((assignment) => [identifierKey(assignment.identifier), assignment.customerId]));
   const assigned = await store.lookup(unit.expected.map((entry) => entry.identifier));
   const expected: UnitChanges['expected'] = [];
+  const madeAlready = new Set<string>();
   for (const entry of unit.expected) {
     const key = identifierKey(entry.identifier);
     const holder = assigned.get(key) ?? null;
     // Moved since it was read: only where the other writer gave it the customer this unit gives it.
     if (holder !== entry.customerId && holder !== planned.get(key)) return undefined;
+    if (holder !== entry.customerId) madeAlready.add(key);
     expected.push({ identifier: entry.identifier, customerId: holder });
   }
 
@@ -58,8 +69,13 @@ export async function rebaseUnit(store: IdentityStore, unit: UnitChanges, now: n
     const holderOf = (identifier: Identifier) => holders.get(identifierKey(identifier));
     if (customer.identities.some((identifier) => holderOf(identifier) !== customer.customerId && planned.get(identifierKey(identifier)) !== customer.customerId)) return undefined;
     if (added.some((identifier) => holderOf(identifier) !== customer.customerId)) return undefined;
-    customers.push({ ...customer, identities: [...customer.identities, ...added], updatedAt: Math.max(now, stored.updatedAt + 1) });
+    // An account or personal data the stream gave it may be one the plan's links would have refused (a second account, an indirect email).
+    if (added.some((identifier) => identifier.type === USER_ID || PII_TYPES.has(identifier.type))) return undefined;
+    const identities = [...customer.identities, ...added].sort((a, b) => rules.compare(a, b));
+    if (!withinCaps(identities, rules)) return undefined;
+    customers.push({ ...customer, identities, updatedAt: Math.max(now, stored.updatedAt + 1) });
     expectedCustomers.push({ customerId: customer.customerId, updatedAt: stored.updatedAt });
   }
-  return { ...unit, customers, expected, expectedCustomers };
+  const assign = unit.assign.filter((assignment) => !madeAlready.has(identifierKey(assignment.identifier)));
+  return { ...unit, assign, customers, expected, expectedCustomers };
 }

@@ -274,7 +274,7 @@ async function stitchInWorkspace(engine: LakeEngine, columns: LakeColumns, lakeL
     await engine.execute(outputs.touchedCustomersSql(changes.touchedCustomers));
     await engine.execute(outputs.touchedMembersSql(changes.touchedMembers));
     await engine.execute(outputs.mergesSql(changes.merges));
-    storeSummary = await syncStore(store, changes, now());
+    storeSummary = await syncStore(store, changes, now(), rules.rules);
     if (storeSummary.deferredUnits > 0) {
       logger.warn('identity.stitch: customers another writer changed since the store was read were left as it has them, for the next stitch', {
         units: storeSummary.deferredUnits,

@@ -8,6 +8,7 @@ import { emptyChanges, IdentityConflictError, IdentityStoreBusyError, type Ident
 import { decodeIdentifiers } from '../stored-records';
 import { runEmbeddedStoreChild } from './embedded-store-child';
 import { rebaseUnit, type UnitChanges } from './rebase-unit';
+import { CompiledRules, type IdentityRules } from '../rules/identity-rules';
 
 /** Rows (assignments, removals, customer records, merges) per apply: units are gathered until they reach it. */
 const PAGE = 10_000;
@@ -149,10 +150,10 @@ class UnitRows {
  * applied many at a time; when such an apply conflicts, its units are tried in halves until the
  * conflicting ones are found.
  */
-export async function syncStore(store: IdentityStore, files: StoreSyncFiles, now: number): Promise<StoreSyncSummary> {
+export async function syncStore(store: IdentityStore, files: StoreSyncFiles, now: number, rules: IdentityRules): Promise<StoreSyncSummary> {
   // An embedded store is written by a child process (see runEmbeddedStoreChild): a first stitch writes all of it.
-  if (store instanceof EmbeddedIdentityStore) return runEmbeddedStoreChild<StoreSyncSummary>('sync', store.directory, [JSON.stringify(files), String(now)]);
-  return syncStoreHere(store, files, now);
+  if (store instanceof EmbeddedIdentityStore) return runEmbeddedStoreChild<StoreSyncSummary>('sync', store.directory, [JSON.stringify(files), String(now), JSON.stringify(rules)]);
+  return syncStoreHere(store, files, now, new CompiledRules(rules));
 }
 
 /** The lists of a change, to push into. */
@@ -210,7 +211,7 @@ class UnitPage {
 }
 
 /** syncStore from this process. */
-export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles, now: number): Promise<StoreSyncSummary> {
+export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles, now: number, rules: CompiledRules): Promise<StoreSyncSummary> {
   const summary: StoreSyncSummary = { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, rebasedUnits: 0, deferredUnits: 0, deferredCustomers: 0 };
   const [customers, changed, dropped, merges] = await Promise.all([files.touchedCustomers, files.changedAssignments, files.droppedAssignments, files.merges].map((file) => UnitRows.open(file)));
   // Both files are in the same order: each customer's identifiers are the next run of member rows.
@@ -266,11 +267,11 @@ export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles,
     }
     page.endUnit();
     if (page.rows >= PAGE) {
-      await applyUnits(store, page, 0, page.units, summary, now);
+      await applyUnits(store, page, 0, page.units, summary, now, rules);
       page = new UnitPage();
     }
   }
-  await applyUnits(store, page, 0, page.units, summary, now);
+  await applyUnits(store, page, 0, page.units, summary, now, rules);
   for (const rows of [changed, dropped, merges]) rows.expectEnd();
   if (!member.done) throw new Error(`identity.stitch: ${files.touchedMembers} is not in the order of ${files.touchedCustomers}`);
   return summary;
@@ -281,7 +282,7 @@ export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles,
  * them expects, in halves. A unit that conflicts alone is written on what the store holds now if the
  * other writer only added to it (rebaseUnit), else deferred.
  */
-async function applyUnits(store: IdentityStore, page: UnitPage, from: number, to: number, summary: StoreSyncSummary, now: number): Promise<void> {
+async function applyUnits(store: IdentityStore, page: UnitPage, from: number, to: number, summary: StoreSyncSummary, now: number, rules: CompiledRules): Promise<void> {
   if (to <= from) return;
   const { repointed, ...written } = from === 0 && to === page.units ? page.lists : page.changes(from, to);
   if (await appliedWithoutConflict(store, written)) {
@@ -289,7 +290,7 @@ async function applyUnits(store: IdentityStore, page: UnitPage, from: number, to
     return;
   }
   if (to - from === 1) {
-    const rebased = await rebaseUnit(store, written, now);
+    const rebased = await rebaseUnit(store, written, now, rules);
     if (rebased && (await appliedWithoutConflict(store, rebased))) {
       count(summary, rebased, repointed.length);
       summary.rebasedUnits += 1;
@@ -300,8 +301,8 @@ async function applyUnits(store: IdentityStore, page: UnitPage, from: number, to
     return;
   }
   const half = from + Math.ceil((to - from) / 2);
-  await applyUnits(store, page, from, half, summary, now);
-  await applyUnits(store, page, half, to, summary, now);
+  await applyUnits(store, page, from, half, summary, now, rules);
+  await applyUnits(store, page, half, to, summary, now, rules);
 }
 
 /** Applies the change, or says another writer changed what it expects (nothing was applied). */

@@ -83,8 +83,26 @@ function describeStitchBesideTheStream(name: string, open: OpenStore): void {
         );
         assert.equal(await customerOf(store, 'device_id', 'd1'), account);
         assert.equal(await customerOf(store, 'anonymous_id', 'a5'), second.map.customerOf.get(key('anonymous_id', 'a5')), 'the new visitor, another unit, is written');
-        assert.equal((await store.customers([account ?? ''])).get(account ?? '')?.updatedAt, 2_000);
+        const written = (await store.customers([account ?? ''])).get(account ?? '');
+        assert.deepEqual(written?.identities.map(identifierKey), [key('user_id', 'u1'), key('device_id', 'd1'), key('anonymous_id', 'a1'), key('anonymous_id', 'a2')], 'strongest type first, as every record');
+        assert.equal(written?.updatedAt, 2_000);
         assert.equal((await lake.stitch({ store, now: () => 3_000 })).summary.store?.customersWritten, 0, 'the next stitch has nothing left to write');
+      });
+    });
+
+    it('defers a unit whose customer the stream gave an account or personal data: the plan might have refused it', async () => {
+      const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', anonymousId: 'a1' });
+      await withStore(lake, async (store) => {
+        const first = await lake.stitch({ store, now: () => 1_000 });
+        const visitor = first.map.customerOf.get(key('anonymous_id', 'a1')) ?? '';
+        // The lake sees the visitor log in as u1; the stream, meanwhile, as u2.
+        lake.events({ at: '2026-03-02T09:00:00Z', type: 'identify', userId: 'u1', anonymousId: 'a1' });
+        const raced = withWriteBeforeSync(store, () => streamed(store, 'identify-u2-a1', [{ type: 'user_id', value: 'u2' }, { type: 'anonymous_id', value: 'a1' }]));
+
+        const second = await lake.stitch({ store: raced, now: () => 2_000 });
+        assert.deepEqual(await storeProblems(store), [], 'never two accounts in one customer');
+        assert.deepEqual([second.summary.store?.rebasedUnits, second.summary.store?.deferredUnits], [0, 1]);
+        assert.deepEqual((await store.customers([visitor])).get(visitor)?.identities.map(identifierKey), [key('user_id', 'u2'), key('anonymous_id', 'a1')]);
       });
     });
 
