@@ -7,7 +7,7 @@ import type { LinkKeys } from './link-keys';
 import { NO_TIME_MS, sourceCodeSql, type LayoutSlot } from './record-identifiers.sql';
 
 /** Loads the identity store's state (see previous-state.ts) into the run's schema: previous, previous_customers, separation_sides, stream_links. */
-export function loadPreviousSql(schema: string, files: { assignments: string; customers: string; separations: string; streamLinks: string }): string[] {
+export function loadPreviousSql(schema: string, files: { assignments: string; customers: string; separations: string; streamLinks: string; mergeAnchors: string }): string[] {
   const json = (file: string, columns: string) => `read_json(${sqlString(file)}, format = 'newline_delimited', columns = {${columns}})`;
   return [
     `CREATE OR REPLACE TABLE ${schema}.previous AS SELECT * FROM ${json(files.assignments, `id_type: 'VARCHAR', id_value: 'VARCHAR', customer_id: 'VARCHAR'`)}`,
@@ -21,6 +21,10 @@ export function loadPreviousSql(schema: string, files: { assignments: string; cu
       files.streamLinks,
       `source: 'VARCHAR', record_id: 'VARCHAR', merged_at: 'BIGINT', a_type: 'VARCHAR', a_value: 'VARCHAR', b_type: 'VARCHAR', b_value: 'VARCHAR'`,
     )}`,
+    // Of each merged customer, what its latest merge that brought anything brought.
+    `CREATE OR REPLACE TABLE ${schema}.merge_anchors AS
+      SELECT customer_id, id_type, id_value FROM ${json(files.mergeAnchors, `customer_id: 'VARCHAR', merge_id: 'VARCHAR', merged_at: 'BIGINT', id_type: 'VARCHAR', id_value: 'VARCHAR'`)}
+      QUALIFY dense_rank() OVER (PARTITION BY customer_id ORDER BY merged_at DESC, merge_id DESC) = 1`,
   ];
 }
 
@@ -353,6 +357,11 @@ export class GraphTables {
             SELECT n.seed, min_by(c.customer_id, (CASE WHEN c.customer_id = n.customer_id THEN '0' ELSE '1' END) || c.customer_id) AS customer_id
             FROM ${this.table('new_customers')} AS n JOIN ${this.table('previous_customers')} AS c ON c.seed_type = n.seed_type AND c.seed_value = n.seed_value
             WHERE c.merged_into IS NOT NULL
+              -- Not one the store still gives identifiers (the customers were read before an un-merge, the assignments after): it is kept.
+              AND c.customer_id NOT IN (SELECT customer_id FROM ${this.table('previous_numbered')})
+              -- Only one that brought its seed when last merged: one whose id had followed its account away from its seed leads there.
+              AND (NOT EXISTS (SELECT 1 FROM ${this.table('merge_anchors')} AS a WHERE a.customer_id = c.customer_id)
+                OR EXISTS (SELECT 1 FROM ${this.table('merge_anchors')} AS a WHERE a.customer_id = c.customer_id AND a.id_type = c.seed_type AND a.id_value = c.seed_value))
             GROUP BY n.seed
           ) AS r
           WHERE n.seed = r.seed`,

@@ -101,11 +101,13 @@ export class OutputTables {
   /**
    * Where each merged-away customer's id leads after this stitch, and the customers a change touched.
    *
-   * A merged-away customer's id must lead to the customer holding its seed, the identifier it was
-   * founded on: its lookups then reach what it was. The lake can move that seed away from the
-   * customer the id leads to (it splits what a merge joined, or gives the seed to another
-   * customer), so every merged-away customer whose chain, as this stitch leaves the chains, ends
-   * elsewhere than at its seed's holder is re-pointed to that holder (pointer_changes). Chains are
+   * A merged-away customer's id must lead to the customer holding its anchor: the strongest
+   * identifier its latest merge brought (merge_anchors; the earliest of the strongest type), else
+   * its seed. Its lookups then reach what it was, as a live customer's id follows its strongest
+   * identifier. The lake can move that anchor away from the customer the id leads to (it splits
+   * what a merge joined, or gives the anchor to another customer), so every merged-away customer
+   * whose chain, as this stitch leaves the chains, ends elsewhere than at its anchor's holder is
+   * re-pointed to that holder (pointer_changes). Chains are
    * walked from their live ends down, so a re-point above a customer is seen before its own is
    * decided. Revived customers (newCustomersSql) stop being merged away. The pointers after the
    * stitch (pointers_after: these, the batch's own merges and every other stored one) give each
@@ -120,11 +122,18 @@ export class OutputTables {
       `CREATE OR REPLACE TABLE ${t('pointer_changes')} AS
         WITH RECURSIVE revived AS (
           SELECT customer_id FROM ${t('new_customers')} WHERE revived
+        ), anchor_holders AS (
+          SELECT a.customer_id, f.customer_id AS holder
+          FROM ${t('merge_anchors')} AS a JOIN ${t('final')} AS f ON f.type_code = ${this.tables.typeCodeSql('a.id_type')} AND f.id_value = a.id_value
+          QUALIFY row_number() OVER (PARTITION BY a.customer_id ORDER BY f.type_code, f.first_seen, f.id_value) = 1
         ), away AS (
-          SELECT c.customer_id, c.merged_into AS old_into, h.customer_id AS holder
+          SELECT c.customer_id, c.merged_into AS old_into, coalesce(a.holder, h.customer_id) AS holder
           FROM ${t('previous_customers')} AS c
+          LEFT JOIN anchor_holders AS a USING (customer_id)
           LEFT JOIN ${t('final')} AS h ON h.type_code = ${this.tables.typeCodeSql('c.seed_type')} AND h.id_value = c.seed_value
           WHERE c.merged_into IS NOT NULL AND c.customer_id NOT IN (SELECT customer_id FROM revived)
+            -- Merged, yet holding identifiers (a damaged store): it continues where they are, unchanged.
+            AND c.customer_id NOT IN (SELECT customer_id FROM ${t('previous_numbered')})
         ), batch_merged AS (${batchMerged}
         ), chain(customer_id, old_into, holder, via, depth) AS (
           SELECT a.customer_id, a.old_into, a.holder, coalesce(b.into_id, a.old_into), 1

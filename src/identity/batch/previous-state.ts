@@ -38,14 +38,16 @@ export interface PreviousStateFiles {
   assignments: string;
   customers: string;
   separations: string;
-  /** The links of the stream's merges still in force (see writeStreamLinks). */
+  /** The links of the stream's merges still in force (see writeMergeFiles). */
   streamLinks: string;
+  /** What each merge brought, by the customer merged (see writeMergeFiles). */
+  mergeAnchors: string;
   assignmentCount: number;
   customerCount: number;
 }
 
 type AssignmentFiles = Pick<PreviousStateFiles, 'assignments' | 'assignmentCount'>;
-type CustomerFiles = Pick<PreviousStateFiles, 'customers' | 'separations' | 'streamLinks' | 'customerCount'>;
+type CustomerFiles = Pick<PreviousStateFiles, 'customers' | 'separations' | 'streamLinks' | 'mergeAnchors' | 'customerCount'>;
 
 /**
  * The identity store's current state as JSON-lines files the lake engine joins against: every
@@ -101,7 +103,7 @@ export async function exportAssignments(store: IdentityStore | undefined, dir: s
 export async function exportCustomers(store: IdentityStore | undefined, dir: string, onSnapshot: () => void = () => undefined): Promise<CustomerFiles> {
   const customers = path.join(dir, 'previous-customers.jsonl');
   const customerCount = await writeCustomers(store, customers, onSnapshot);
-  const streamLinks = await writeStreamLinks(store, path.join(dir, 'stream-links.jsonl'));
+  const { streamLinks, mergeAnchors } = await writeMergeFiles(store, dir);
   const separations = new JsonLinesFile(path.join(dir, 'separations.jsonl'));
   try {
     if (store) {
@@ -115,30 +117,37 @@ export async function exportCustomers(store: IdentityStore | undefined, dir: str
   } finally {
     separations.close();
   }
-  return { customers, separations: separations.file, streamLinks, customerCount };
+  return { customers, separations: separations.file, streamLinks, mergeAnchors, customerCount };
 }
 
 /**
- * The link that caused each merge the stream made and nobody undid, with its record: the batch
- * keeps such a merge while the lake lacks the record (see GraphTables.pendingLinksSql), instead
- * of splitting the pair again until the lake catches up.
+ * From the merge history, in one scan:
+ * - stream-links.jsonl: the link that caused each merge the stream made and nobody undid, with its
+ *   record: the batch keeps such a merge while the lake lacks the record (see
+ *   GraphTables.pendingLinksSql), instead of splitting the pair again until the lake catches up;
+ * - merge-anchors.jsonl: what each merge brought, one identifier a line, by the customer merged:
+ *   where a merged-away customer's id must lead is where the strongest of it is now (see
+ *   OutputTables.touchedSql). Its seed may have stayed behind when its id followed its account.
  */
-async function writeStreamLinks(store: IdentityStore | undefined, file: string): Promise<string> {
-  const lines = new JsonLinesFile(file);
+async function writeMergeFiles(store: IdentityStore | undefined, dir: string): Promise<{ streamLinks: string; mergeAnchors: string }> {
+  const links = new JsonLinesFile(path.join(dir, 'stream-links.jsonl'));
+  const anchors = new JsonLinesFile(path.join(dir, 'merge-anchors.jsonl'));
   try {
     if (store) {
       for await (const page of store.scanMerges()) {
-        for (const { via, undoneAt, cause, at } of page) {
+        for (const { mergeId, from, via, undoneAt, cause, at, identifiers } of page) {
+          for (const identifier of identifiers) anchors.write({ customer_id: from, merge_id: mergeId, merged_at: at, id_type: identifier.type, id_value: identifier.value });
           if (via !== 'stream' || undoneAt !== null || cause === null) continue;
           const [a, b] = cause.link;
-          lines.write({ source: cause.source, record_id: cause.recordId, merged_at: at, a_type: a.type, a_value: a.value, b_type: b.type, b_value: b.value });
+          links.write({ source: cause.source, record_id: cause.recordId, merged_at: at, a_type: a.type, a_value: a.value, b_type: b.type, b_value: b.value });
         }
       }
     }
   } finally {
-    lines.close();
+    links.close();
+    anchors.close();
   }
-  return lines.file;
+  return { streamLinks: links.file, mergeAnchors: anchors.file };
 }
 
 /**

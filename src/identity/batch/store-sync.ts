@@ -32,8 +32,8 @@ export interface StoreSyncSummary {
   /** Merges no longer in force (their merged customer revived or re-pointed; see OutputTables.touchedSql), marked undone. */
   undoneMerges: number;
   /**
-   * Merged-away customers whose id led to a customer no longer holding their seed, re-pointed to the
-   * one that does (each a merge of its own, not counted in `merges`).
+   * Merged-away customers whose id led to a customer no longer holding their anchor, re-pointed to
+   * the one that does (each a merge of its own, not counted in `merges`).
    */
   repointedCustomers: number;
   /**
@@ -65,8 +65,9 @@ function mergedFromOf(row: Row): string[] {
 }
 
 /**
- * The merge of a re-pointed customer into its seed's holder: it holds nothing of its own by now,
- * so the merge brings nothing and has no cause (un-merging it is refused, as for a retirement).
+ * The merge of a re-pointed customer into its anchor's holder (see OutputTables.touchedSql): it
+ * holds nothing of its own by now, so the merge brings nothing and has no cause (un-merging it is
+ * refused, as for a retirement).
  */
 function repointRecord(from: string, into: string, mergeId: string, at: number): MergeRecord {
   return { mergeId, into, from, at, via: 'batch', cause: null, identifiers: [], intoIdentifiers: [], undoneAt: null };
@@ -158,7 +159,7 @@ export async function syncStore(store: IdentityStore, files: StoreSyncFiles, now
 
 /** The lists of a change, to push into. */
 interface ChangeLists extends UnitChanges {
-  /** Customers re-pointed to their seed's holder: counted, not written (their records and merges are). */
+  /** Customers re-pointed to their anchor's holder: counted, not written (their records and merges are). */
   repointed: string[];
 }
 
@@ -232,7 +233,7 @@ export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles,
       lists.expected.push({ identifier, customerId: text(row.customer_id) });
     }
     for (const row of await merges.take(unit)) lists.merges.push(mergeRecord(row, await mergeIdNow(store, text(row.from_id), text(row.into_id)), now));
-    // A customer whose id led elsewhere until now (revived, or re-pointed to its seed's holder; see
+    // A customer whose id led elsewhere until now (revived, or re-pointed to its anchor's holder; see
     // OutputTables.touchedSql): that merge is undone, and a re-pointed one is merged into the holder.
     for (const row of customerRows) {
       const customerId = text(row.customer_id);

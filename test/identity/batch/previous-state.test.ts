@@ -46,10 +46,10 @@ describe("a batch stitch's export of the identity store's customers", () => {
   async function loaded(schema: string, from: IdentityStore): Promise<{ count: number; bytes: number }> {
     const out = path.join(dir, schema);
     mkdirSync(out);
-    const { customers: file, separations, streamLinks, customerCount } = await exportCustomers(from, out);
+    const { customers: file, separations, streamLinks, mergeAnchors, customerCount } = await exportCustomers(from, out);
     const { assignments } = await exportAssignments(from, out);
     await engine.execute(`CREATE SCHEMA ${schema}`);
-    for (const sql of loadPreviousSql(schema, { assignments, customers: file, separations, streamLinks })) await engine.execute(sql);
+    for (const sql of loadPreviousSql(schema, { assignments, customers: file, separations, streamLinks, mergeAnchors })) await engine.execute(sql);
     return { count: customerCount, bytes: statSync(file).size };
   }
 

@@ -1,5 +1,6 @@
 import { identifierKey } from '../../../src/identity/identifier';
-import type { IdentityStore, StoredCustomer } from '../../../src/identity/identity-store.port';
+import type { IdentityStore, MergeRecord, StoredCustomer } from '../../../src/identity/identity-store.port';
+import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
 
 /** What is wrong with the store: a live customer with no identifiers, a record and assignments that disagree, two accounts in one customer. */
 export async function storeProblems(store: IdentityStore): Promise<string[]> {
@@ -27,8 +28,8 @@ export async function storeProblems(store: IdentityStore): Promise<string[]> {
  * What is wrong with the store's lineage: a merge in force whose merged customer is live or merged
  * elsewhere, a chain of merges that loops or breaks, a live customer listing a live one as merged
  * into it or one whose merges lead elsewhere, a merged customer missing from the lineage of the
- * live customer its chain ends at, a merged customer whose chain ends elsewhere than at the
- * customer holding its seed.
+ * live customer its chain ends at, a merged customer whose chain ends elsewhere than at a
+ * customer holding its anchor (see anchorHoldersOf).
  */
 export async function lineageProblems(store: IdentityStore): Promise<string[]> {
   const customers = new Map<string, StoredCustomer>();
@@ -55,13 +56,12 @@ export async function lineageProblems(store: IdentityStore): Promise<string[]> {
     for (let at: string | null | undefined = customerId; at && !chain.includes(at); at = customers.get(at)?.mergedInto) chain.push(at);
     return chain;
   };
-  const merged = [...customers.values()].filter((customer) => customer.mergedInto !== null);
-  const seedHolders = await store.lookup(merged.map((customer) => customer.seed));
+  const anchorHolders = await anchorHoldersOf(store, [...customers.values()].filter((customer) => customer.mergedInto !== null));
   for (const customer of customers.values()) {
     const end = liveEnd(customer.customerId);
-    const seedHolder = customer.mergedInto === null ? undefined : seedHolders.get(identifierKey(customer.seed));
+    const holders = anchorHolders.get(customer.customerId) ?? [];
     if (end === undefined) problems.push(`the merges of ${customer.customerId} loop or break`);
-    else if (seedHolder !== undefined && seedHolder !== end) problems.push(`${customer.customerId} leads to ${end}, but its seed is ${seedHolder}'s`);
+    else if (holders.length > 0 && !holders.includes(end)) problems.push(`${customer.customerId} leads to ${end}, but its anchor is ${holders.join(' or ')}'s`);
     else if (end !== customer.customerId && !customers.get(end)?.mergedFrom.includes(customer.customerId)) problems.push(`${customer.customerId} leads to ${end}, whose lineage lacks it`);
     for (const from of customer.mergedFrom) {
       if (customers.get(from)?.mergedInto === null) problems.push(`${customer.customerId} lists live ${from} as merged into it`);
@@ -69,4 +69,29 @@ export async function lineageProblems(store: IdentityStore): Promise<string[]> {
     }
   }
   return problems;
+}
+
+/**
+ * Of each merged customer, the customers holding its anchor: of what its latest merge that brought
+ * anything brought, the identifiers of the strongest type anyone holds (the batch takes the
+ * earliest of them, which the store does not record); with no such merge, its seed.
+ */
+async function anchorHoldersOf(store: IdentityStore, merged: readonly StoredCustomer[]): Promise<Map<string, string[]>> {
+  const rules = new CompiledRules(DEFAULT_RULES);
+  const latest = new Map<string, MergeRecord>();
+  for await (const page of store.scanMerges()) {
+    for (const merge of page) {
+      const current = latest.get(merge.from);
+      if (merge.identifiers.length > 0 && (!current || merge.at > current.at || (merge.at === current.at && merge.mergeId > current.mergeId))) latest.set(merge.from, merge);
+    }
+  }
+  const anchors = new Map(merged.map((customer) => [customer.customerId, latest.get(customer.customerId)?.identifiers ?? [customer.seed]]));
+  const holders = await store.lookup([...anchors.values()].flat());
+  const result = new Map<string, string[]>();
+  for (const [customerId, identifiers] of anchors) {
+    const held = identifiers.filter((identifier) => holders.has(identifierKey(identifier))).sort((a, b) => rules.compare(a, b));
+    const strongest = held.filter((identifier) => identifier.type === held[0]?.type);
+    result.set(customerId, [...new Set(strongest.map((identifier) => holders.get(identifierKey(identifier)) ?? ''))]);
+  }
+  return result;
 }
