@@ -31,7 +31,7 @@ const ROUNDS = Number(args.rounds);
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /**
- * Customer c (0-based) is `c_<c>`, seeded by identifier `a<c>` (anonymous_id). The last `merged`
+ * Customer c (0-based) is `c_<c>`, seeded by identifier `a<c>` (anonymous_id), its anchor too. The last `merged`
  * customers are merged away in chains of up to three: the k-th of them into live customer k mod the
  * live count when k is a multiple of 3, else into the one before it. Each one's seed is held by its
  * chain's live end, except the first `moved`, whose seeds customer 0 holds (the lake moved them).
@@ -60,6 +60,10 @@ function tablesSql(schema: string, typeCode: (type: string) => number, merged: n
         SELECT i, CASE WHEN i < ${live} THEN i WHEN i < ${CUSTOMERS} THEN (CASE WHEN ${k('i')} < ${MOVED} THEN 0 ELSE ${liveOf(`${k('i')} - ${k('i')} % 3`)} END) ELSE ${liveOf('i')} END AS p
         FROM range(${Math.max(IDENTIFIERS, CUSTOMERS)}) AS t(i)
       )`,
+    // Each merge brought the merged customer's seed, its anchor (see touchedSql), and one more identifier.
+    `CREATE OR REPLACE TABLE ${schema}.merge_anchors AS
+      SELECT 'c_' || c AS customer_id, 'anonymous_id' AS id_type, v AS id_value
+      FROM range(${live}, ${CUSTOMERS}) AS t(c), LATERAL (SELECT unnest(['a' || c, 'x' || c]) AS v)`,
     `CREATE OR REPLACE TABLE ${schema}.new_customers (seed BIGINT, seed_type VARCHAR, seed_value VARCHAR, first_seen BIGINT, customer_id VARCHAR, revived BOOLEAN)`,
     `CREATE OR REPLACE TABLE ${schema}.merges (edge BIGINT, from_index BIGINT, into_index BIGINT)`,
     `CREATE OR REPLACE TABLE ${schema}.previous_dropped (id_type VARCHAR, id_value VARCHAR, customer_id VARCHAR)`,
