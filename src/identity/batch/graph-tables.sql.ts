@@ -21,10 +21,17 @@ export function loadPreviousSql(schema: string, files: { assignments: string; cu
       files.streamLinks,
       `source: 'VARCHAR', record_id: 'VARCHAR', merged_at: 'BIGINT', a_type: 'VARCHAR', a_value: 'VARCHAR', b_type: 'VARCHAR', b_value: 'VARCHAR'`,
     )}`,
-    // Of each merged customer, what its latest merge that brought anything brought.
+    // Of each merged customer, what its latest merge that brought anything brought of its own: not
+    // what merges into it had brought it (a survivor's merge carries along what it absorbed).
     `CREATE OR REPLACE TABLE ${schema}.merge_anchors AS
-      SELECT customer_id, id_type, id_value FROM ${json(files.mergeAnchors, `customer_id: 'VARCHAR', merge_id: 'VARCHAR', merged_at: 'BIGINT', id_type: 'VARCHAR', id_value: 'VARCHAR'`)}
-      QUALIFY dense_rank() OVER (PARTITION BY customer_id ORDER BY merged_at DESC, merge_id DESC) = 1`,
+      WITH brought AS (
+        SELECT * FROM ${json(files.mergeAnchors, `customer_id: 'VARCHAR', into_id: 'VARCHAR', merge_id: 'VARCHAR', merged_at: 'BIGINT', id_type: 'VARCHAR', id_value: 'VARCHAR'`)}
+      ), latest AS (
+        SELECT customer_id, id_type, id_value FROM brought
+        QUALIFY dense_rank() OVER (PARTITION BY customer_id ORDER BY merged_at DESC, merge_id DESC) = 1
+      )
+      SELECT l.customer_id, l.id_type, l.id_value FROM latest AS l
+      ANTI JOIN brought AS b ON b.into_id = l.customer_id AND b.id_type = l.id_type AND b.id_value = l.id_value`,
   ];
 }
 
@@ -347,6 +354,19 @@ export class GraphTables {
       },
       {
         salts: 0,
+        // Where each merged customer's anchor is (see OutputTables.touchedSql): the nodes of the
+        // strongest type its latest merge brought that the graph still has, with their answer.
+        sql: `CREATE OR REPLACE TABLE ${this.table('anchor_nodes')} AS
+          SELECT customer_id, final_previous, final_seed FROM (
+            SELECT a.customer_id, x.type_code, x.final_previous, x.final_seed, min(x.type_code) OVER (PARTITION BY a.customer_id) AS strongest
+            FROM ${this.table('merge_anchors')} AS a
+            JOIN (SELECT n.type_code, n.id_value, s.final_previous, s.final_seed FROM ${nodes} AS n POSITIONAL JOIN ${this.table('assigned')} AS s) AS x
+              ON x.type_code = ${this.typeCodeSql('a.id_type')} AND x.id_value = a.id_value
+          )
+          WHERE type_code = strongest`,
+      },
+      {
+        salts: 0,
         // A customer merged away whose seed starts a customer of its own again (the lake split what
         // the merge joined) comes back under its id, as a customer keeps its id: its lookups stop
         // leading to the survivor, which no longer holds what it was. What it had absorbed follows
@@ -359,9 +379,11 @@ export class GraphTables {
             WHERE c.merged_into IS NOT NULL
               -- Not one the store still gives identifiers (the customers were read before an un-merge, the assignments after): it is kept.
               AND c.customer_id NOT IN (SELECT customer_id FROM ${this.table('previous_numbered')})
-              -- Only one that brought its seed when last merged: one whose id had followed its account away from its seed leads there.
+              -- One whose merges brought something comes back only where all of its anchor is (anchor_nodes): one whose id
+              -- had followed its account away from its seed leads to its account.
               AND (NOT EXISTS (SELECT 1 FROM ${this.table('merge_anchors')} AS a WHERE a.customer_id = c.customer_id)
-                OR EXISTS (SELECT 1 FROM ${this.table('merge_anchors')} AS a WHERE a.customer_id = c.customer_id AND a.id_type = c.seed_type AND a.id_value = c.seed_value))
+                OR (EXISTS (SELECT 1 FROM ${this.table('anchor_nodes')} AS h WHERE h.customer_id = c.customer_id)
+                  AND NOT EXISTS (SELECT 1 FROM ${this.table('anchor_nodes')} AS h WHERE h.customer_id = c.customer_id AND (h.final_previous >= 0 OR h.final_seed <> n.seed))))
             GROUP BY n.seed
           ) AS r
           WHERE n.seed = r.seed`,

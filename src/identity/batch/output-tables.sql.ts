@@ -101,9 +101,10 @@ export class OutputTables {
   /**
    * Where each merged-away customer's id leads after this stitch, and the customers a change touched.
    *
-   * A merged-away customer's id must lead to the customer holding its anchor: the strongest
-   * identifier its latest merge brought (merge_anchors; the earliest of the strongest type), else
-   * its seed. Its lookups then reach what it was, as a live customer's id follows its strongest
+   * A merged-away customer's id must lead to the customer holding its anchor: the identifiers of
+   * the strongest type its latest merge brought (merge_anchors), when one customer holds all of
+   * those the graph still has; for a customer whose merges brought nothing, its seed. An anchor
+   * split between customers, or gone, decides nothing: the pointer stays. Its lookups then reach what it was, as a live customer's id follows its strongest
    * identifier. The lake can move that anchor away from the customer the id leads to (it splits
    * what a merge joined, or gives the anchor to another customer), so every merged-away customer
    * whose chain, as this stitch leaves the chains, ends elsewhere than at its anchor's holder is
@@ -123,11 +124,17 @@ export class OutputTables {
         WITH RECURSIVE revived AS (
           SELECT customer_id FROM ${t('new_customers')} WHERE revived
         ), anchor_holders AS (
-          SELECT a.customer_id, f.customer_id AS holder
-          FROM ${t('merge_anchors')} AS a JOIN ${t('final')} AS f ON f.type_code = ${this.tables.typeCodeSql('a.id_type')} AND f.id_value = a.id_value
-          QUALIFY row_number() OVER (PARTITION BY a.customer_id ORDER BY f.type_code, f.first_seen, f.id_value) = 1
+          -- Only an anchor one customer holds all of: where it is split, or gone, the pointer stays.
+          SELECT customer_id, CASE WHEN count(DISTINCT holder) = 1 THEN min(holder) END AS holder
+          FROM (
+            SELECT a.customer_id, f.customer_id AS holder, f.type_code, min(f.type_code) OVER (PARTITION BY a.customer_id) AS strongest
+            FROM ${t('merge_anchors')} AS a JOIN ${t('final')} AS f ON f.type_code = ${this.tables.typeCodeSql('a.id_type')} AND f.id_value = a.id_value
+          )
+          WHERE type_code = strongest
+          GROUP BY customer_id
         ), away AS (
-          SELECT c.customer_id, c.merged_into AS old_into, coalesce(a.holder, h.customer_id) AS holder
+          SELECT c.customer_id, c.merged_into AS old_into,
+            CASE WHEN c.customer_id IN (SELECT customer_id FROM ${t('merge_anchors')}) THEN a.holder ELSE h.customer_id END AS holder
           FROM ${t('previous_customers')} AS c
           LEFT JOIN anchor_holders AS a USING (customer_id)
           LEFT JOIN ${t('final')} AS h ON h.type_code = ${this.tables.typeCodeSql('c.seed_type')} AND h.id_value = c.seed_value

@@ -125,7 +125,8 @@ export async function exportCustomers(store: IdentityStore | undefined, dir: str
  * - stream-links.jsonl: the link that caused each merge the stream made and nobody undid, with its
  *   record: the batch keeps such a merge while the lake lacks the record (see
  *   GraphTables.pendingLinksSql), instead of splitting the pair again until the lake catches up;
- * - merge-anchors.jsonl: what each merge brought, one identifier a line, by the customer merged:
+ * - merge-anchors.jsonl: what each merge brought, one identifier a line, by the customer merged
+ *   and the one it was merged into:
  *   where a merged-away customer's id must lead is where the strongest of it is now (see
  *   OutputTables.touchedSql). Its seed may have stayed behind when its id followed its account.
  */
@@ -135,8 +136,8 @@ async function writeMergeFiles(store: IdentityStore | undefined, dir: string): P
   try {
     if (store) {
       for await (const page of store.scanMerges()) {
-        for (const { mergeId, from, via, undoneAt, cause, at, identifiers } of page) {
-          for (const identifier of identifiers) anchors.write({ customer_id: from, merge_id: mergeId, merged_at: at, id_type: identifier.type, id_value: identifier.value });
+        for (const { mergeId, from, into, via, undoneAt, cause, at, identifiers } of page) {
+          for (const identifier of identifiers) anchors.write({ customer_id: from, into_id: into, merge_id: mergeId, merged_at: at, id_type: identifier.type, id_value: identifier.value });
           if (via !== 'stream' || undoneAt !== null || cause === null) continue;
           const [a, b] = cause.link;
           links.write({ source: cause.source, record_id: cause.recordId, merged_at: at, a_type: a.type, a_value: a.value, b_type: b.type, b_value: b.value });

@@ -68,7 +68,7 @@ export async function planUnmerge(store: IdentityStore, rules: CompiledRules, me
 
   // A survivor that held nothing but what the merge brought (a batch since gave its own identifiers
   // to another customer) would be live and empty: it follows its own identifiers instead.
-  const successor = remaining.length === 0 ? await successorOf(store, merge, survivor, from.customerId) : undefined;
+  const successor = remaining.length === 0 ? await successorOf(store, rules, merge, survivor, from.customerId) : undefined;
   // Its side of the separation is then what it held before that the successor holds now: an empty
   // side would keep nothing apart.
   const otherSide = [...remaining, ...(successor?.identities ?? [])];
@@ -105,20 +105,49 @@ export async function planUnmerge(store: IdentityStore, rules: CompiledRules, me
 }
 
 /**
- * Where the survivor's lookups lead once it holds nothing: the live customer holding its seed, the
+ * The one customer holding all the identifiers of the strongest type that the latest merge of
+ * `customerId` that brought anything brought of its own (not what merges into it had brought it),
+ * of those anyone holds: its anchor, as the batch
+ * stitch reads it (OutputTables.touchedSql). Undefined with no such merge, or when the anchor is
+ * split or gone.
+ */
+async function soleAnchorHolder(store: IdentityStore, rules: CompiledRules, history: readonly MergeRecord[], customerId: string): Promise<string | undefined> {
+  const latest = history
+    .filter((merge) => merge.from === customerId && merge.identifiers.length > 0)
+    .sort((a, b) => b.at - a.at || (b.mergeId < a.mergeId ? -1 : b.mergeId > a.mergeId ? 1 : 0))[0];
+  if (!latest) return undefined;
+  const absorbed = new Set(history.filter((merge) => merge.into === customerId).flatMap((merge) => merge.identifiers.map(identifierKey)));
+  const own = latest.identifiers.filter((identifier) => !absorbed.has(identifierKey(identifier)));
+  if (own.length === 0) return undefined;
+  const holders = await store.lookup(own);
+  const held = own.filter((identifier) => holders.has(identifierKey(identifier))).sort((a, b) => rules.compare(a, b));
+  const strongest = new Set(held.filter((identifier) => identifier.type === held[0]?.type).map((identifier) => holders.get(identifierKey(identifier))));
+  return strongest.size === 1 ? [...strongest][0] : undefined;
+}
+
+/**
+ * Where the survivor's lookups lead once it holds nothing: first, the customer holding all of its
+ * anchor (soleAnchorHolder) if it was ever merged away; else the live customer holding its seed, the
  * identifier it was founded on; failing that (the rules blocked it since), for the merge's own
  * survivor, the one holding most of what it held before the merge, leaving out what other merges
  * into it brought (an earlier un-merge may have given those back: that customer was kept apart from
  * it). Never the survivor or the restored customer. Without one the un-merge is refused: the
  * survivor would lead nowhere.
  */
-async function successorOf(store: IdentityStore, merge: MergeRecord, survivor: StoredCustomer, restoredId: string): Promise<StoredCustomer> {
-  const brought = new Set((await store.mergesOf(survivor.customerId)).filter((other) => other.into === survivor.customerId).flatMap((other) => other.identifiers.map(identifierKey)));
+async function successorOf(store: IdentityStore, rules: CompiledRules, merge: MergeRecord, survivor: StoredCustomer, restoredId: string): Promise<StoredCustomer> {
+  const history = await store.mergesOf(survivor.customerId);
+  const usable = (holder: string | undefined): holder is string => holder !== undefined && holder !== survivor.customerId && holder !== restoredId;
+  // A survivor merged away before (and un-merged since) leads where the batch would lead it: to the one holding all of its anchor.
+  const anchorHolder = await soleAnchorHolder(store, rules, history, survivor.customerId);
+  if (anchorHolder !== undefined) {
+    const successor = usable(anchorHolder) ? (await store.customers([anchorHolder])).get(anchorHolder) : undefined;
+    if (successor && successor.mergedInto === null) return successor;
+  }
+  const brought = new Set(history.filter((other) => other.into === survivor.customerId).flatMap((other) => other.identifiers.map(identifierKey)));
   // What the merge's survivor held before is another customer's when a later merge carried it on.
   const heldBefore = survivor.customerId === merge.into ? (merge.intoIdentifiers ?? []) : [];
   const own = heldBefore.filter((identifier) => !brought.has(identifierKey(identifier)));
   const holders = await store.lookup([survivor.seed, ...own]);
-  const usable = (holder: string | undefined): holder is string => holder !== undefined && holder !== survivor.customerId && holder !== restoredId;
   let best = holders.get(identifierKey(survivor.seed));
   if (!usable(best)) {
     const tally = new Map<string, number>();

@@ -61,7 +61,7 @@ export async function lineageProblems(store: IdentityStore): Promise<string[]> {
     const end = liveEnd(customer.customerId);
     const holders = anchorHolders.get(customer.customerId) ?? [];
     if (end === undefined) problems.push(`the merges of ${customer.customerId} loop or break`);
-    else if (holders.length > 0 && !holders.includes(end)) problems.push(`${customer.customerId} leads to ${end}, but its anchor is ${holders.join(' or ')}'s`);
+    else if (holders.length > 0 && !holders.includes(end)) problems.push(`${customer.customerId} leads to ${end}, but its anchor is ${holders.join()}'s`);
     else if (end !== customer.customerId && !customers.get(end)?.mergedFrom.includes(customer.customerId)) problems.push(`${customer.customerId} leads to ${end}, whose lineage lacks it`);
     for (const from of customer.mergedFrom) {
       if (customers.get(from)?.mergedInto === null) problems.push(`${customer.customerId} lists live ${from} as merged into it`);
@@ -72,26 +72,32 @@ export async function lineageProblems(store: IdentityStore): Promise<string[]> {
 }
 
 /**
- * Of each merged customer, the customers holding its anchor: of what its latest merge that brought
- * anything brought, the identifiers of the strongest type anyone holds (the batch takes the
- * earliest of them, which the store does not record); with no such merge, its seed.
+ * Of each merged customer, the customer holding its anchor: of what its latest merge that brought
+ * anything brought of its own (not what merges into it had brought it), the identifiers of the strongest type anyone holds, when one customer holds
+ * them all (none otherwise: a split or lost anchor decides nothing); with no such merge, its seed.
  */
 async function anchorHoldersOf(store: IdentityStore, merged: readonly StoredCustomer[]): Promise<Map<string, string[]>> {
   const rules = new CompiledRules(DEFAULT_RULES);
   const latest = new Map<string, MergeRecord>();
+  const absorbed = new Map<string, Set<string>>();
   for await (const page of store.scanMerges()) {
     for (const merge of page) {
+      for (const identifier of merge.identifiers) absorbed.set(merge.into, (absorbed.get(merge.into) ?? new Set()).add(identifierKey(identifier)));
       const current = latest.get(merge.from);
       if (merge.identifiers.length > 0 && (!current || merge.at > current.at || (merge.at === current.at && merge.mergeId > current.mergeId))) latest.set(merge.from, merge);
     }
   }
-  const anchors = new Map(merged.map((customer) => [customer.customerId, latest.get(customer.customerId)?.identifiers ?? [customer.seed]]));
+  const ownOf = (customerId: string) => latest.get(customerId)?.identifiers.filter((identifier) => !absorbed.get(customerId)?.has(identifierKey(identifier)));
+  const anchors = new Map(merged.map((customer) => {
+    const own = ownOf(customer.customerId) ?? [];
+    return [customer.customerId, own.length > 0 ? own : [customer.seed]];
+  }));
   const holders = await store.lookup([...anchors.values()].flat());
   const result = new Map<string, string[]>();
   for (const [customerId, identifiers] of anchors) {
     const held = identifiers.filter((identifier) => holders.has(identifierKey(identifier))).sort((a, b) => rules.compare(a, b));
-    const strongest = held.filter((identifier) => identifier.type === held[0]?.type);
-    result.set(customerId, [...new Set(strongest.map((identifier) => holders.get(identifierKey(identifier)) ?? ''))]);
+    const strongest = new Set(held.filter((identifier) => identifier.type === held[0]?.type).map((identifier) => holders.get(identifierKey(identifier)) ?? ''));
+    result.set(customerId, strongest.size === 1 ? [...strongest] : []);
   }
   return result;
 }
