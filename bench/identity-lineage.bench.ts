@@ -64,6 +64,9 @@ function tablesSql(schema: string, typeCode: (type: string) => number, merged: n
     `CREATE OR REPLACE TABLE ${schema}.merge_anchors AS
       SELECT 'c_' || c AS customer_id, 'anonymous_id' AS id_type, v AS id_value
       FROM range(${live}, ${CUSTOMERS}) AS t(c), LATERAL (SELECT unnest(['a' || c, 'x' || c]) AS v)`,
+    // Where each anchor is, as GraphTables.newCustomersSql leaves it: kept customers' nodes.
+    `CREATE OR REPLACE TABLE ${schema}.anchor_nodes AS
+      SELECT a.customer_id, f.final_previous, f.final_seed FROM ${schema}.merge_anchors AS a JOIN ${schema}.final AS f ON f.id_value = a.id_value`,
     `CREATE OR REPLACE TABLE ${schema}.new_customers (seed BIGINT, seed_type VARCHAR, seed_value VARCHAR, first_seen BIGINT, customer_id VARCHAR, revived BOOLEAN)`,
     `CREATE OR REPLACE TABLE ${schema}.merges (edge BIGINT, from_index BIGINT, into_index BIGINT)`,
     `CREATE OR REPLACE TABLE ${schema}.previous_dropped (id_type VARCHAR, id_value VARCHAR, customer_id VARCHAR)`,

@@ -101,18 +101,19 @@ export class OutputTables {
   /**
    * Where each merged-away customer's id leads after this stitch, and the customers a change touched.
    *
-   * A merged-away customer's id must lead to the customer holding its anchor: the identifiers of
-   * the strongest type its latest merge brought (merge_anchors), when one customer holds all of
-   * those the graph still has; for a customer whose merges brought nothing, its seed. An anchor
-   * split between customers, or gone, decides nothing: the pointer stays. Its lookups then reach what it was, as a live customer's id follows its strongest
+   * A merged-away customer's id must lead to the customer holding its anchor (merge-anchor.ts):
+   * the identifiers of the strongest type its latest merge brought of its own (merge_anchors), when
+   * one customer holds all of those the graph still has; for a customer whose merges brought
+   * nothing, its seed. An anchor split between customers, or gone, decides nothing: the pointer
+   * stays. Its lookups then reach what it was, as a live customer's id follows its strongest
    * identifier. The lake can move that anchor away from the customer the id leads to (it splits
    * what a merge joined, or gives the anchor to another customer), so every merged-away customer
    * whose chain, as this stitch leaves the chains, ends elsewhere than at its anchor's holder is
-   * re-pointed to that holder (pointer_changes). Chains are
-   * walked from their live ends down, so a re-point above a customer is seen before its own is
-   * decided. Revived customers (newCustomersSql) stop being merged away. The pointers after the
-   * stitch (pointers_after: these, the batch's own merges and every other stored one) give each
-   * touched customer its lineage again (lineage_after), every customer that leads to it.
+   * re-pointed to that holder (pointer_changes). Chains are walked from their live ends down, so a
+   * re-point above a customer is seen before its own is decided. Revived customers
+   * (newCustomersSql) stop being merged away. The pointers after the stitch (pointers_after: these,
+   * the batch's own merges and every other stored one) give each touched customer its lineage
+   * again (lineage_after), every customer that leads to it.
    */
   touchedSql(): string[] {
     const t = (name: string) => this.t(name);
@@ -124,13 +125,14 @@ export class OutputTables {
         WITH RECURSIVE revived AS (
           SELECT customer_id FROM ${t('new_customers')} WHERE revived
         ), anchor_holders AS (
-          -- Only an anchor one customer holds all of: where it is split, or gone, the pointer stays.
+          -- Only an anchor one customer holds all of (anchor_nodes, newCustomersSql): where it is split, or gone, the pointer stays.
           SELECT customer_id, CASE WHEN count(DISTINCT holder) = 1 THEN min(holder) END AS holder
           FROM (
-            SELECT a.customer_id, f.customer_id AS holder, f.type_code, min(f.type_code) OVER (PARTITION BY a.customer_id) AS strongest
-            FROM ${t('merge_anchors')} AS a JOIN ${t('final')} AS f ON f.type_code = ${this.tables.typeCodeSql('a.id_type')} AND f.id_value = a.id_value
+            SELECT h.customer_id, coalesce(p.customer_id, s.customer_id) AS holder
+            FROM ${t('anchor_nodes')} AS h
+            LEFT JOIN ${t('previous_numbered')} AS p ON p.previous_index = h.final_previous
+            LEFT JOIN ${t('new_customers')} AS s ON s.seed = h.final_seed
           )
-          WHERE type_code = strongest
           GROUP BY customer_id
         ), away AS (
           SELECT c.customer_id, c.merged_into AS old_into,

@@ -125,10 +125,10 @@ export async function exportCustomers(store: IdentityStore | undefined, dir: str
  * - stream-links.jsonl: the link that caused each merge the stream made and nobody undid, with its
  *   record: the batch keeps such a merge while the lake lacks the record (see
  *   GraphTables.pendingLinksSql), instead of splitting the pair again until the lake catches up;
- * - merge-anchors.jsonl: what each merge brought, one identifier a line, by the customer merged
- *   and the one it was merged into:
- *   where a merged-away customer's id must lead is where the strongest of it is now (see
- *   OutputTables.touchedSql). Its seed may have stayed behind when its id followed its account.
+ * - merge-anchors.jsonl: what each merge brought, one identifier a line, with the customer merged
+ *   and the one it was merged into: a merged-away customer's id must lead to its anchor's holder
+ *   (merge-anchor.ts, OutputTables.touchedSql). Its seed may have stayed behind when its id
+ *   followed its account.
  */
 async function writeMergeFiles(store: IdentityStore | undefined, dir: string): Promise<{ streamLinks: string; mergeAnchors: string }> {
   const links = new JsonLinesFile(path.join(dir, 'stream-links.jsonl'));

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { DomainError } from '../../shared/domain-error';
 import { identifierKey, type Identifier } from '../identifier';
 import { emptyChanges, type IdentityChanges, type IdentityStore, type MergeRecord, type StoredCustomer } from '../identity-store.port';
+import { absorbedKeys, anchorOf, soleHolder } from '../merge-anchor';
 import { mergeIdNow } from '../merge-id';
 import { compareText, type CompiledRules } from '../rules/identity-rules';
 
@@ -105,29 +106,8 @@ export async function planUnmerge(store: IdentityStore, rules: CompiledRules, me
 }
 
 /**
- * The one customer holding all the identifiers of the strongest type that the latest merge of
- * `customerId` that brought anything brought of its own (not what merges into it had brought it),
- * of those anyone holds: its anchor, as the batch
- * stitch reads it (OutputTables.touchedSql). Undefined with no such merge, or when the anchor is
- * split or gone.
- */
-async function soleAnchorHolder(store: IdentityStore, rules: CompiledRules, history: readonly MergeRecord[], customerId: string): Promise<string | undefined> {
-  const latest = history
-    .filter((merge) => merge.from === customerId && merge.identifiers.length > 0)
-    .sort((a, b) => b.at - a.at || (b.mergeId < a.mergeId ? -1 : b.mergeId > a.mergeId ? 1 : 0))[0];
-  if (!latest) return undefined;
-  const absorbed = new Set(history.filter((merge) => merge.into === customerId).flatMap((merge) => merge.identifiers.map(identifierKey)));
-  const own = latest.identifiers.filter((identifier) => !absorbed.has(identifierKey(identifier)));
-  if (own.length === 0) return undefined;
-  const holders = await store.lookup(own);
-  const held = own.filter((identifier) => holders.has(identifierKey(identifier))).sort((a, b) => rules.compare(a, b));
-  const strongest = new Set(held.filter((identifier) => identifier.type === held[0]?.type).map((identifier) => holders.get(identifierKey(identifier))));
-  return strongest.size === 1 ? [...strongest][0] : undefined;
-}
-
-/**
  * Where the survivor's lookups lead once it holds nothing: first, the customer holding all of its
- * anchor (soleAnchorHolder) if it was ever merged away; else the live customer holding its seed, the
+ * anchor (merge-anchor.ts) if it was ever merged away; else the live customer holding its seed, the
  * identifier it was founded on; failing that (the rules blocked it since), for the merge's own
  * survivor, the one holding most of what it held before the merge, leaving out what other merges
  * into it brought (an earlier un-merge may have given those back: that customer was kept apart from
@@ -138,12 +118,12 @@ async function successorOf(store: IdentityStore, rules: CompiledRules, merge: Me
   const history = await store.mergesOf(survivor.customerId);
   const usable = (holder: string | undefined): holder is string => holder !== undefined && holder !== survivor.customerId && holder !== restoredId;
   // A survivor merged away before (and un-merged since) leads where the batch would lead it: to the one holding all of its anchor.
-  const anchorHolder = await soleAnchorHolder(store, rules, history, survivor.customerId);
+  const anchorHolder = await soleHolder(store, rules, anchorOf(history, survivor.customerId));
   if (anchorHolder !== undefined) {
     const successor = usable(anchorHolder) ? (await store.customers([anchorHolder])).get(anchorHolder) : undefined;
     if (successor && successor.mergedInto === null) return successor;
   }
-  const brought = new Set(history.filter((other) => other.into === survivor.customerId).flatMap((other) => other.identifiers.map(identifierKey)));
+  const brought = absorbedKeys(history, survivor.customerId);
   // What the merge's survivor held before is another customer's when a later merge carried it on.
   const heldBefore = survivor.customerId === merge.into ? (merge.intoIdentifiers ?? []) : [];
   const own = heldBefore.filter((identifier) => !brought.has(identifierKey(identifier)));

@@ -1,5 +1,6 @@
 import { identifierKey } from '../../../src/identity/identifier';
-import type { IdentityStore, MergeRecord, StoredCustomer } from '../../../src/identity/identity-store.port';
+import type { IdentityStore, StoredCustomer } from '../../../src/identity/identity-store.port';
+import { anchorOf, soleHolder } from '../../../src/identity/merge-anchor';
 import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
 
 /** What is wrong with the store: a live customer with no identifiers, a record and assignments that disagree, two accounts in one customer. */
@@ -72,32 +73,17 @@ export async function lineageProblems(store: IdentityStore): Promise<string[]> {
 }
 
 /**
- * Of each merged customer, the customer holding its anchor: of what its latest merge that brought
- * anything brought of its own (not what merges into it had brought it), the identifiers of the strongest type anyone holds, when one customer holds
- * them all (none otherwise: a split or lost anchor decides nothing); with no such merge, its seed.
+ * Of each merged customer, the customer holding its anchor (merge-anchor.ts: the stream's reading of
+ * the rule the batch applies in SQL), or none when the anchor is split or gone; a customer with no
+ * anchor on record is held to its seed.
  */
 async function anchorHoldersOf(store: IdentityStore, merged: readonly StoredCustomer[]): Promise<Map<string, string[]>> {
   const rules = new CompiledRules(DEFAULT_RULES);
-  const latest = new Map<string, MergeRecord>();
-  const absorbed = new Map<string, Set<string>>();
-  for await (const page of store.scanMerges()) {
-    for (const merge of page) {
-      for (const identifier of merge.identifiers) absorbed.set(merge.into, (absorbed.get(merge.into) ?? new Set()).add(identifierKey(identifier)));
-      const current = latest.get(merge.from);
-      if (merge.identifiers.length > 0 && (!current || merge.at > current.at || (merge.at === current.at && merge.mergeId > current.mergeId))) latest.set(merge.from, merge);
-    }
-  }
-  const ownOf = (customerId: string) => latest.get(customerId)?.identifiers.filter((identifier) => !absorbed.get(customerId)?.has(identifierKey(identifier)));
-  const anchors = new Map(merged.map((customer) => {
-    const own = ownOf(customer.customerId) ?? [];
-    return [customer.customerId, own.length > 0 ? own : [customer.seed]];
-  }));
-  const holders = await store.lookup([...anchors.values()].flat());
   const result = new Map<string, string[]>();
-  for (const [customerId, identifiers] of anchors) {
-    const held = identifiers.filter((identifier) => holders.has(identifierKey(identifier))).sort((a, b) => rules.compare(a, b));
-    const strongest = new Set(held.filter((identifier) => identifier.type === held[0]?.type).map((identifier) => holders.get(identifierKey(identifier)) ?? ''));
-    result.set(customerId, strongest.size === 1 ? [...strongest] : []);
+  for (const customer of merged) {
+    const anchor = anchorOf(await store.mergesOf(customer.customerId), customer.customerId);
+    const holder = await soleHolder(store, rules, anchor.length > 0 ? anchor : [customer.seed]);
+    result.set(customer.customerId, holder === undefined ? [] : [holder]);
   }
   return result;
 }

@@ -1,0 +1,39 @@
+import { identifierKey, type Identifier } from './identifier';
+import type { IdentityStore, MergeRecord } from './identity-store.port';
+import type { CompiledRules } from './rules/identity-rules';
+
+/**
+ * Where a merged-away customer's id must lead: to the customer holding its anchor. The batch stitch
+ * reads the same rule in SQL (merge_anchors, anchor_nodes: GraphTables, OutputTables.touchedSql).
+ */
+
+/** Keys of what merges into `customerId` brought it, from its merge history (mergesOf). */
+export function absorbedKeys(history: readonly MergeRecord[], customerId: string): Set<string> {
+  return new Set(history.filter((merge) => merge.into === customerId).flatMap((merge) => merge.identifiers.map(identifierKey)));
+}
+
+/**
+ * A customer's anchor: what its latest merge that brought anything brought of its own, leaving out
+ * what merges into it had brought it (a survivor's merge carries along what it absorbed). Empty
+ * when no merge of it brought anything of its own: its seed stands in then.
+ */
+export function anchorOf(history: readonly MergeRecord[], customerId: string): Identifier[] {
+  const latest = history
+    .filter((merge) => merge.from === customerId && merge.identifiers.length > 0)
+    .sort((a, b) => b.at - a.at || (b.mergeId < a.mergeId ? -1 : b.mergeId > a.mergeId ? 1 : 0))[0];
+  if (!latest) return [];
+  const absorbed = absorbedKeys(history, customerId);
+  return latest.identifiers.filter((identifier) => !absorbed.has(identifierKey(identifier)));
+}
+
+/**
+ * The one customer holding every identifier of the strongest type among those of `anchor` that
+ * anyone holds; undefined when they are split between customers, or nobody holds any.
+ */
+export async function soleHolder(store: IdentityStore, rules: CompiledRules, anchor: readonly Identifier[]): Promise<string | undefined> {
+  if (anchor.length === 0) return undefined;
+  const holders = await store.lookup(anchor);
+  const held = anchor.filter((identifier) => holders.has(identifierKey(identifier))).sort((a, b) => rules.compare(a, b));
+  const strongest = new Set(held.filter((identifier) => identifier.type === held[0]?.type).map((identifier) => holders.get(identifierKey(identifier))));
+  return strongest.size === 1 ? [...strongest][0] : undefined;
+}
