@@ -32,3 +32,10 @@ export function parseIdentifierKey(key: string): Identifier {
 export function sameIdentifier(a: Identifier, b: Identifier): boolean {
   return a.type === b.type && a.value === b.value;
 }
+
+/** How many identifiers of each type the list holds. */
+export function countByType(identifiers: readonly Identifier[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const { type } of identifiers) counts.set(type, (counts.get(type) ?? 0) + 1);
+  return counts;
+}

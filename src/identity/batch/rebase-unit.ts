@@ -1,4 +1,4 @@
-import { identifierKey, PII_TYPES, USER_ID, type Identifier } from '../identifier';
+import { countByType, identifierKey, PII_TYPES, USER_ID, type Identifier } from '../identifier';
 import type { Assignment, IdentityStore, MergeRecord, StoredCustomer } from '../identity-store.port';
 import type { CompiledRules } from '../rules/identity-rules';
 
@@ -13,9 +13,7 @@ export interface UnitChanges {
 }
 
 function withinCaps(identities: readonly Identifier[], rules: CompiledRules): boolean {
-  const counts = new Map<string, number>();
-  for (const { type } of identities) counts.set(type, (counts.get(type) ?? 0) + 1);
-  return [...counts].every(([type, count]) => count <= rules.cap(type));
+  return [...countByType(identities)].every(([type, count]) => count <= rules.cap(type));
 }
 
 const sameMembers = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');

@@ -1,5 +1,5 @@
 import { LinkOutcome } from '../graph/constrained-union-find';
-import { identifierKey, PII_TYPES, USER_ID, type Identifier } from '../identifier';
+import { countByType, identifierKey, PII_TYPES, USER_ID, type Identifier } from '../identifier';
 import type { Separation } from '../identity-store.port';
 import type { CompiledRules } from '../rules/identity-rules';
 
@@ -25,12 +25,6 @@ export class SeparationIndex {
     if (leftTokens.size === 0) return false;
     return right.some((identifier) => (this.tokens.get(identifierKey(identifier)) ?? []).some((token) => leftTokens.has(token ^ 1)));
   }
-}
-
-function countByType(identifiers: readonly Identifier[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const { type } of identifiers) counts.set(type, (counts.get(type) ?? 0) + 1);
-  return counts;
 }
 
 /**
