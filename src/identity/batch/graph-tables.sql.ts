@@ -355,13 +355,15 @@ export class GraphTables {
       {
         salts: 0,
         // Where each merged customer's anchor is (see OutputTables.touchedSql): the nodes of the
-        // strongest type its latest merge brought that the graph still has, with their answer.
+        // strongest type its latest merge brought that the graph still has, with their answer. The
+        // few anchor nodes find their answer row by number: pairing all ten million nodes with
+        // theirs first (POSITIONAL JOIN) is a scan on one thread, 1.4 s with no merges at all.
         sql: `CREATE OR REPLACE TABLE ${this.table('anchor_nodes')} AS
           SELECT customer_id, final_previous, final_seed FROM (
-            SELECT a.customer_id, x.type_code, x.final_previous, x.final_seed, min(x.type_code) OVER (PARTITION BY a.customer_id) AS strongest
-            FROM ${this.table('merge_anchors')} AS a
-            JOIN (SELECT n.type_code, n.id_value, s.final_previous, s.final_seed FROM ${nodes} AS n POSITIONAL JOIN ${this.table('assigned')} AS s) AS x
-              ON x.type_code = ${this.typeCodeSql('a.id_type')} AND x.id_value = a.id_value
+            SELECT m.customer_id, m.type_code, s.final_previous, s.final_seed, min(m.type_code) OVER (PARTITION BY m.customer_id) AS strongest
+            FROM (SELECT a.customer_id, n.type_code, n.rowid AS node FROM ${this.table('merge_anchors')} AS a
+                  JOIN ${nodes} AS n ON n.type_code = ${this.typeCodeSql('a.id_type')} AND n.id_value = a.id_value) AS m
+            JOIN ${this.table('assigned')} AS s ON s.rowid = m.node
           )
           WHERE type_code = strongest`,
       },
