@@ -214,6 +214,28 @@ class UnitPage {
 /** syncStore from this process. */
 export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles, now: number, rules: CompiledRules): Promise<StoreSyncSummary> {
   const summary: StoreSyncSummary = { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, rebasedUnits: 0, deferredUnits: 0, deferredCustomers: 0 };
+  // One page is written while the next is read: a write mostly waits (an embedded store's commit
+  // syncs the disk, Cassandra answers over the network), reading and parsing the files does not.
+  // Pages never share a customer (a unit is whole in one page), so reading ahead reads nothing the
+  // write in flight changes. At most one write is in flight; a failed read waits for it to settle.
+  let writing: Promise<void> = Promise.resolve();
+  try {
+    for await (const page of unitPages(store, files, now)) {
+      await writing;
+      writing = applyUnits(store, page, 0, page.units, summary, now, rules);
+      // Awaited before the next page is written or at the end; until then its failure is not unhandled.
+      writing.catch(() => undefined);
+    }
+  } catch (error) {
+    await writing.catch(() => undefined);
+    throw error;
+  }
+  await writing;
+  return summary;
+}
+
+/** The change files' units, gathered into pages of about PAGE rows; the last page may be empty. */
+async function* unitPages(store: IdentityStore, files: StoreSyncFiles, now: number): AsyncGenerator<UnitPage> {
   const [customers, changed, dropped, merges] = await Promise.all([files.touchedCustomers, files.changedAssignments, files.droppedAssignments, files.merges].map((file) => UnitRows.open(file)));
   // Both files are in the same order: each customer's identifiers are the next run of member rows.
   const members = jsonLines(files.touchedMembers)[Symbol.asyncIterator]();
@@ -268,14 +290,13 @@ export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles,
     }
     page.endUnit();
     if (page.rows >= PAGE) {
-      await applyUnits(store, page, 0, page.units, summary, now, rules);
+      yield page;
       page = new UnitPage();
     }
   }
-  await applyUnits(store, page, 0, page.units, summary, now, rules);
+  yield page;
   for (const rows of [changed, dropped, merges]) rows.expectEnd();
   if (!member.done) throw new Error(`identity.stitch: ${files.touchedMembers} is not in the order of ${files.touchedCustomers}`);
-  return summary;
 }
 
 /**
