@@ -19,22 +19,9 @@ type MergeIndexKey = [string, number, string];
 // Same trick as the embedded online store: in LMDB's key encoding this sorts after every
 // [customer, time, mergeId] of one customer and before the next customer.
 const AFTER_LAST = new Uint8Array([0xff]);
-// Changes per write transaction. Stream changes are far smaller and stay atomic; a batch load
-// (millions of assignments) is split, since one LMDB transaction may only dirty so many pages.
-const WRITES_PER_TRANSACTION = 20_000;
 const DEFAULT_PAGE = 5_000;
 const WRITE_BUFFER_BYTES = 1 << 22;
 const NEWLINE = Buffer.from('\n');
-
-function takeChunk(writes: Iterator<() => void>): Array<() => void> {
-  const chunk: Array<() => void> = [];
-  while (chunk.length < WRITES_PER_TRANSACTION) {
-    const next = writes.next();
-    if (next.done) break;
-    chunk.push(next.value);
-  }
-  return chunk;
-}
 
 /** The records `decode` makes of `entries` (undefined: skipped), in pages of at most `pageSize`. */
 async function* pagesOf<E, T>(entries: Iterable<E>, decode: (entry: E) => T | undefined, pageSize: number): AsyncIterable<T[]> {
@@ -143,19 +130,18 @@ export class EmbeddedIdentityStore implements IdentityStore {
     });
   }
 
+  /**
+   * One write transaction, however large the change: its expectations are checked inside it, so no
+   * other writer's transaction can come between the check and any of its writes. (The batch sync
+   * once split a change into transactions of 20,000 writes; a stream write between two of them was
+   * overwritten. LMDB takes a million writes in one transaction; the sync's pages hold about ten thousand.)
+   */
   apply(changes: IdentityChanges): Promise<void> {
     return this.inFlight.run(async () => {
-      const writes = this.writesOf(changes);
-      let first = true;
-      for (let chunk = takeChunk(writes); first || chunk.length > 0; chunk = takeChunk(writes)) {
-        const checkExpected = first;
-        first = false;
-        await this.root.transaction(() => {
-          // Checked inside the first write transaction: no other writer can interleave with it.
-          if (checkExpected) this.checkExpected(changes);
-          for (const write of chunk) write();
-        });
-      }
+      await this.root.transaction(() => {
+        this.checkExpected(changes);
+        for (const write of this.writesOf(changes)) write();
+      });
     });
   }
 

@@ -192,6 +192,36 @@ export function describeIdentityStoreContract(name: string, open: () => Promise<
       }
     });
 
+    it('applies a change of any size whole: a change racing it on the same customer is refused, never written in between', async () => {
+      const second = await harness.reopen();
+      try {
+        const survivor = customer('big', [id('user_id', 'big')]);
+        await store.apply(changes({ customers: [survivor] }));
+        // A batch page carrying one large unit: more writes than a store might be tempted to split.
+        const many = Array.from({ length: 21_000 }, (_, index) => ({ identifier: id('anonymous_id', `big-${index}`), customerId: survivor.customerId }));
+        const large = store.apply(
+          changes({ assign: many, customers: [{ ...survivor, updatedAt: T0 + 1 }], expectedCustomers: [{ customerId: survivor.customerId, updatedAt: T0 }] }),
+        );
+        const racing = second.apply(
+          changes({ customers: [{ ...survivor, mergedFrom: [cid('racer')], updatedAt: T0 + 2 }], expectedCustomers: [{ customerId: survivor.customerId, updatedAt: T0 }] }),
+        );
+        const [largeResult, racingResult] = await Promise.allSettled([large, racing]);
+        for (const result of [largeResult, racingResult]) if (result.status === 'rejected') assert.ok(result.reason instanceof IdentityConflictError, String(result.reason));
+        assert.equal([largeResult, racingResult].filter((result) => result.status === 'fulfilled').length, 1, 'one of the two was planned on the record as it is');
+        const stored = (await store.customers([survivor.customerId])).get(survivor.customerId);
+        const sample = [many[0], many[10_000], many[20_999]].map((assignment) => assignment.identifier);
+        if (largeResult.status === 'fulfilled') {
+          assert.equal(stored?.updatedAt, T0 + 1, 'the large change wrote its customer');
+          assert.equal((await store.lookup(sample)).size, 3, 'and all of its assignments');
+        } else {
+          assert.equal(stored?.updatedAt, T0 + 2, 'the racing change wrote its customer');
+          assert.equal((await store.lookup(sample)).size, 0, 'and none of the large change was written');
+        }
+      } finally {
+        await second.close();
+      }
+    });
+
     it('keeps the merge history: both sides, oldest first, by id, each merge once', async () => {
       const first = merge('b', 'a', T0 + MINUTE);
       const second = merge('c', 'a', T0 + 2 * MINUTE, { via: 'batch', cause: null });
