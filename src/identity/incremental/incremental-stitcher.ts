@@ -1,6 +1,7 @@
 import type { Identifier } from '../identifier';
 import { normalizeIdentifier } from '../identifier-normalization';
-import { IdentityConflictError, type IdentityChanges, type IdentityStore, type MergeRecord } from '../identity-store.port';
+import { DomainError } from '../../shared/domain-error';
+import { IdentityConflictError, IdentityStoreBusyError, type IdentityChanges, type IdentityStore, type MergeRecord } from '../identity-store.port';
 import type { CompiledRules } from '../rules/identity-rules';
 import { normalizeRecord, type IdentityRecord, type NormalizedRecord } from './identity-record';
 import { StitchSession, type RecordOutcome } from './stitch-session';
@@ -80,11 +81,18 @@ export class IncrementalStitcher {
 
   /** Reverses a merge: the merged side's identifiers go back to their own customer, kept apart from now on. */
   async unmerge(mergeId: string): Promise<UnmergeResult> {
-    return this.retrying(async () => {
-      const { changes, result } = await planUnmerge(this.store, this.rules, mergeId, this.now(), this.via);
-      await this.store.apply(changes);
-      return result;
-    });
+    try {
+      return await this.retrying(async () => {
+        const { changes, result } = await planUnmerge(this.store, this.rules, mergeId, this.now(), this.via);
+        await this.store.apply(changes);
+        return result;
+      });
+    } catch (error) {
+      // A person asked for it: tell them to try again, not that something broke (the API's code follows the DomainError).
+      if (error instanceof IdentityConflictError) throw new DomainError('CONFLICT', `the customers of merge ${mergeId} kept changing while it was undone (${this.attempts} attempts); nothing was changed, try again`);
+      if (error instanceof IdentityStoreBusyError) throw new DomainError('UNAVAILABLE', 'the identity store is busy with another writer; nothing was changed, try again shortly');
+      throw error;
+    }
   }
 
   private async retrying<T>(work: () => Promise<T>): Promise<T> {

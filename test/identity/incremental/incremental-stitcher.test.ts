@@ -7,7 +7,7 @@ import { customerIdFor } from '../../../src/identity/customer-id';
 import { EmbeddedIdentityStore } from '../../../src/identity/embedded/embedded-identity-store';
 import { LinkOutcome } from '../../../src/identity/graph/constrained-union-find';
 import { identifierKey, type Identifier } from '../../../src/identity/identifier';
-import { IdentityConflictError } from '../../../src/identity/identity-store.port';
+import { IdentityConflictError, IdentityStoreBusyError } from '../../../src/identity/identity-store.port';
 import type { IdentityRecord } from '../../../src/identity/incremental/identity-record';
 import { IncrementalStitcher } from '../../../src/identity/incremental/incremental-stitcher';
 import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
@@ -195,6 +195,26 @@ describe('incremental stitching: one record at a time', () => {
 
       await assert.rejects(stitcher.unmerge(mergeId), (error: unknown) => error instanceof DomainError && error.code === 'CONFLICT');
       await assert.rejects(stitcher.unmerge('m_nope'), (error: unknown) => error instanceof DomainError && error.code === 'NOT_FOUND');
+    });
+
+    it('tells the person asking to try again when other writers keep changing the two customers, or keep the store busy', async () => {
+      await stitchOne(record(0, user('u6'), email('u6@example.com')));
+      await stitchOne(record(1, anon('a6'), device('d6')));
+      const { merges } = await stitchOne(record(2, user('u6'), anon('a6')));
+      // Every apply loses its race (another consumer always writes first), then the store's lease stays taken.
+      for (const [failure, code] of [
+        [new IdentityConflictError({ customerId: 'c_other' }), 'CONFLICT'],
+        [new IdentityStoreBusyError('the write lease is held by another process'), 'UNAVAILABLE'],
+      ] as const) {
+        let attempts = 0;
+        const contended = Object.create(store, { apply: { value: async () => (attempts++, Promise.reject(failure)) } }) as EmbeddedIdentityStore;
+        const error = await new IncrementalStitcher(contended, rules, { now: () => NOW, attempts: 3 }).unmerge(merges[0]!.mergeId).catch((caught: unknown) => caught);
+        assert.ok(error instanceof DomainError, String(error));
+        assert.equal(error.code, code);
+        assert.match(error.message, /nothing was changed, try again/);
+        assert.equal(attempts, code === 'CONFLICT' ? 3 : 1, 'a conflict is planned again; a busy store is not');
+      }
+      assert.equal((await store.merge(merges[0]!.mergeId))?.undoneAt, null, 'the merge stands');
     });
 
     it('keeps apart only what the survivor held before the merge: what joined it since, through the merged side, is not held apart', async () => {
