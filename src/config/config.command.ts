@@ -11,7 +11,12 @@ export function registerConfigCommands(program: Command): void {
     .action(
       action(async (_options: object, command: Command) => {
         const effective = cliConfig(command);
-        printJson({ ...effective, apiKeys: effective.apiKeys.map((key) => ({ name: key.name, scopes: key.scopes })), redis: { keyPrefix: effective.redis.keyPrefix } });
+        printJson({
+          ...effective,
+          apiKeys: effective.apiKeys.map((key) => ({ name: key.name, scopes: key.scopes })),
+          redis: { keyPrefix: effective.redis.keyPrefix },
+          identity: { ...effective.identity, idSalt: '(hidden)' },
+        });
       }),
     );
 

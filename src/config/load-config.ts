@@ -10,7 +10,7 @@ import { EnvironmentVariables, VARIABLE_INFO } from './environment-variables';
 import { isScope, SCOPES } from './scopes';
 import { parseStreamConfig } from '../stream/stream-config';
 import { IDENTITY_STITCH_MEMORY_LIMIT, parseIdentityConfig } from '../identity/identity-config';
-import { smallerMemorySize } from './memory-size';
+import { MEMORY_SIZE_PATTERN, memorySizeBytes, smallerMemorySize } from './memory-size';
 
 /** The key the embedded profile accepts when no keys are configured; it lacks `pii:read` on purpose. */
 export const DEV_API_KEY = 'c360-dev-key';
@@ -35,6 +35,16 @@ function integerIn(env: EnvironmentVariables, variable: 'C360_PORT' | 'C360_DUCK
     problems.push({ variable, expected: `must be an integer between ${min} and ${max}`, got: shown(variable, env[variable]) });
   }
   return value;
+}
+
+// Below this DuckDB fails its first statement (out of memory, naming no variable): say so at start instead.
+const MIN_MEMORY = '128MB';
+
+function memoryAtLeastMinimum(env: EnvironmentVariables, variable: 'C360_DUCKDB_MEMORY_LIMIT' | 'C360_IDENTITY_STITCH_MEMORY_LIMIT', problems: ConfigProblem[]): void {
+  const value = env[variable];
+  // A malformed size is already reported by its pattern.
+  if (value === undefined || !MEMORY_SIZE_PATTERN.test(value.trim())) return;
+  if (memorySizeBytes(value) < memorySizeBytes(MIN_MEMORY)) problems.push({ variable, expected: `must be at least ${MIN_MEMORY}`, got: shown(variable, value) });
 }
 
 function parseApiKeys(raw: string | undefined, profile: Profile, problems: ConfigProblem[]): { keys: ApiKeyConfig[]; usingDevKey: boolean } {
@@ -94,6 +104,8 @@ export function loadConfig(rawEnv: Env = readEnvironment()): AppConfig {
   const production = profile === 'production';
   const port = integerIn(env, 'C360_PORT', 1, 65535, problems);
   const threads = integerIn(env, 'C360_DUCKDB_THREADS', 1, 256, problems);
+  memoryAtLeastMinimum(env, 'C360_DUCKDB_MEMORY_LIMIT', problems);
+  memoryAtLeastMinimum(env, 'C360_IDENTITY_STITCH_MEMORY_LIMIT', problems);
   const { keys, usingDevKey } = parseApiKeys(env.C360_API_KEYS, profile, problems);
   const adapters = {
     lake: (env.C360_LAKE_ENGINE ?? (production ? 'athena' : 'duckdb')) as LakeEngineKind,
@@ -105,7 +117,7 @@ export function loadConfig(rawEnv: Env = readEnvironment()): AppConfig {
     problems.push({ variable: 'C360_ATHENA_OUTPUT_LOCATION', expected: 'is required when the lake engine is athena (s3://bucket/prefix/)', got: 'nothing' });
   }
   const stream = parseStreamConfig(env, profile, problems);
-  const identity = parseIdentityConfig(env, problems);
+  const identity = parseIdentityConfig(env, production, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const home = path.resolve(env.C360_HOME);

@@ -1,4 +1,4 @@
-/** The identifier types the lake's records carry; deployments may add others (any lower-case name). */
+/** The identifier types the lake's records and the stream's events carry: the only ones the rules and lookups accept. */
 export const BUILT_IN_TYPES = ['user_id', 'email', 'phone', 'device_id', 'anonymous_id'] as const;
 
 /** Account ids: the strongest key. A customer never holds two of them, whatever the configuration. */
@@ -15,8 +15,14 @@ export interface Identifier {
   value: string;
 }
 
+/** Whether a stored type name is well formed (a store may hold types an older release knew). */
 export function isIdentifierType(type: string): boolean {
   return TYPE_NAME.test(type);
+}
+
+/** Whether records carry this type: what configuration and lookups may name (a typo such as `emial` is refused). */
+export function isKnownIdentifierType(type: string): boolean {
+  return (BUILT_IN_TYPES as readonly string[]).includes(type);
 }
 
 /** One string per identifier, for maps and sets; the type never holds a colon, so this is unambiguous. */

@@ -1,6 +1,6 @@
 import type { ConfigProblem } from '../config/config.error';
-import { isIdentifierType, USER_ID } from './identifier';
-import { extendBlocklist, patternProblem } from './rules/blocklist';
+import { BUILT_IN_TYPES, isKnownIdentifierType, USER_ID } from './identifier';
+import { blocklistEntries, extendBlocklist, patternProblem } from './rules/blocklist';
 import { DEFAULT_RULES, type IdentityRules } from './rules/identity-rules';
 
 /** The identity variables of EnvironmentVariables, as validated strings. */
@@ -28,11 +28,13 @@ function splitList(raw: string | undefined): string[] {
     .filter((entry) => entry !== '');
 }
 
-/** `a,b,/^x+$/`: values, and patterns between slashes; added to the default blocklist, never replacing it. */
+const KNOWN_TYPES = `one of ${BUILT_IN_TYPES.join(', ')} (the types records carry)`;
+
+/** `a,b,/^x{1,3}$/`: values, and patterns between slashes; added to the default blocklist, never replacing it. */
 function parseBlocklist(raw: string | undefined, problems: ConfigProblem[]): IdentityRules['blocklist'] {
   const values: string[] = [];
   const patterns: string[] = [];
-  for (const entry of splitList(raw)) {
+  for (const entry of blocklistEntries(raw ?? '')) {
     if (entry.length >= 2 && entry.startsWith('/') && entry.endsWith('/')) {
       const pattern = entry.slice(1, -1);
       const problem = patternProblem(pattern);
@@ -52,6 +54,8 @@ function parseCaps(raw: string | undefined, problems: ConfigProblem[]): { maxPer
     const limit = Number(match?.[2]);
     if (!match || !Number.isInteger(limit) || limit < 1 || limit > MAX_CAP) {
       problems.push({ variable: 'C360_IDENTITY_MAX_PER_TYPE', expected: `must be type=limit pairs, comma-separated, limits between 1 and ${MAX_CAP} (* for other types)`, got: JSON.stringify(entry) });
+    } else if (match[1] !== '*' && !isKnownIdentifierType(match[1])) {
+      problems.push({ variable: 'C360_IDENTITY_MAX_PER_TYPE', expected: `must name ${KNOWN_TYPES} or *`, got: JSON.stringify(entry) });
     } else if (match[1] === USER_ID && limit !== 1) {
       problems.push({ variable: 'C360_IDENTITY_MAX_PER_TYPE', expected: 'user_id is always limited to 1: a customer never holds two accounts', got: JSON.stringify(entry) });
     } else if (match[1] === '*') defaultMax = limit;
@@ -63,21 +67,41 @@ function parseCaps(raw: string | undefined, problems: ConfigProblem[]): { maxPer
 function parsePriority(raw: string | undefined, problems: ConfigProblem[]): readonly string[] {
   const types = splitList(raw);
   if (types.length === 0) return DEFAULT_RULES.priority;
-  const bad = types.find((type) => !isIdentifierType(type));
+  const bad = types.find((type) => !isKnownIdentifierType(type));
   if (bad !== undefined || new Set(types).size !== types.length || (types.includes(USER_ID) && types[0] !== USER_ID)) {
-    problems.push({ variable: 'C360_IDENTITY_PRIORITY', expected: 'must be distinct lower-case type names, strongest first (user_id, if named, first)', got: JSON.stringify(raw) });
+    problems.push({ variable: 'C360_IDENTITY_PRIORITY', expected: `must be distinct types, each ${KNOWN_TYPES}, strongest first (user_id, if named, first)`, got: JSON.stringify(raw) });
     return DEFAULT_RULES.priority;
   }
   // Built-in types left out keep their relative order after the named ones.
   return [...types, ...DEFAULT_RULES.priority.filter((type) => !types.includes(type))];
 }
 
+const MIN_SALT_LENGTH = 16;
+
+/**
+ * The id salt. A customer id is a hash of its seed, often a phone or an email, under this salt: with
+ * the public default, a caller shown a masked phone (+**********85) and the customer's id could try
+ * the 10^8 phones left and find it in seconds. Production must set a secret one.
+ */
+function parseSalt(raw: string | undefined, production: boolean, problems: ConfigProblem[]): string {
+  if (raw !== undefined && raw.length > 0) {
+    if (production && raw.length < MIN_SALT_LENGTH) {
+      problems.push({ variable: 'C360_IDENTITY_ID_SALT', expected: `must be a random secret of at least ${MIN_SALT_LENGTH} characters in the production profile`, got: '(hidden)' });
+    }
+    return raw;
+  }
+  if (production) {
+    problems.push({ variable: 'C360_IDENTITY_ID_SALT', expected: `is required in the production profile: a random secret of at least ${MIN_SALT_LENGTH} characters, kept for good (ids are made with it)`, got: 'nothing' });
+  }
+  return DEFAULT_RULES.idSalt;
+}
+
 /** The stitching rules from the environment; problems are collected for the one ConfigError at start. */
-export function parseIdentityConfig(env: IdentityVariables, problems: ConfigProblem[]): IdentityRules {
+export function parseIdentityConfig(env: IdentityVariables, production: boolean, problems: ConfigProblem[]): IdentityRules {
   return {
     priority: parsePriority(env.C360_IDENTITY_PRIORITY, problems),
     ...parseCaps(env.C360_IDENTITY_MAX_PER_TYPE, problems),
     blocklist: parseBlocklist(env.C360_IDENTITY_BLOCKLIST, problems),
-    idSalt: env.C360_IDENTITY_ID_SALT && env.C360_IDENTITY_ID_SALT.length > 0 ? env.C360_IDENTITY_ID_SALT : DEFAULT_RULES.idSalt,
+    idSalt: parseSalt(env.C360_IDENTITY_ID_SALT, production, problems),
   };
 }

@@ -36,7 +36,7 @@ describe('configuration', () => {
   });
 
   it('moves every adapter to the production engines in the production profile', () => {
-    const config = loadConfig({ C360_PROFILE: 'production', C360_API_KEYS: validKeys, C360_ATHENA_OUTPUT_LOCATION: 's3://results/c360/' });
+    const config = loadConfig({ C360_PROFILE: 'production', C360_API_KEYS: validKeys, C360_ATHENA_OUTPUT_LOCATION: 's3://results/c360/', C360_IDENTITY_ID_SALT: 'a-secret-salt-of-24-chars' });
     assert.deepEqual(config.adapters, { lake: 'athena', store: 'cassandra', bus: 'kafka', cache: 'redis' });
     assert.equal(config.usingDevKey, false);
   });
@@ -74,8 +74,34 @@ describe('configuration', () => {
     ]);
   });
 
-  it('requires API keys and an Athena output location in production', () => {
-    assert.deepEqual(problemsOf({ C360_PROFILE: 'production' }).sort(), ['C360_API_KEYS', 'C360_ATHENA_OUTPUT_LOCATION']);
+  it('requires API keys, a secret id salt and an Athena output location in production', () => {
+    assert.deepEqual(problemsOf({ C360_PROFILE: 'production' }).sort(), ['C360_API_KEYS', 'C360_ATHENA_OUTPUT_LOCATION', 'C360_IDENTITY_ID_SALT']);
+  });
+
+  it('refuses a short id salt in production without echoing it, and keeps the public default for the embedded profile only', () => {
+    const production = { C360_PROFILE: 'production', C360_LAKE_ENGINE: 'duckdb', C360_API_KEYS: validKeys };
+    try {
+      loadConfig({ ...production, C360_IDENTITY_ID_SALT: 'short-salt' });
+      assert.fail('accepted a 10-character salt');
+    } catch (error) {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /C360_IDENTITY_ID_SALT: must be a random secret of at least 16 characters/);
+      assert.ok(!error.message.includes('short-salt'));
+    }
+    assert.equal(loadConfig({ ...production, C360_IDENTITY_ID_SALT: 'x'.repeat(16) }).identity.idSalt, 'x'.repeat(16));
+    assert.equal(loadConfig({}).identity.idSalt, 'c360');
+  });
+
+  it('stops on a memory limit DuckDB cannot start a statement with, naming the variable', () => {
+    assert.deepEqual(problemsOf({ C360_IDENTITY_STITCH_MEMORY_LIMIT: '0MB' }), ['C360_IDENTITY_STITCH_MEMORY_LIMIT']);
+    assert.deepEqual(problemsOf({ C360_DUCKDB_MEMORY_LIMIT: '1KB' }), ['C360_DUCKDB_MEMORY_LIMIT']);
+    assert.equal(loadConfig({ C360_IDENTITY_STITCH_MEMORY_LIMIT: '128MB' }).duckdb.identityStitchMemoryLimit, '128MB');
+  });
+
+  it('accepts only the identifier types records carry in caps and priority: a typo stops start-up', () => {
+    assert.deepEqual(problemsOf({ C360_IDENTITY_MAX_PER_TYPE: 'emial=3' }), ['C360_IDENTITY_MAX_PER_TYPE']);
+    assert.deepEqual(problemsOf({ C360_IDENTITY_PRIORITY: 'user_id,phone,emial' }), ['C360_IDENTITY_PRIORITY']);
+    assert.equal(loadConfig({ C360_IDENTITY_MAX_PER_TYPE: 'email=3,*=4' }).identity.maxPerType.email, 3);
   });
 
   it('rejects keys with unknown scopes and never echoes a key back', () => {
@@ -95,6 +121,18 @@ describe('configuration', () => {
       assert.deepEqual(problemsOf({ C360_IDENTITY_BLOCKLIST: `junk,${pattern}` }), ['C360_IDENTITY_BLOCKLIST'], pattern);
     }
     assert.deepEqual(loadConfig({ C360_IDENTITY_BLOCKLIST: 'junk,/^x{1000}$/,/^[ \\t]+$/,/a\\\\s/' }).identity.blocklist.patterns.slice(-3), ['^x{1000}$', '^[ \\t]+$', 'a\\\\s']);
+  });
+
+  it('stops on a pattern RE2 refuses or reads otherwise, one that can never match, or one that blocks everything', () => {
+    for (const pattern of ['/\\u0041/', '/\\cA/', '/\\x41/', '/\\p{L}/', '/(?<n>zz)/', '/(?i)x/', '/^TEST-/', '//', '/.*/', '/^/']) {
+      assert.deepEqual(problemsOf({ C360_IDENTITY_BLOCKLIST: pattern }), ['C360_IDENTITY_BLOCKLIST'], pattern);
+    }
+  });
+
+  it('keeps a pattern holding commas whole: only commas between entries separate them', () => {
+    const { values, patterns } = loadConfig({ C360_IDENTITY_BLOCKLIST: ' Junk , /^dev-[0-9]{1,3}$/ ,/^(?:a|b),c$/, other' }).identity.blocklist;
+    assert.deepEqual(patterns.slice(-2), ['^dev-[0-9]{1,3}$', '^(?:a|b),c$']);
+    assert.deepEqual(values.slice(-2), ['junk', 'other']);
   });
 
   it('rejects API keys that are not JSON', () => {

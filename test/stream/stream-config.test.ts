@@ -18,7 +18,7 @@ function problems(env: Record<string, string>): Array<{ variable: string; got: s
 describe('stream configuration', () => {
   it('defaults: the development write key in the embedded profile, none in production (every call refused)', () => {
     assert.equal(loadConfig({}).stream.usingDevWriteKey, true);
-    const production = loadConfig({ C360_PROFILE: 'production', C360_API_KEYS: JSON.stringify([{ name: 'x', key: 'k'.repeat(20), scopes: ['admin'] }]), C360_ATHENA_OUTPUT_LOCATION: 's3://b/p/' });
+    const production = loadConfig({ C360_PROFILE: 'production', C360_API_KEYS: JSON.stringify([{ name: 'x', key: 'k'.repeat(20), scopes: ['admin'] }]), C360_ATHENA_OUTPUT_LOCATION: 's3://b/p/', C360_IDENTITY_ID_SALT: 'a-secret-salt-of-24-chars' });
     assert.deepEqual(production.stream.writeKeys, []);
     assert.equal(production.stream.maxRequestBytes, 512_000);
     assert.equal(production.stream.rateLimitPerSecond, 0);

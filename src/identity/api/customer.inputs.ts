@@ -1,11 +1,12 @@
 import { Field, InputType } from '@nestjs/graphql';
-import { IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsString, Length } from 'class-validator';
+import { BUILT_IN_TYPES } from '../identifier';
 
 @InputType('IdentifierInput', { description: 'An identifier as a record holds it; it is normalized (trimmed, emails lower-cased, phones in E.164) before the lookup' })
 export class IdentifierInput {
-  @Field(() => String, { description: 'user_id, email, phone, device_id, anonymous_id, or a configured type' })
+  @Field(() => String, { description: `One of ${BUILT_IN_TYPES.join(', ')}` })
   @IsString()
-  @Matches(/^[a-z][a-z0-9_]{0,31}$/, { message: 'type must be a lower-case identifier type name (user_id, email, phone, device_id, anonymous_id, …)' })
+  @IsIn(BUILT_IN_TYPES, { message: `type must be one of ${BUILT_IN_TYPES.join(', ')}` })
   type!: string;
 
   @Field(() => String)

@@ -14,7 +14,7 @@ registerEnumType(MergeViaEnum, {
 
 @ObjectType('Identity', { description: 'One identifier of a customer. Emails and phones are masked without pii:read' })
 export class IdentityModel {
-  @Field(() => String, { description: 'user_id, email, phone, device_id, anonymous_id, or a configured type' })
+  @Field(() => String, { description: 'user_id, email, phone, device_id or anonymous_id' })
   type!: string;
 
   @Field(() => String, { description: 'The normalized value; for an email or phone, masked (j***@***.com) unless the caller has pii:read' })

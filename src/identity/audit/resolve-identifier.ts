@@ -1,5 +1,5 @@
 import { DomainError } from '../../shared/domain-error';
-import { identifierKey, isIdentifierType, type Identifier } from '../identifier';
+import { BUILT_IN_TYPES, identifierKey, isKnownIdentifierType, type Identifier } from '../identifier';
 import { normalizeIdentifier } from '../identifier-normalization';
 import type { IdentityStore, StoredCustomer } from '../identity-store.port';
 import { CompiledRules, type IdentityRules } from '../rules/identity-rules';
@@ -15,7 +15,7 @@ const MAX_HOPS = 64;
  * customer. Errors never repeat the value: it may be personal data and messages reach logs.
  */
 export async function resolveIdentifier(store: IdentityStore, rules: IdentityRules, raw: Identifier, options: { revealPii: boolean }): Promise<ExportedCustomer> {
-  if (!isIdentifierType(raw.type)) throw new DomainError('BAD_USER_INPUT', `--type must be a lower-case identifier type such as user_id, email, phone, device_id or anonymous_id`);
+  if (!isKnownIdentifierType(raw.type)) throw new DomainError('BAD_USER_INPUT', `--type must be one of ${BUILT_IN_TYPES.join(', ')}`);
   const value = normalizeIdentifier(raw.type, raw.value, new CompiledRules(rules).blocklist);
   if (value === null) throw new DomainError('BAD_USER_INPUT', `--value is not a usable ${raw.type}: empty, malformed or a blocked placeholder`);
   const identifier = { type: raw.type, value };

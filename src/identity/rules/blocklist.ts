@@ -23,20 +23,64 @@ const RE2_INCOMPATIBLE = /\(\?[=!]|\(\?<[=!]|\\[1-9]/;
 const UNICODE_SPACE_CLASS = /(^|[^\\])(\\\\)*\\[sS]/;
 // RE2 refuses a repetition count above 1000.
 const LARGE_REPETITION = /\{(\d+)(,(\d*))?\}/g;
+// Escapes both engines read alike: classes, whitespace characters by name, word boundaries and escaped punctuation.
+// Others (\u0041, \x41, \cA, \p{L}, \k<n>, \0) are refused by RE2 or read otherwise by it.
+const SHARED_ESCAPES = new Set([...'dDwWbBtnrfv', ...'\\.-/^$*+?()[]{}|']);
+// Identifiers of every built-in type: a pattern matching all of them would block every identifier.
+const TYPICAL_IDENTIFIERS = ['user-48213', 'jane.doe@example.com', '+919812345678', '3f2b8c1e-7d4a-4b6e-9f1a-2c3d4e5f6a7b'];
 
-/** Why a pattern cannot be used on both engines, or undefined when it can. */
+/** What, in the pattern's syntax, one of the two engines would refuse or read differently; undefined if nothing. */
+function syntaxProblem(pattern: string): string | undefined {
+  for (let index = 0; index < pattern.length; index++) {
+    const char = pattern[index];
+    if (char === '\\') {
+      const escaped = pattern[index + 1] ?? '';
+      if (!SHARED_ESCAPES.has(escaped)) return `\\${escaped} is not read alike by JavaScript and the lake engine (RE2); use \\d, \\w, \\b, \\t, \\n, \\r, \\f, \\v, escaped punctuation or the character itself`;
+      index++;
+    } else if (char === '(' && pattern[index + 1] === '?' && pattern[index + 2] !== ':') {
+      return 'only plain groups (…) and (?:…) are supported: no named groups, flags or look-around';
+    } else if (char !== char.toLowerCase()) {
+      return `values are matched lower-cased, so the capital ${char} would never match; write it in lower case`;
+    }
+  }
+  return undefined;
+}
+
+/** Why a pattern cannot be used on both engines, or would block every identifier; undefined when it can be used. */
 export function patternProblem(pattern: string): string | undefined {
+  if (pattern === '') return 'an empty pattern matches every value';
   if (RE2_INCOMPATIBLE.test(pattern)) return 'look-around and back-references are not supported by the lake engine (RE2)';
   if (UNICODE_SPACE_CLASS.test(pattern)) return '\\s and \\S mean different spaces in JavaScript and the lake engine (RE2); name the characters, e.g. [ \\t]';
   for (const [, low, , high] of pattern.matchAll(LARGE_REPETITION)) {
     if (Number(low) > 1000 || Number(high || 0) > 1000) return 'repetition counts above 1000 are not supported by the lake engine (RE2)';
   }
+  const syntax = syntaxProblem(pattern);
+  if (syntax) return syntax;
+  let compiled: RegExp;
   try {
-    new RegExp(pattern, 'u');
-    return undefined;
+    compiled = new RegExp(pattern, 'u');
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
+  if (TYPICAL_IDENTIFIERS.every((value) => compiled.test(value))) return `it matches every identifier (${TYPICAL_IDENTIFIERS.join(', ')}), so nothing would ever link`;
+  return undefined;
+}
+
+// An entry: a /pattern/ up to its first unescaped slash followed by a comma or the end (a pattern may
+// hold commas, as in {1,3}), or anything up to the next comma.
+const ENTRY = /\s*(\/(?:\\.|[^\\])*?\/(?=\s*(?:,|$))|[^,]*?)\s*(?:,|$)/y;
+
+/** The entries of a blocklist setting (`a,b,/^x{1,3}$/`), trimmed, empty ones left out. */
+export function blocklistEntries(raw: string): string[] {
+  const entries: string[] = [];
+  ENTRY.lastIndex = 0;
+  while (ENTRY.lastIndex < raw.length) {
+    const start = ENTRY.lastIndex;
+    const match = ENTRY.exec(raw);
+    if (!match || ENTRY.lastIndex === start) break;
+    if (match[1] !== '') entries.push(match[1]);
+  }
+  return entries;
 }
 
 export function extendBlocklist(base: Blocklist, values: readonly string[], patterns: readonly string[]): Blocklist {

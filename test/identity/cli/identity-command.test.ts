@@ -107,6 +107,9 @@ describe('c360 identity', () => {
     assert.equal(junk.status, 1);
     assert.match(junk.stderr, /not a usable user_id/);
     assert.match(c360('identity', 'resolve', '--type', 'Phone!', '--value', 'x').stderr, /--type must be/);
+    const typo = c360('identity', 'resolve', '--type', 'emial', '--value', 'a@example.com');
+    assert.equal(typo.status, 1);
+    assert.match(typo.stderr, /--type must be one of user_id, email, phone, device_id, anonymous_id/);
   });
 
   it('export prints one line per customer, merged ones only in their survivor\u2019s mergedFrom', () => {
