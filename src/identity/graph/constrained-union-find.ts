@@ -141,9 +141,12 @@ export class ConstrainedUnionFind {
       const sum = this.counts[rootA * typeCount + type] + this.counts[rootB * typeCount + type];
       this.counts[rootA * typeCount + type] = Math.min(sum, 0xffff);
     }
-    if (sidesB) {
-      if (sidesA) for (const token of sidesB) sidesA.add(token);
-      else this.sides.set(rootA, sidesB);
+    // Read again by root: the roots may have swapped above, and the absorbed one's sides must move to the kept one.
+    const absorbedSides = this.sides.get(rootB);
+    if (absorbedSides) {
+      const keptSides = this.sides.get(rootA);
+      if (keptSides) for (const token of absorbedSides) keptSides.add(token);
+      else this.sides.set(rootA, absorbedSides);
       this.sides.delete(rootB);
     }
     return LinkOutcome.LINKED;

@@ -59,6 +59,29 @@ describe('a batch stitch after an un-merge of a batch merge', () => {
     });
   });
 
+  it('keeps them apart when a third customer, larger than one side, is seen with one side and then with the other', async () => {
+    const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' }, { at: '2026-03-01T10:00:00Z', anonymousId: 'a2', deviceId: 'd2' });
+    await withStoreAndLake(lake, async (store) => {
+      const first = await lake.stitch({ store, now: () => 1_000 });
+      const [s, f] = [first.map.customerOf.get(key('device_id', 'd1')), first.map.customerOf.get(key('device_id', 'd2'))];
+      lake.events({ at: '2026-03-01T11:00:00Z', anonymousId: 'a1', deviceId: 'd2' });
+      assert.equal((await lake.stitch({ store, now: () => 2_000 })).summary.mergedCustomers, 1, 'the wrong merge: F into S');
+      await unmergeFrom(store, f, 2_500);
+      // Visitor X on a device of its own (three identifiers, more than either side), seen with S's visitor, then with F's.
+      lake.events(
+        { at: '2026-03-02T09:00:00Z', anonymousId: 'x1', deviceId: 'dx' },
+        { at: '2026-03-02T09:10:00Z', anonymousId: 'x2', deviceId: 'dx' },
+        { at: '2026-03-02T10:00:00Z', anonymousId: 'a1', deviceId: 'dx' },
+        { at: '2026-03-02T11:00:00Z', anonymousId: 'a2', deviceId: 'dx' },
+      );
+      const after = await lake.stitch({ store, now: () => 3_000 });
+      assert.equal(after.summary.refusedLinks.separated, 2, "the wrong link and X's link to F's visitor are refused");
+      assert.equal(after.map.customerOf.get(key('device_id', 'd1')), s);
+      assert.equal(after.map.customerOf.get(key('device_id', 'd2')), f, "F's device stays F's");
+      assert.deepEqual(await storeProblems(store), []);
+    });
+  });
+
   it('of one of two customers the same run merged into one survivor, keeps the other with the survivor', async () => {
     const lake = threeVisitors();
     await withStoreAndLake(lake, async (store) => {

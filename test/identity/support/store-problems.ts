@@ -3,13 +3,24 @@ import type { IdentityStore, StoredCustomer } from '../../../src/identity/identi
 import { anchorOf, soleHolder } from '../../../src/identity/merge-anchor';
 import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
 
-/** What is wrong with the store: a live customer with no identifiers, a record and assignments that disagree, two accounts in one customer. */
+/**
+ * What is wrong with the store: a live customer with no identifiers, a record and assignments that
+ * disagree, two accounts in one customer, a customer holding both sides of an un-merge.
+ */
 export async function storeProblems(store: IdentityStore): Promise<string[]> {
   const assigned = new Map<string, string[]>();
+  const holderOf = new Map<string, string>();
   for await (const page of store.scanAssignments()) {
-    for (const { identifier, customerId } of page) assigned.set(customerId, [...(assigned.get(customerId) ?? []), identifierKey(identifier)]);
+    for (const { identifier, customerId } of page) {
+      assigned.set(customerId, [...(assigned.get(customerId) ?? []), identifierKey(identifier)]);
+      holderOf.set(identifierKey(identifier), customerId);
+    }
   }
   const problems: string[] = [];
+  for (const { separationId, sides } of await store.separations()) {
+    const [first, second] = sides.map((side) => new Set(side.map((identifier) => holderOf.get(identifierKey(identifier))).filter((holder) => holder !== undefined)));
+    for (const holder of first ?? []) if (second?.has(holder)) problems.push(`${holder} holds both sides of separation ${separationId}`);
+  }
   const recorded = new Set<string>();
   for await (const page of store.scanCustomers()) {
     for (const customer of page) {
