@@ -24,12 +24,23 @@ function lakeNodesByPrevious(graph: StitchGraph): { start: Int32Array; nodes: In
   return { start, nodes };
 }
 
-/** The separation tokens each previous customer's identifiers carry (only customers that carry any). */
+/**
+ * The separation sides each previous customer stands for (only customers that stand for any): the
+ * sides whose strongest identifiers it holds. A customer that only picked up weaker identifiers of a
+ * side since the un-merge (the lake joined them to its account) is that side's no more than any
+ * other customer, and follows its own strongest identifier wherever the lake puts it.
+ */
 function tokensByPrevious(graph: StitchGraph): Map<number, number[]> {
+  const strongestOf = new Map<number, number>();
+  for (const [node, nodeTokens] of graph.separations) {
+    for (const token of nodeTokens) strongestOf.set(token, Math.min(strongestOf.get(token) ?? 256, graph.typeOf[node]));
+  }
   const tokens = new Map<number, number[]>();
   for (const [node, nodeTokens] of graph.separations) {
     const previous = graph.previousOf[node];
-    if (previous >= 0) tokens.set(previous, [...(tokens.get(previous) ?? []), ...nodeTokens]);
+    if (previous < 0) continue;
+    const held = nodeTokens.filter((token) => strongestOf.get(token) === graph.typeOf[node]);
+    if (held.length > 0) tokens.set(previous, [...(tokens.get(previous) ?? []), ...held]);
   }
   return tokens;
 }
@@ -60,9 +71,10 @@ function storeKnowledge(graph: StitchGraph): { accountOnlyStored: Uint8Array; ho
  * strongest identifier the lake shows (type codes follow priority, so an account's customer follows
  * its user_id: its id is the account's, and goes to no other account when the lake splits it), then
  * the one holding most of its identifiers of that type, then the one holding the earliest. Never:
- * - a component holding the other side of an un-merge the customer is on: an identifier that joined
- *   the survivor after a wrong merge, through the merged customer's identifiers, is on neither side,
- *   and following it to the merged side would merge the two again;
+ * - a component holding the other side of an un-merge the customer stands for (it holds the
+ *   strongest identifiers of one side: see tokensByPrevious): an identifier that joined the survivor
+ *   after a wrong merge, through the merged customer's identifiers, is on neither side, and
+ *   following it to the merged side would merge the two again;
  * - for a customer whose account only the store knows (the stream saw the login, the lake not yet),
  *   a component holding an account: its id is its own account's, and that account joins it afterwards
  *   (attachStoreOnly), which the cap would refuse there.
@@ -88,15 +100,16 @@ export function chooseComponents(graph: StitchGraph, linked: LinkedComponents): 
       if (allowed(linked.find(nodes[index]))) strongest = Math.min(strongest, graph.typeOf[nodes[index]]);
     }
     tally.clear();
-    let best = -1;
-    let bestCount = 0;
-    // Nodes ascend, so the first root to reach a count is the one holding the earlier identifier.
+    // Nodes ascend (seed order), so the roots enter the tally in the order of their earliest
+    // identifier, and a later root wins only with more: a tie stays with the earliest.
     for (let index = start[p]; index < start[p + 1]; index++) {
       if (graph.typeOf[nodes[index]] !== strongest) continue;
       const root = linked.find(nodes[index]);
-      if (!allowed(root)) continue;
-      const count = (tally.get(root) ?? 0) + 1;
-      tally.set(root, count);
+      if (allowed(root)) tally.set(root, (tally.get(root) ?? 0) + 1);
+    }
+    let best = -1;
+    let bestCount = 0;
+    for (const [root, count] of tally) {
       if (count > bestCount) {
         best = root;
         bestCount = count;
