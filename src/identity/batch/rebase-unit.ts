@@ -7,6 +7,8 @@ export interface UnitChanges {
   assign: Assignment[];
   unassign: Identifier[];
   customers: StoredCustomer[];
+  /** Customers left with no identifiers and no lineage (every identifier blocked since): removed. */
+  removeCustomers: string[];
   merges: MergeRecord[];
   expected: Array<{ identifier: Identifier; customerId: string | null }>;
   expectedCustomers: Array<{ customerId: string; updatedAt: number | null }>;
@@ -32,7 +34,7 @@ const sameMembers = (a: readonly string[], b: readonly string[]) => a.length ===
  * Such a unit is deferred, as before, and the next stitch plans it on what the store holds then.
  */
 export async function rebaseUnit(store: IdentityStore, unit: UnitChanges, now: number, rules: CompiledRules): Promise<UnitChanges | undefined> {
-  if (unit.merges.length > 0 || unit.unassign.length > 0) return undefined;
+  if (unit.merges.length > 0 || unit.unassign.length > 0 || unit.removeCustomers.length > 0) return undefined;
   const planned = new Map(unit.assign.map((assignment) => [identifierKey(assignment.identifier), assignment.customerId]));
   const assigned = await store.lookup(unit.expected.map((entry) => entry.identifier));
   const expected: UnitChanges['expected'] = [];

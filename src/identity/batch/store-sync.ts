@@ -48,6 +48,12 @@ export interface StoreSyncSummary {
    */
   deferredUnits: number;
   deferredCustomers: number;
+  /**
+   * Customers removed from the store: every identifier they held is blocked now (a value added to
+   * C360_IDENTITY_BLOCKLIST since), and no merged customer leads to them. One that has absorbed
+   * others stays, empty, so their ids still lead somewhere.
+   */
+  removedCustomers: number;
 }
 
 type Row = Record<string, unknown>;
@@ -170,7 +176,7 @@ type Offsets = { [List in keyof ChangeLists]: number };
  * ends in each is kept, so a page that conflicts can be split into units again (see applyUnits).
  */
 class UnitPage {
-  readonly lists: ChangeLists = { assign: [], unassign: [], customers: [], merges: [], expected: [], expectedCustomers: [], repointed: [] };
+  readonly lists: ChangeLists = { assign: [], unassign: [], customers: [], removeCustomers: [], merges: [], expected: [], expectedCustomers: [], repointed: [] };
   /** Where each unit ends in each list. */
   private readonly ends: Offsets[] = [];
 
@@ -180,8 +186,8 @@ class UnitPage {
 
   /** Rows written: assignments, removals, customer records and merges. */
   get rows(): number {
-    const { assign, unassign, customers, merges } = this.lists;
-    return assign.length + unassign.length + customers.length + merges.length;
+    const { assign, unassign, customers, removeCustomers, merges } = this.lists;
+    return assign.length + unassign.length + customers.length + removeCustomers.length + merges.length;
   }
 
   /** Closes the unit whose rows were pushed since the last call. */
@@ -198,6 +204,7 @@ class UnitPage {
       assign: slice('assign'),
       unassign: slice('unassign'),
       customers: slice('customers'),
+      removeCustomers: slice('removeCustomers'),
       merges: slice('merges'),
       expected: slice('expected'),
       expectedCustomers: slice('expectedCustomers'),
@@ -213,7 +220,18 @@ class UnitPage {
 
 /** syncStore from this process. */
 export async function syncStoreHere(store: IdentityStore, files: StoreSyncFiles, now: number, rules: CompiledRules): Promise<StoreSyncSummary> {
-  const summary: StoreSyncSummary = { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, rebasedUnits: 0, deferredUnits: 0, deferredCustomers: 0 };
+  const summary: StoreSyncSummary = {
+    assigned: 0,
+    unassigned: 0,
+    customersWritten: 0,
+    merges: 0,
+    undoneMerges: 0,
+    repointedCustomers: 0,
+    rebasedUnits: 0,
+    deferredUnits: 0,
+    deferredCustomers: 0,
+    removedCustomers: 0,
+  };
   // One page is written while the next is read: a write mostly waits (an embedded store's commit
   // syncs the disk, Cassandra answers over the network), reading and parsing the files does not.
   // Pages never share a customer (a unit is whole in one page), so reading ahead reads nothing the
@@ -276,17 +294,24 @@ async function* unitPages(store: IdentityStore, files: StoreSyncFiles, now: numb
         identities.push(identifierOf(member.value));
         member = await members.next();
       }
+      const mergedInto = typeof row.merged_into === 'string' ? row.merged_into : null;
+      const mergedFrom = mergedFromOf(row);
+      lists.expectedCustomers.push({ customerId, updatedAt: version });
+      // Live, holding nothing and leading no merged id anywhere: every identifier it had is blocked now.
+      if (identities.length === 0 && mergedInto === null && mergedFrom.length === 0 && version !== null) {
+        lists.removeCustomers.push(customerId);
+        continue;
+      }
       lists.customers.push({
         customerId,
         identities,
         seed: { type: text(row.seed_type), value: text(row.seed_value) },
         firstSeen: Number(row.first_seen),
-        mergedInto: typeof row.merged_into === 'string' ? row.merged_into : null,
-        mergedFrom: mergedFromOf(row),
+        mergedInto,
+        mergedFrom,
         // A version above the one read, as the stream's and un-merge's: a writer that read the old one must plan again.
         updatedAt: Math.max(now, (version ?? 0) + 1),
       });
-      lists.expectedCustomers.push({ customerId, updatedAt: version });
     }
     page.endUnit();
     if (page.rows >= PAGE) {
@@ -342,6 +367,7 @@ function count(summary: StoreSyncSummary, changes: UnitChanges, repointed: numbe
   summary.assigned += changes.assign.length;
   summary.unassigned += changes.unassign.length;
   summary.customersWritten += changes.customers.length;
+  summary.removedCustomers += changes.removeCustomers.length;
   const undone = changes.merges.filter((merge) => merge.undoneAt !== null).length;
   summary.merges += changes.merges.length - undone - repointed;
   summary.undoneMerges += undone;

@@ -17,7 +17,7 @@ import { lineageProblems, storeProblems } from '../support/store-problems';
 // identifiers of (see chooseComponents), which the next batch re-pointed, so a re-run wrote.
 const CASES = Number(process.env.C360_PROPERTY_CASES ?? 4);
 const FIRST = Number(process.env.C360_PROPERTY_FIRST_SEED ?? 5);
-const NOTHING_WRITTEN = { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, rebasedUnits: 0, deferredUnits: 0, deferredCustomers: 0 };
+const NOTHING_WRITTEN = { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, rebasedUnits: 0, deferredUnits: 0, deferredCustomers: 0, removedCustomers: 0 };
 
 /** The identifiers the stream takes from an event (the fixtures are clean already). */
 function identifiersOf(event: FixtureEvent): Identifier[] {

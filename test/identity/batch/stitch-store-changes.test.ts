@@ -15,6 +15,7 @@ import { withStoreAndLake } from '../support/store-and-lake';
 import { lineageProblems, storeProblems } from '../support/store-problems';
 
 const key = (type: string, value: string) => identifierKey({ type, value });
+const NOTHING_WRITTEN = { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, rebasedUnits: 0, deferredUnits: 0, deferredCustomers: 0, removedCustomers: 0 };
 
 describe('what a batch stitch changes in the identity store', () => {
   const lake = new RecordLake();
@@ -54,6 +55,25 @@ describe('what a batch stitch changes in the identity store', () => {
     const stored = (await store.customers([account ?? ''])).get(account ?? '');
     assert.deepEqual(stored?.identities.map(identifierKey), [key('user_id', 'u_a'), key('email', 'a@example.com'), key('phone', '+919811111111'), key('anonymous_id', 'anon-1')]);
     assert.equal(stored?.updatedAt, 2_000);
+  });
+});
+
+describe('a customer every identifier of which is blocked after it was stitched', () => {
+  it('is removed from the store, and a re-run writes nothing', async () => {
+    // A visitor seen only through a kiosk's id, beside a visitor of its own.
+    const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', anonymousId: 'kiosk-anon-1' }, { at: '2026-03-01T11:00:00Z', anonymousId: 'anon-3', deviceId: 'd3' });
+    await withStoreAndLake(lake, async (store) => {
+      const first = await lake.stitch({ store, now: () => 1_000 });
+      const [kiosk, visitor] = [first.map.customerOf.get(key('anonymous_id', 'kiosk-anon-1')) ?? '', first.map.customerOf.get(key('device_id', 'd3')) ?? ''];
+
+      const rules = { ...DEFAULT_RULES, blocklist: extendBlocklist(DEFAULT_RULES.blocklist, [], ['^kiosk-']) };
+      const second = await lake.stitch({ store, rules, now: () => 2_000 });
+      assert.deepEqual(second.summary.store, { ...NOTHING_WRITTEN, unassigned: 1, removedCustomers: 1 });
+      assert.deepEqual([...(await store.customers([kiosk, visitor])).keys()], [visitor], 'the customer of a blocked value only is gone');
+      assert.deepEqual(await storeProblems(store), []);
+      assert.deepEqual(await lineageProblems(store), []);
+      assert.deepEqual((await lake.stitch({ store, rules, now: () => 3_000 })).summary.store, NOTHING_WRITTEN);
+    });
   });
 });
 
@@ -198,7 +218,7 @@ describe('a customer merged away whose identifiers the lake splits off the survi
       assert.deepEqual(await lineageProblems(store), []);
 
       const again = await lake.stitch({ store, now: () => 3_000 });
-      assert.deepEqual(again.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, rebasedUnits: 0, deferredUnits: 0, deferredCustomers: 0 });
+      assert.deepEqual(again.summary.store, NOTHING_WRITTEN);
     });
   });
 
@@ -369,7 +389,7 @@ describe('a merge the stream made on a record the lake does not have yet', () =>
       for (const [type, value] of [['device_id', 'd1'], ['email', 'e1@example.com'], ['phone', '+919811111111'], ['anonymous_id', 'a1']]) {
         assert.equal(second.map.customerOf.get(key(type ?? '', value ?? '')), u, `${type} stays with the account`);
       }
-      assert.deepEqual(second.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, rebasedUnits: 0, deferredUnits: 0, deferredCustomers: 0 }, 'the store is left as the stream left it');
+      assert.deepEqual(second.summary.store, NOTHING_WRITTEN, 'the store is left as the stream left it');
     });
   });
 
@@ -436,7 +456,7 @@ describe('identifiers the stream assigned that the lake has not shown yet', () =
         assert.equal(second.map.customerOf.get(key(type ?? '', value ?? '')), c, `${type} stays with the customer`);
       }
       assert.equal(second.summary.refusedLinks.indirect, 0);
-      assert.deepEqual(second.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, rebasedUnits: 0, deferredUnits: 0, deferredCustomers: 0 });
+      assert.deepEqual(second.summary.store, NOTHING_WRITTEN);
     });
   });
 
@@ -484,7 +504,7 @@ describe('identifiers the stream assigned that the lake has not shown yet', () =
       lake.events({ at: '2026-03-02T08:00:00Z', type: 'identify', userId: 'u1', anonymousId: 'a1', traits: { email: 'u1@example.com' }, messageId: 'identify-u1' });
       const caughtUp = await lake.stitch({ store, now: () => 3_000 });
       assert.deepEqual(caughtUp.map.customerOf, second.map.customerOf, 'the caught-up lake says the same');
-      assert.deepEqual(caughtUp.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, rebasedUnits: 0, deferredUnits: 0, deferredCustomers: 0 });
+      assert.deepEqual(caughtUp.summary.store, { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, rebasedUnits: 0, deferredUnits: 0, deferredCustomers: 0, removedCustomers: 0 });
       assert.equal(second.summary.mergedCustomers, 0);
       assert.equal(second.summary.refusedLinks.storeOnly, 0);
       const stored = await store.customers([u0 ?? '', a1 ?? '']);

@@ -15,7 +15,7 @@ import { lineageProblems, storeProblems } from '../support/store-problems';
 
 // Each case runs six stitches (about 2.5 s); C360_PROPERTY_CASES raises the count for a longer search.
 const CASES = Number(process.env.C360_PROPERTY_CASES ?? 10);
-const NOTHING_WRITTEN = { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, rebasedUnits: 0, deferredUnits: 0, deferredCustomers: 0 };
+const NOTHING_WRITTEN = { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, rebasedUnits: 0, deferredUnits: 0, deferredCustomers: 0, removedCustomers: 0 };
 
 /** The identifiers the stream takes from an event, as it normalizes them (the fixtures are clean already). */
 function identifiersOf(event: FixtureEvent): Identifier[] {
