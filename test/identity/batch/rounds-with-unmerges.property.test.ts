@@ -4,11 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { EmbeddedIdentityStore } from '../../../src/identity/embedded/embedded-identity-store';
-import type { Identifier } from '../../../src/identity/identifier';
 import { IncrementalStitcher } from '../../../src/identity/incremental/incremental-stitcher';
 import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
 import { prng } from '../incremental/support/random-records';
-import { RecordLake, type FixtureEvent } from '../support/record-lake';
+import { RecordLake, streamIdentifiersOf, type FixtureEvent } from '../support/record-lake';
 import { lineageProblems, storeProblems } from '../support/store-problems';
 
 // Seeds FIRST.. FIRST+CASES-1, each four rounds of up to ten stitches (about 6 s a seed). Seed 8 found two
@@ -18,17 +17,6 @@ import { lineageProblems, storeProblems } from '../support/store-problems';
 const CASES = Number(process.env.C360_PROPERTY_CASES ?? 4);
 const FIRST = Number(process.env.C360_PROPERTY_FIRST_SEED ?? 5);
 const NOTHING_WRITTEN = { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, rebasedUnits: 0, deferredUnits: 0, deferredCustomers: 0, removedCustomers: 0 };
-
-/** The identifiers the stream takes from an event (the fixtures are clean already). */
-function identifiersOf(event: FixtureEvent): Identifier[] {
-  const identifiers: Identifier[] = [];
-  if (event.userId) identifiers.push({ type: 'user_id', value: event.userId });
-  if (event.traits?.email) identifiers.push({ type: 'email', value: event.traits.email });
-  if (event.deviceId) identifiers.push({ type: 'device_id', value: event.deviceId });
-  identifiers.push({ type: 'anonymous_id', value: event.anonymousId });
-  if (event.previousId) identifiers.push({ type: 'anonymous_id', value: event.previousId });
-  return identifiers;
-}
 
 /** Events of a few people: shared tablets, second accounts logging in, a shared email, aliases across people. */
 function randomEvents(random: () => number, seed: number, people: number) {
@@ -75,7 +63,7 @@ async function roundFailures(seeds: readonly number[]): Promise<string[]> {
         const streamed = Array.from({ length: 3 + Math.floor(random() * 6) }, () => event(`2026-03-0${2 + round}`)).sort((a, b) => a.at.localeCompare(b.at));
         const stitcher = new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => (now += 10) });
         for (const streamedEvent of streamed) {
-          await stitcher.stitch([{ source: 'clickstream', recordId: streamedEvent.messageId ?? '', time: Date.parse(streamedEvent.at), identifiers: identifiersOf(streamedEvent) }]);
+          await stitcher.stitch([{ source: 'clickstream', recordId: streamedEvent.messageId ?? '', time: Date.parse(streamedEvent.at), identifiers: streamIdentifiersOf(streamedEvent) }]);
         }
         steps.push(`stream${streamed.length}`);
         await check(`round ${round} after the stream`);

@@ -5,27 +5,16 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { stitchLake } from '../../../src/identity/batch/stitch-lake';
 import { EmbeddedIdentityStore } from '../../../src/identity/embedded/embedded-identity-store';
-import type { Identifier } from '../../../src/identity/identifier';
 import { IncrementalStitcher } from '../../../src/identity/incremental/incremental-stitcher';
 import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
 import { prng } from '../incremental/support/random-records';
 import { readIdentityMap, type IdentityMap } from '../support/identity-zone';
-import { RecordLake, type FixtureEvent } from '../support/record-lake';
+import { RecordLake, streamIdentifiersOf, type FixtureEvent } from '../support/record-lake';
 import { lineageProblems, storeProblems } from '../support/store-problems';
 
 // Each case runs six stitches (about 2.5 s); C360_PROPERTY_CASES raises the count for a longer search.
 const CASES = Number(process.env.C360_PROPERTY_CASES ?? 10);
 const NOTHING_WRITTEN = { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, rebasedUnits: 0, deferredUnits: 0, deferredCustomers: 0, removedCustomers: 0 };
-
-/** The identifiers the stream takes from an event, as it normalizes them (the fixtures are clean already). */
-function identifiersOf(event: FixtureEvent): Identifier[] {
-  const identifiers: Identifier[] = [];
-  if (event.userId) identifiers.push({ type: 'user_id', value: event.userId });
-  if (event.traits?.email) identifiers.push({ type: 'email', value: event.traits.email });
-  if (event.deviceId) identifiers.push({ type: 'device_id', value: event.deviceId });
-  identifiers.push({ type: 'anonymous_id', value: event.anonymousId });
-  return identifiers;
-}
 
 const partition = (map: IdentityMap) => [...map.members.values()].map((members) => [...members].sort().join('|')).sort();
 
@@ -70,7 +59,7 @@ describe('the stream, then batch stitches on a lake catching up with it (propert
         await lake.stitch({ store, now: () => 1_000 });
         const stitcher = new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => 1_500 });
         for (const streamed of streamEvents) {
-          await stitcher.stitch([{ source: 'clickstream', recordId: streamed.messageId ?? '', time: Date.parse(streamed.at), identifiers: identifiersOf(streamed) }]);
+          await stitcher.stitch([{ source: 'clickstream', recordId: streamed.messageId ?? '', time: Date.parse(streamed.at), identifiers: streamIdentifiersOf(streamed) }]);
         }
         // The lake has some of what the stream saw, and late records of its own.
         const caughtUp = streamEvents.filter(() => random() < 0.4);

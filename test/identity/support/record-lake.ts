@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { stitchLake, type StitchLakeOptions, type StitchSummary } from '../../../src/identity/batch/stitch-lake';
+import type { Identifier } from '../../../src/identity/identifier';
 import { DuckDbLakeEngine } from '../../../src/lake/duckdb/duckdb-lake-engine';
 import { LakeLayout } from '../../../src/lake/lake-layout';
 import { processLake } from '../../../src/lake/processing/process-lake';
@@ -19,6 +20,17 @@ export interface FixtureEvent {
   traits?: { email?: string; phone?: string };
   /** The SDK's id of the event; a fresh one by default. The stream names a record by it too. */
   messageId?: string;
+}
+
+/** The identifiers the stream takes from a fixture event (fixtures are clean already, so none is normalized away). */
+export function streamIdentifiersOf(event: FixtureEvent): Identifier[] {
+  const identifiers: Identifier[] = [];
+  if (event.userId) identifiers.push({ type: 'user_id', value: event.userId });
+  if (event.traits?.email) identifiers.push({ type: 'email', value: event.traits.email });
+  if (event.deviceId) identifiers.push({ type: 'device_id', value: event.deviceId });
+  identifiers.push({ type: 'anonymous_id', value: event.anonymousId });
+  if (event.previousId) identifiers.push({ type: 'anonymous_id', value: event.previousId });
+  return identifiers;
 }
 
 /** An API log line with identifiers where services put them: device and user in headers, phone and email in the body. */
