@@ -10,7 +10,7 @@ import { EnvironmentVariables, VARIABLE_INFO } from './environment-variables';
 import { isScope, SCOPES } from './scopes';
 import { parseStreamConfig } from '../stream/stream-config';
 import { IDENTITY_STITCH_MEMORY_LIMIT, parseIdentityConfig } from '../identity/identity-config';
-import { MEMORY_SIZE_PATTERN, memorySizeBytes, smallerMemorySize } from './memory-size';
+import { memorySizeBytes, smallerMemorySize } from './memory-size';
 
 /** The key the embedded profile accepts when no keys are configured; it lacks `pii:read` on purpose. */
 export const DEV_API_KEY = 'c360-dev-key';
@@ -42,9 +42,8 @@ const MIN_MEMORY = '128MB';
 
 function memoryAtLeastMinimum(env: EnvironmentVariables, variable: 'C360_DUCKDB_MEMORY_LIMIT' | 'C360_IDENTITY_STITCH_MEMORY_LIMIT', problems: ConfigProblem[]): void {
   const value = env[variable];
-  // A malformed size is already reported by its pattern.
-  if (value === undefined || !MEMORY_SIZE_PATTERN.test(value.trim())) return;
-  if (memorySizeBytes(value) < memorySizeBytes(MIN_MEMORY)) problems.push({ variable, expected: `must be at least ${MIN_MEMORY}`, got: shown(variable, value) });
+  // A malformed size is reported by its pattern already: its bytes are NaN, below nothing.
+  if (value !== undefined && memorySizeBytes(value) < memorySizeBytes(MIN_MEMORY)) problems.push({ variable, expected: `must be at least ${MIN_MEMORY}`, got: shown(variable, value) });
 }
 
 function parseApiKeys(raw: string | undefined, profile: Profile, problems: ConfigProblem[]): { keys: ApiKeyConfig[]; usingDevKey: boolean } {
