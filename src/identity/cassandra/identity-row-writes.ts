@@ -34,9 +34,16 @@ const estimate = (key: readonly string[], cells: ReadonlyArray<readonly [string,
 const TIMESTAMP_BYTES = 8;
 
 /**
- * A change as rows, in phases to apply one after the other: assignments, then customer records
- * (a reader who finds a customer's record finds its identifiers assigned), then merge records, the
- * merge index (whoever finds a merge in a customer's history finds its record), then separations.
+ * A change as rows, in phases to apply one after the other: separations, then assignments, then
+ * customer records (a reader who finds a customer's record finds its identifiers assigned), then
+ * merge records and the merge index (whoever finds a merge in a customer's history finds its record).
+ *
+ * Separations come first because an un-merge is the only change that writes one, and its other rows
+ * undo the merge: a batch stitch that read them without the separation would see two customers the
+ * lake's records join, and merge them again. That could happen if the un-merge was cut off before its
+ * last phase, or if the stitch's export read the customers after the un-merge and the separations
+ * before it (exportCustomers reads the customers first). A separation read while the merge is not
+ * undone yet makes the stitch split the customer itself, which is the un-merge's intent.
  *
  * Removals come before writes within their phase and a row keeps only its last write, so an
  * identifier or customer both removed and written is just written (whole-row overwrites in tables
@@ -92,7 +99,7 @@ export function identityRowWrites(changes: IdentityChanges, statements: WriteSta
     const record = JSON.stringify(separation);
     return { table: 'identity_separations', partitionKey: [separation.separationId], rowKey: separation.separationId, query: statements.putSeparation, params: [separation.separationId, record], bytes: estimate([separation.separationId], [['record', record]]) };
   });
-  return [assignments, customers, merges, mergeIndex, separations].map(lastWritePerRow).filter((phase) => phase.length > 0);
+  return [separations, assignments, customers, merges, mergeIndex].map(lastWritePerRow).filter((phase) => phase.length > 0);
 }
 
 /** Each row's last write, in the order of those last writes. */

@@ -2,7 +2,9 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { EmbeddedIdentityStore } from '../../../src/identity/embedded/embedded-identity-store';
 import { identifierKey, type Identifier } from '../../../src/identity/identifier';
+import { emptyChanges } from '../../../src/identity/identity-store.port';
 import { IncrementalStitcher } from '../../../src/identity/incremental/incremental-stitcher';
+import { planUnmerge } from '../../../src/identity/incremental/unmerge-plan';
 import { CompiledRules, DEFAULT_RULES, type IdentityRules } from '../../../src/identity/rules/identity-rules';
 import { DomainError } from '../../../src/shared/domain-error';
 import { RecordLake } from '../support/record-lake';
@@ -56,6 +58,30 @@ describe('a batch stitch after an un-merge of a batch merge', () => {
       assert.equal(after.map.customerOf.get(key('user_id', 'u9')), x, 'u9 was seen with X only');
       assert.equal((await store.merge(undone.mergeId))?.undoneAt, 3_500, 'the un-merge stands');
       assert.equal((await store.customers([x ?? ''])).get(x ?? '')?.mergedInto, null);
+    });
+  });
+
+  it('completes an un-merge cut off after its separation, the row Cassandra writes first: the pair is split, not merged again', async () => {
+    const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' }, { at: '2026-03-01T10:00:00Z', anonymousId: 'a2', deviceId: 'd2' });
+    await withStoreAndLake(lake, async (store) => {
+      const first = await lake.stitch({ store, now: () => 1_000 });
+      const [s, x] = [first.map.customerOf.get(key('device_id', 'd1')), first.map.customerOf.get(key('device_id', 'd2'))];
+      lake.events({ at: '2026-03-01T11:00:00Z', anonymousId: 'a1', deviceId: 'd2' });
+      assert.equal((await lake.stitch({ store, now: () => 2_000 })).summary.mergedCustomers, 1, 'the wrong merge: X into S');
+      const merge = (await store.mergesOf(x ?? '')).find((record) => record.from === x);
+      assert.ok(merge);
+
+      const { changes } = await planUnmerge(store, new CompiledRules(DEFAULT_RULES), merge.mergeId, 2_500);
+      await store.apply({ ...emptyChanges(), separations: changes.separations });
+      assert.equal((await store.customers([x ?? ''])).get(x ?? '')?.mergedInto, s, 'nothing but the separation was written');
+
+      const after = await lake.stitch({ store, now: () => 3_000 });
+      assert.equal(after.summary.mergedCustomers, 0);
+      assert.equal(after.summary.refusedLinks.separated, 1, 'the wrong link');
+      assert.equal(after.map.customerOf.get(key('device_id', 'd1')), s);
+      assert.equal(after.map.customerOf.get(key('device_id', 'd2')), x, 'X is back under its id');
+      assert.notEqual((await store.merge(merge.mergeId))?.undoneAt, null, 'the merge is recorded as undone');
+      assert.deepEqual(await storeProblems(store), []);
     });
   });
 

@@ -9,16 +9,16 @@ const merge = (mergeId: string, from: string, into: string, at: number): MergeRe
 const a = (value: string) => ({ type: 'anonymous_id', value });
 
 describe('a change as Cassandra row writes', () => {
-  it('orders the phases: assignments, customers, merge records, merge index, separations; empty ones left out', () => {
+  it('orders the phases: separations, assignments, customers, merge records, merge index; empty ones left out', () => {
     const phases = identityRowWrites(
       { ...emptyChanges(), separations: [{ separationId: 's', mergeId: 'm', at: 0, sides: [[], []] }], merges: [merge('m', 'b', 'a', 5)], customers: [customer('a')], assign: [{ identifier: a('1'), customerId: 'a' }] },
       statements,
     );
     assert.deepEqual(
       phases.map((phase) => phase.map((row) => row.query)),
-      [['assign'], ['putCustomer'], ['putMerge'], ['indexMerge', 'indexMerge'], ['putSeparation']],
+      [['putSeparation'], ['assign'], ['putCustomer'], ['putMerge'], ['indexMerge', 'indexMerge']],
     );
-    assert.deepEqual(phases[3]!.map((row) => row.params), [['a', new Date(5), 'm', 'b'], ['b', new Date(5), 'm', 'a']], 'each side indexes the merge under its own id');
+    assert.deepEqual(phases[4]!.map((row) => row.params), [['a', new Date(5), 'm', 'b'], ['b', new Date(5), 'm', 'a']], 'each side indexes the merge under its own id');
     assert.deepEqual(identityRowWrites(emptyChanges(), statements), []);
   });
 
