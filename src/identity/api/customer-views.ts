@@ -2,6 +2,7 @@ import type { Identifier } from '../identifier';
 import type { MergeRecord, StoredCustomer } from '../identity-store.port';
 import { Customer, type CustomerMergeModel, type IdentityModel } from './customer.model';
 import { isPersonal, maskedValue } from './mask-identifier';
+import { maskedRecordId } from './mask-record-id';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -25,11 +26,16 @@ export function mergeModels(merges: readonly MergeRecord[], revealPersonal: bool
     via: merge.via,
     cause: merge.cause && {
       source: merge.cause.source,
-      recordId: merge.cause.recordId,
+      ...recordIdModel(merge.cause.source, merge.cause.recordId, revealPersonal),
       time: merge.cause.time === null ? null : iso(merge.cause.time),
       link: identityModels(merge.cause.link, revealPersonal),
     },
     identifiers: identityModels(merge.identifiers, revealPersonal),
     undoneAt: merge.undoneAt === null ? null : iso(merge.undoneAt),
   }));
+}
+
+function recordIdModel(source: string, recordId: string, revealPersonal: boolean): { recordId: string; recordIdMasked: boolean } {
+  const shown = revealPersonal ? { recordId, masked: false } : maskedRecordId(source, recordId);
+  return { recordId: shown.recordId, recordIdMasked: shown.masked };
 }

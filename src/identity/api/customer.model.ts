@@ -29,8 +29,11 @@ export class MergeCauseModel {
   @Field(() => String, { description: 'clickstream, orders, lab_bookings, consultations or api_logs' })
   source!: string;
 
-  @Field(() => String, { description: 'The record: a messageId, an order id, …' })
+  @Field(() => String, { description: 'The record: a messageId, an order id, an API log’s file and line, …; an API-log record named by its endpoint has its path masked unless the caller has pii:read' })
   recordId!: string;
+
+  @Field(() => Boolean, { description: 'Whether recordId is masked' })
+  recordIdMasked!: boolean;
 
   @Field(() => String, { nullable: true, description: 'When the record happened (ISO-8601 UTC), when known' })
   time!: string | null;

@@ -35,6 +35,7 @@ describe('GraphQL customer profiles (identity)', () => {
   let home: string;
   let merge: MergeRecord;
   let personalMerge: MergeRecord;
+  let endpointMerge: MergeRecord;
   const log = memoryLogger();
 
   before(async () => {
@@ -63,6 +64,14 @@ describe('GraphQL customer profiles (identity)', () => {
       await stitcher.stitch([{ source: 'orders', recordId: 'o-r1', time: T0, identifiers: [{ type: 'email', value: 'ravi@example.in' }, { type: 'phone', value: '98111 22233' }] }]);
       const [signup] = await stitcher.stitch([{ source: 'clickstream', recordId: 'msg-r2', time: T0 + MINUTE, identifiers: [user('ravi'), { type: 'email', value: 'ravi@example.in' }] }]);
       personalMerge = signup!.merges[0]!;
+      // Kiran's app called an API before processing named log records by file and line: the
+      // record is named by its endpoint, whose path holds his number.
+      await stitcher.stitch([{ source: 'clickstream', recordId: 'msg-k0', time: T0 - 5 * MINUTE, identifiers: [user('kiran')] }]);
+      await stitcher.stitch([{ source: 'clickstream', recordId: 'msg-k1', time: T0, identifiers: [anon('kiran-app'), { type: 'device_id', value: 'pixel-9' }] }]);
+      const [apiCall] = await stitcher.stitch([
+        { source: 'api_logs', recordId: 'auth POST /v1/otp/9811100099/verify', time: T0 + MINUTE, identifiers: [user('kiran'), { type: 'device_id', value: 'pixel-9' }] },
+      ]);
+      endpointMerge = apiCall!.merges[0]!;
       for (let index = 0; index < 6; index++) await stitcher.stitch([{ source: 'clickstream', recordId: `other-${index}`, time: T0 + index, identifiers: [user(`other-${index}`)] }]);
     } finally {
       await seeded.close();
@@ -169,6 +178,20 @@ describe('GraphQL customer profiles (identity)', () => {
     const revealed = await graphql(query, PII_KEY, { id: personalMerge.into });
     const history = (revealed.data?.customer as { mergeHistory: Array<{ identifiers: Array<{ value: string; masked: boolean }> }> }).mergeHistory;
     assert.deepEqual(history[0]?.identifiers, [{ type: 'email', value: 'ravi@example.in', masked: false }, { type: 'phone', value: '+919811122233', masked: false }]);
+  });
+
+  it('masks the path of an API-log record named by its endpoint in a merge cause without pii:read', async () => {
+    const query = `query($id: ID) { customer(id: $id) { mergeHistory { cause { source recordId recordIdMasked } } } }`;
+    const masked = await graphql(query, SUPPORT_KEY, { id: endpointMerge.into });
+    assert.equal(masked.errors, undefined);
+    assert.deepEqual((masked.data?.customer as { mergeHistory: unknown[] }).mergeHistory, [{ cause: { source: 'api_logs', recordId: 'auth POST ***', recordIdMasked: true } }]);
+    assert.ok(!JSON.stringify(masked).includes('9811100099'));
+    const revealed = await graphql(query, PII_KEY, { id: endpointMerge.into });
+    assert.deepEqual((revealed.data?.customer as { mergeHistory: unknown[] }).mergeHistory, [
+      { cause: { source: 'api_logs', recordId: 'auth POST /v1/otp/9811100099/verify', recordIdMasked: false } },
+    ]);
+    const other = await graphql(query, SUPPORT_KEY, { id: merge.into });
+    assert.deepEqual((other.data?.customer as { mergeHistory: unknown[] }).mergeHistory, [{ cause: { source: 'clickstream', recordId: 'msg-2', recordIdMasked: false } }]);
   });
 
   it('follows an id merged away to the customer it lives on in, and finds customers by other identifiers', async () => {
