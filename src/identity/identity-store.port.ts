@@ -85,7 +85,7 @@ export interface IdentityStore {
   lookup(identifiers: readonly Identifier[]): Promise<Map<string, string>>;
   /** The customers found, active or merged away, keyed by id. */
   customers(customerIds: readonly string[]): Promise<Map<string, StoredCustomer>>;
-  /** Merges the customer took part in (either side), oldest first, each once. */
+  /** Merges the customer took part in (either side), oldest first (mergeOrder), each once. */
   mergesOf(customerId: string): Promise<MergeRecord[]>;
   /** One merge by id, or undefined. */
   merge(mergeId: string): Promise<MergeRecord | undefined>;
@@ -122,4 +122,12 @@ export class IdentityStoreBusyError extends Error {
 
 export function emptyChanges(): IdentityChanges {
   return { assign: [], unassign: [], customers: [], removeCustomers: [], merges: [], separations: [] };
+}
+
+/**
+ * The order merge histories come in: by time, then id. A merge re-recorded at another time (by a
+ * later run) takes its place by the time it has now.
+ */
+export function mergeOrder(a: MergeRecord, b: MergeRecord): number {
+  return a.at - b.at || (a.mergeId < b.mergeId ? -1 : a.mergeId > b.mergeId ? 1 : 0);
 }

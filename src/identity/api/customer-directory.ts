@@ -1,6 +1,6 @@
 import type { Identifier } from '../identifier';
-import type { IdentityStore, MergeRecord, StoredCustomer } from '../identity-store.port';
-import { compareText, type CompiledRules } from '../rules/identity-rules';
+import { mergeOrder, type IdentityStore, type MergeRecord, type StoredCustomer } from '../identity-store.port';
+import type { CompiledRules } from '../rules/identity-rules';
 import { normalizeIdentifier } from '../identifier-normalization';
 
 // A merged-away customer points to its survivor; a longer chain than this is a loop in damaged data.
@@ -67,7 +67,7 @@ export class CustomerDirectory {
       customers.map((customer) => {
         const merges = new Map<string, MergeRecord>();
         for (const customerId of [customer.customerId, ...customer.mergedFrom]) for (const merge of byCustomer.get(customerId) ?? []) merges.set(merge.mergeId, merge);
-        return [customer.customerId, [...merges.values()].sort((a, b) => a.at - b.at || compareText(a.mergeId, b.mergeId))];
+        return [customer.customerId, [...merges.values()].sort(mergeOrder)];
       }),
     );
   }

@@ -7,6 +7,7 @@ import { InFlight } from '../../store/in-flight';
 import { identifierKey, type Identifier } from '../identifier';
 import {
   IdentityConflictError,
+  mergeOrder,
   type Assignment,
   type IdentityChanges,
   type IdentityStore,
@@ -143,7 +144,7 @@ export class CassandraIdentityStore implements IdentityStore {
       // A merge rewritten with another time (re-recorded by a later run) has two index rows.
       const ids = [...new Set(index.rows.map((row) => String(row.get('merge_id'))))];
       const records = await mapBounded(ids, this.settings.concurrency, (mergeId) => this.readMerge(mergeId));
-      return records.filter((record): record is MergeRecord => record !== undefined);
+      return records.filter((record): record is MergeRecord => record !== undefined).sort(mergeOrder);
     });
   }
 

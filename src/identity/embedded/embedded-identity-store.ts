@@ -4,6 +4,7 @@ import { InFlight } from '../../store/in-flight';
 import { identifierKey, type Identifier } from '../identifier';
 import {
   IdentityConflictError,
+  mergeOrder,
   type Assignment,
   type IdentityChanges,
   type IdentityStore,
@@ -111,7 +112,7 @@ export class EmbeddedIdentityStore implements IdentityStore {
         const record = decodeMerge(this.mergeRecords.get(key[2]));
         if (record) records.set(key[2], record);
       }
-      return [...records.values()];
+      return [...records.values()].sort(mergeOrder);
     });
   }
 

@@ -243,6 +243,15 @@ export function describeIdentityStoreContract(name: string, open: () => Promise<
       const history = await store.mergesOf(cid('b'));
       assert.equal(history.length, 1, 'one entry per merge');
       assert.equal(history[0]?.undoneAt, T0 + 10 * MINUTE);
+      assert.deepEqual(
+        (await store.mergesOf(cid('a'))).map((record) => [record.mergeId, record.at]),
+        [
+          [second.mergeId, second.at],
+          [third.mergeId, third.at],
+          [first.mergeId, T0 + 4 * MINUTE],
+        ],
+        'a re-recorded merge takes its place by its new time',
+      );
     });
 
     it('keeps separations', async () => {
