@@ -207,6 +207,11 @@ export class EnvironmentVariables {
   @IsString()
   C360_IDENTITY_PRIORITY?: string;
 
+  @Describe({ description: 'Identifier types read from identify traits, beside the built-in ones, e.g. loyalty_id=loyaltyCard,member_id=insuranceMemberId (type=trait, comma-separated)' })
+  @IsOptional()
+  @IsString()
+  C360_IDENTITY_TRAIT_IDS?: string;
+
   @Describe({ description: 'Secret mixed into new customer ids so they do not reveal the identifier they derive from', sensitive: true })
   @IsOptional()
   @IsString()

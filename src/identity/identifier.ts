@@ -1,13 +1,20 @@
-/** The identifier types the lake's records and the stream's events carry: the only ones the rules and lookups accept. */
+/** The identifier types every record source carries. Configuration may add others read from identify traits (TraitIdentifier). */
 export const BUILT_IN_TYPES = ['user_id', 'email', 'phone', 'device_id', 'anonymous_id'] as const;
+
+/** Pseudonymous keys, shown as they are; every other type (emails, phones, configured ones) is masked without `pii:read`. */
+export const PSEUDONYMOUS_TYPES: ReadonlySet<string> = new Set(['user_id', 'device_id', 'anonymous_id']);
 
 /** Account ids: the strongest key. A customer never holds two of them, whatever the configuration. */
 export const USER_ID = 'user_id';
 
-/** Types whose values are personal data: masked without `pii:read`, never logged. */
+/**
+ * Contact details: personal data that may only join an account through a record naming it (the
+ * stitching rules), masked without `pii:read` and never logged.
+ */
 export const PII_TYPES: ReadonlySet<string> = new Set(['email', 'phone']);
 
-const TYPE_NAME = /^[a-z][a-z0-9_]{0,31}$/;
+/** What an identifier type is named like: lower-case letters, digits and underscores. */
+export const TYPE_NAME = /^[a-z][a-z0-9_]{0,31}$/;
 
 /** A typed identifier, e.g. `{ type: 'email', value: 'jane@example.com' }` (values normalized once stored). */
 export interface Identifier {
@@ -20,9 +27,12 @@ export function isIdentifierType(type: string): boolean {
   return TYPE_NAME.test(type);
 }
 
-/** Whether records carry this type: what configuration and lookups may name (a typo such as `emial` is refused). */
-export function isKnownIdentifierType(type: string): boolean {
-  return (BUILT_IN_TYPES as readonly string[]).includes(type);
+/**
+ * Whether records carry this type, a built-in one or one configured (`configured`): what
+ * configuration and lookups may name (a typo such as `emial` is refused).
+ */
+export function isKnownIdentifierType(type: string, configured: readonly string[] = []): boolean {
+  return (BUILT_IN_TYPES as readonly string[]).includes(type) || configured.includes(type);
 }
 
 /** One string per identifier, for maps and sets; the type never holds a colon, so this is unambiguous. */

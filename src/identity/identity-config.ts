@@ -1,7 +1,7 @@
 import type { ConfigProblem } from '../config/config.error';
 import { BUILT_IN_TYPES, isKnownIdentifierType, USER_ID } from './identifier';
 import { blocklistEntries, extendBlocklist, patternProblem } from './rules/blocklist';
-import { DEFAULT_RULES, type IdentityRules } from './rules/identity-rules';
+import { DEFAULT_RULES, type IdentityRules, type TraitIdentifier } from './rules/identity-rules';
 
 /** The identity variables of EnvironmentVariables, as validated strings. */
 export interface IdentityVariables {
@@ -9,6 +9,7 @@ export interface IdentityVariables {
   C360_IDENTITY_MAX_PER_TYPE?: string;
   C360_IDENTITY_PRIORITY?: string;
   C360_IDENTITY_ID_SALT?: string;
+  C360_IDENTITY_TRAIT_IDS?: string;
 }
 
 const MAX_CAP = 65_535;
@@ -28,7 +29,23 @@ function splitList(raw: string | undefined): string[] {
     .filter((entry) => entry !== '');
 }
 
-const KNOWN_TYPES = `one of ${BUILT_IN_TYPES.join(', ')} (the types records carry)`;
+const knownTypes = (configured: readonly string[]) => `one of ${[...BUILT_IN_TYPES, ...configured].join(', ')} (the types records carry)`;
+
+const TRAIT_IDENTIFIER = /^([a-z][a-z0-9_]{0,31})=([A-Za-z_][A-Za-z0-9_]{0,63})$/;
+
+/** `loyalty_id=loyaltyCard,member_id=memberId`: identifier types read from identify traits (TraitIdentifier). */
+function parseTraitIdentifiers(raw: string | undefined, problems: ConfigProblem[]): TraitIdentifier[] {
+  const identifiers: TraitIdentifier[] = [];
+  for (const entry of splitList(raw)) {
+    const match = TRAIT_IDENTIFIER.exec(entry);
+    const problem = (expected: string) => problems.push({ variable: 'C360_IDENTITY_TRAIT_IDS', expected, got: JSON.stringify(entry) });
+    if (!match) problem('must be type=trait pairs, comma-separated: a type of lower-case letters, digits and _, a top-level trait name of letters, digits and _');
+    else if (isKnownIdentifierType(match[1])) problem(`must name a type other than the built-in ${BUILT_IN_TYPES.join(', ')}`);
+    else if (identifiers.some((identifier) => identifier.trait === match[2])) problem('must read each trait once');
+    else identifiers.push({ type: match[1], trait: match[2] });
+  }
+  return identifiers;
+}
 
 /** `a,b,/^x{1,3}$/`: values, and patterns between slashes; added to the default blocklist, never replacing it. */
 function parseBlocklist(raw: string | undefined, problems: ConfigProblem[]): IdentityRules['blocklist'] {
@@ -46,7 +63,7 @@ function parseBlocklist(raw: string | undefined, problems: ConfigProblem[]): Ide
 }
 
 /** `email=3,device_id=20,*=10`: limits per customer, over the defaults; `*` is every other type. */
-function parseCaps(raw: string | undefined, problems: ConfigProblem[]): { maxPerType: Record<string, number>; defaultMax: number } {
+function parseCaps(raw: string | undefined, configured: readonly string[], problems: ConfigProblem[]): { maxPerType: Record<string, number>; defaultMax: number } {
   const maxPerType: Record<string, number> = { ...DEFAULT_RULES.maxPerType };
   let defaultMax = DEFAULT_RULES.defaultMax;
   for (const entry of splitList(raw)) {
@@ -54,8 +71,8 @@ function parseCaps(raw: string | undefined, problems: ConfigProblem[]): { maxPer
     const limit = Number(match?.[2]);
     if (!match || !Number.isInteger(limit) || limit < 1 || limit > MAX_CAP) {
       problems.push({ variable: 'C360_IDENTITY_MAX_PER_TYPE', expected: `must be type=limit pairs, comma-separated, limits between 1 and ${MAX_CAP} (* for other types)`, got: JSON.stringify(entry) });
-    } else if (match[1] !== '*' && !isKnownIdentifierType(match[1])) {
-      problems.push({ variable: 'C360_IDENTITY_MAX_PER_TYPE', expected: `must name ${KNOWN_TYPES} or *`, got: JSON.stringify(entry) });
+    } else if (match[1] !== '*' && !isKnownIdentifierType(match[1], configured)) {
+      problems.push({ variable: 'C360_IDENTITY_MAX_PER_TYPE', expected: `must name ${knownTypes(configured)} or *`, got: JSON.stringify(entry) });
     } else if (match[1] === USER_ID && limit !== 1) {
       problems.push({ variable: 'C360_IDENTITY_MAX_PER_TYPE', expected: 'user_id is always limited to 1: a customer never holds two accounts', got: JSON.stringify(entry) });
     } else if (match[1] === '*') defaultMax = limit;
@@ -64,15 +81,15 @@ function parseCaps(raw: string | undefined, problems: ConfigProblem[]): { maxPer
   return { maxPerType, defaultMax };
 }
 
-function parsePriority(raw: string | undefined, problems: ConfigProblem[]): readonly string[] {
+function parsePriority(raw: string | undefined, configured: readonly string[], problems: ConfigProblem[]): readonly string[] {
   const types = splitList(raw);
   if (types.length === 0) return DEFAULT_RULES.priority;
-  const bad = types.find((type) => !isKnownIdentifierType(type));
+  const bad = types.find((type) => !isKnownIdentifierType(type, configured));
   if (bad !== undefined || new Set(types).size !== types.length || (types.includes(USER_ID) && types[0] !== USER_ID)) {
-    problems.push({ variable: 'C360_IDENTITY_PRIORITY', expected: `must be distinct types, each ${KNOWN_TYPES}, strongest first (user_id, if named, first)`, got: JSON.stringify(raw) });
+    problems.push({ variable: 'C360_IDENTITY_PRIORITY', expected: `must be distinct types, each ${knownTypes(configured)}, strongest first (user_id, if named, first)`, got: JSON.stringify(raw) });
     return DEFAULT_RULES.priority;
   }
-  // Built-in types left out keep their relative order after the named ones.
+  // Built-in types left out keep their relative order after the named ones (configured ones left out come last, by name).
   return [...types, ...DEFAULT_RULES.priority.filter((type) => !types.includes(type))];
 }
 
@@ -98,10 +115,13 @@ function parseSalt(raw: string | undefined, production: boolean, problems: Confi
 
 /** The stitching rules from the environment; problems are collected for the one ConfigError at start. */
 export function parseIdentityConfig(env: IdentityVariables, production: boolean, problems: ConfigProblem[]): IdentityRules {
+  const traitIdentifiers = parseTraitIdentifiers(env.C360_IDENTITY_TRAIT_IDS, problems);
+  const configured = [...new Set(traitIdentifiers.map((identifier) => identifier.type))];
   return {
-    priority: parsePriority(env.C360_IDENTITY_PRIORITY, problems),
-    ...parseCaps(env.C360_IDENTITY_MAX_PER_TYPE, problems),
+    priority: parsePriority(env.C360_IDENTITY_PRIORITY, configured, problems),
+    ...parseCaps(env.C360_IDENTITY_MAX_PER_TYPE, configured, problems),
     blocklist: parseBlocklist(env.C360_IDENTITY_BLOCKLIST, problems),
     idSalt: parseSalt(env.C360_IDENTITY_ID_SALT, production, problems),
+    traitIdentifiers,
   };
 }

@@ -104,6 +104,29 @@ describe('configuration', () => {
     assert.equal(loadConfig({ C360_IDENTITY_MAX_PER_TYPE: 'email=3,*=4' }).identity.maxPerType.email, 3);
   });
 
+  it('reads identifier types from identify traits, which caps and priority may then name', () => {
+    const identity = loadConfig({
+      C360_IDENTITY_TRAIT_IDS: ' loyalty_id=loyaltyCard , member_id=insuranceMemberId,member_id=memberId',
+      C360_IDENTITY_MAX_PER_TYPE: 'member_id=1',
+      C360_IDENTITY_PRIORITY: 'user_id,member_id,email',
+    }).identity;
+    assert.deepEqual(identity.traitIdentifiers, [
+      { type: 'loyalty_id', trait: 'loyaltyCard' },
+      { type: 'member_id', trait: 'insuranceMemberId' },
+      { type: 'member_id', trait: 'memberId' },
+    ]);
+    assert.equal(identity.maxPerType.member_id, 1);
+    assert.deepEqual(identity.priority, ['user_id', 'member_id', 'email', 'phone', 'device_id', 'anonymous_id']);
+    assert.deepEqual(loadConfig({}).identity.traitIdentifiers, []);
+  });
+
+  it('stops start-up on a trait identifier that is malformed, built in or reads a trait twice', () => {
+    for (const entry of ['loyalty_id', 'Loyalty=card', 'loyalty_id=card.number', 'loyalty_id=card-no', 'email=contactEmail', 'a=card,b=card']) {
+      assert.deepEqual(problemsOf({ C360_IDENTITY_TRAIT_IDS: entry }), ['C360_IDENTITY_TRAIT_IDS'], entry);
+    }
+    assert.deepEqual(problemsOf({ C360_IDENTITY_MAX_PER_TYPE: 'member_id=1' }), ['C360_IDENTITY_MAX_PER_TYPE'], 'a type not configured');
+  });
+
   it('rejects keys with unknown scopes and never echoes a key back', () => {
     const secret = 'super-secret-key-1234567890';
     try {

@@ -37,6 +37,11 @@ export class CustomerDirectory {
     return live;
   }
 
+  /** The identifier types records carry, built-in and configured: the ones a lookup may name. */
+  get identifierTypes(): readonly string[] {
+    return this.rules.types;
+  }
+
   /** The identifier as stitching stores it, or null when it is junk or malformed. */
   normalize(identifier: Identifier): Identifier | null {
     const value = normalizeIdentifier(identifier.type, identifier.value, this.rules.blocklist);

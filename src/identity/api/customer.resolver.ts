@@ -30,7 +30,7 @@ export class CustomerResolver {
 
   @Query(() => Customer, {
     nullable: true,
-    description: 'One customer, by id (an id merged away answers with the customer it was merged into) or by an identifier; null when none. Looking up by email or phone needs pii:read',
+    description: 'One customer, by id (an id merged away answers with the customer it was merged into) or by an identifier; null when none. Looking up by email, phone or a configured type needs pii:read',
   })
   async customer(
     @Context() context: RequestContext,
@@ -42,6 +42,8 @@ export class CustomerResolver {
       const stored = await customerLoadersFor(context, this.directory).customers.load(query.id);
       return stored && customerModel(stored);
     }
+    const types = this.directory.identifierTypes;
+    if (!types.includes(query.identifier.type)) throw new DomainError('BAD_USER_INPUT', `identifier: type must be one of ${types.join(', ')}`, { field: 'identifier' });
     // Whether an email or phone belongs to a customer of a health business is itself personal data.
     if (isPersonal(query.identifier) && !revealsPersonal(context)) throw new DomainError('FORBIDDEN', `Looking a customer up by ${query.identifier.type} needs the pii:read scope`, { requiredScope: 'pii:read' });
     const normalized = this.directory.normalize(query.identifier);

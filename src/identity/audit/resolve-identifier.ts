@@ -1,5 +1,5 @@
 import { DomainError } from '../../shared/domain-error';
-import { BUILT_IN_TYPES, identifierKey, isKnownIdentifierType, type Identifier } from '../identifier';
+import { identifierKey, type Identifier } from '../identifier';
 import { normalizeIdentifier } from '../identifier-normalization';
 import type { IdentityStore, StoredCustomer } from '../identity-store.port';
 import { CompiledRules, type IdentityRules } from '../rules/identity-rules';
@@ -15,8 +15,9 @@ const MAX_HOPS = 64;
  * customer. Errors never repeat the value: it may be personal data and messages reach logs.
  */
 export async function resolveIdentifier(store: IdentityStore, rules: IdentityRules, raw: Identifier, options: { revealPii: boolean }): Promise<ExportedCustomer> {
-  if (!isKnownIdentifierType(raw.type)) throw new DomainError('BAD_USER_INPUT', `--type must be one of ${BUILT_IN_TYPES.join(', ')}`);
-  const value = normalizeIdentifier(raw.type, raw.value, new CompiledRules(rules).blocklist);
+  const compiled = new CompiledRules(rules);
+  if (!compiled.knowsType(raw.type)) throw new DomainError('BAD_USER_INPUT', `--type must be one of ${compiled.types.join(', ')}`);
+  const value = normalizeIdentifier(raw.type, raw.value, compiled.blocklist);
   if (value === null) throw new DomainError('BAD_USER_INPUT', `--value is not a usable ${raw.type}: empty, malformed or a blocked placeholder`);
   const identifier = { type: raw.type, value };
   let customerId = (await store.lookup([identifier])).get(identifierKey(identifier));

@@ -1,7 +1,7 @@
 import { sqlString } from '../../lake/lake-relation';
 import { blockedSql, duckDbTrimmedIdentifierSql, normalizedFromPartsSql, phoneBlockedSql, phoneDigitsSql } from '../identifier-normalization';
 import { withoutInsertionOrder } from './insertion-order.sql';
-import type { CompiledRules } from '../rules/identity-rules';
+import type { CompiledRules, TraitIdentifier } from '../rules/identity-rules';
 
 /** Epoch ms for records without a time: after every real one (the largest time a JS Date holds). */
 export const NO_TIME_MS = 8_640_000_000_000_000;
@@ -78,6 +78,26 @@ export const RECORD_SOURCES: readonly RecordSource[] = [
     ],
   },
 ];
+
+const TRAIT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** SQL: an identify's top-level trait when it holds a string (TraitIdentifier), else NULL. */
+function traitSql(trait: string): string {
+  if (!TRAIT_NAME.test(trait)) throw new Error(`identity: a trait identifier names a top-level trait of letters, digits and _, not ${JSON.stringify(trait)}`);
+  const path = sqlString(`$.${trait}`);
+  return identifyOnly(`CASE WHEN json_type(traits, ${path}) = 'VARCHAR' THEN json_extract_string(traits, ${path}) END`);
+}
+
+/**
+ * The record sources under the rules: RECORD_SOURCES, the clickstream reading the configured trait
+ * identifiers too (after its own slots, so a record's order within a type is the stream's).
+ */
+export function recordSourcesFor(rules: CompiledRules): RecordSource[] {
+  const traits: readonly TraitIdentifier[] = rules.rules.traitIdentifiers;
+  return RECORD_SOURCES.map((source) =>
+    source.table === 'clickstream' && traits.length > 0 ? { ...source, slots: [...source.slots, ...traits.map(({ type, trait }) => ({ type, raw: traitSql(trait) }))] } : source,
+  );
+}
 
 /**
  * SQL of a source's record id over a processed table with these columns: a lake processed in part

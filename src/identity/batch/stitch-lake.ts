@@ -20,7 +20,7 @@ import { duckDbIdentifierHashSql, GraphTables, loadPreviousSql, previousTypesSql
 import { LinkKeys, type RecordBounds } from './link-keys';
 import { OutputTables } from './output-tables.sql';
 import { exportPreviousState } from './previous-state';
-import { blockedTableSql, emptyRecordsSql, RECORD_SOURCES, recordsSelectSql, recordsTableSql, slotLayout } from './record-identifiers.sql';
+import { blockedTableSql, emptyRecordsSql, recordSourcesFor, recordsSelectSql, recordsTableSql, slotLayout } from './record-identifiers.sql';
 import type { StitcherInput, StitcherResult } from './run-stitcher';
 import { runStitcherInWorker } from './run-stitcher-in-worker';
 import { withStitchWorkspace, type StitchWorkspace } from './stitch-workspace';
@@ -188,10 +188,11 @@ async function stitchInWorkspace(engine: LakeEngine, columns: LakeColumns, lakeL
     phase = at;
     logger.info('identity.stitch: phase done', { phase: name, ms: ms[name] });
   };
-  const layout = slotLayout(RECORD_SOURCES, rules);
+  const sources = recordSourcesFor(rules);
+  const layout = slotLayout(sources, rules);
   const present = new Set(new LakeCatalog(engine, lakeLayout).tableNames());
   const selects: string[] = [];
-  for (const source of RECORD_SOURCES.filter((candidate) => present.has(candidate.table))) {
+  for (const source of sources.filter((candidate) => present.has(candidate.table))) {
     const relation = lakeRelation(engine, lakeLayout, 'processed', source.table);
     // A lake table's files may differ in columns (see recordIdSql): the relation has them all.
     selects.push(recordsSelectSql(source, relation, new Set(await relationColumnNames(engine, relation)), rules, layout));

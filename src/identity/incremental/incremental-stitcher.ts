@@ -2,7 +2,7 @@ import type { Identifier } from '../identifier';
 import { normalizeIdentifier } from '../identifier-normalization';
 import { DomainError } from '../../shared/domain-error';
 import { IdentityConflictError, IdentityStoreBusyError, type IdentityChanges, type IdentityStore, type MergeRecord } from '../identity-store.port';
-import type { CompiledRules } from '../rules/identity-rules';
+import type { CompiledRules, TraitIdentifier } from '../rules/identity-rules';
 import { normalizeRecord, type IdentityRecord, type NormalizedRecord } from './identity-record';
 import { StitchSession, type RecordOutcome } from './stitch-session';
 import { planUnmerge, type UnmergeResult } from './unmerge-plan';
@@ -44,6 +44,11 @@ export class IncrementalStitcher {
     this.via = options.via ?? 'stream';
     this.now = options.now ?? Date.now;
     this.attempts = options.attempts ?? 5;
+  }
+
+  /** The identifier types its rules read from identify traits: what a record of an event must carry (clickstreamIdentityRecord). */
+  get traitIdentifiers(): readonly TraitIdentifier[] {
+    return this.rules.rules.traitIdentifiers;
   }
 
   normalize(record: IdentityRecord): NormalizedRecord {

@@ -16,6 +16,20 @@ export interface IdentityRules {
   blocklist: Blocklist;
   /** Secret mixed into new customer ids, so an id never reveals the identifier it was derived from. */
   idSalt: string;
+  /** Identifier types beyond the built-in ones, each read from an identify event's trait. */
+  traitIdentifiers: readonly TraitIdentifier[];
+}
+
+/**
+ * A configured identifier type read from a top-level trait of identify events, as Segment Unify
+ * and RudderStack Profiles let users declare custom identifiers: `loyalty_id` from
+ * `traits.loyaltyCard`. Only a trait holding a string is read (a number's text differs between
+ * JavaScript and the lake engine, and an object is no identifier). Top-level only: the lake merges
+ * nested trait objects of an event's context and its call deeply, the stream shallowly.
+ */
+export interface TraitIdentifier {
+  type: string;
+  trait: string;
 }
 
 /**
@@ -29,6 +43,7 @@ export const DEFAULT_RULES: IdentityRules = {
   defaultMax: 10,
   blocklist: DEFAULT_BLOCKLIST,
   idSalt: 'c360',
+  traitIdentifiers: [],
 };
 
 /** The rules with their lookups precomputed; what the stitchers use. */
@@ -40,6 +55,16 @@ export class CompiledRules {
     this.blocklist = new BlocklistMatcher(rules.blocklist);
     const ordered = [USER_ID, ...rules.priority.filter((type) => type !== USER_ID)];
     this.ranks = new Map(ordered.map((type, index) => [type, index]));
+  }
+
+  /** The identifier types records carry: the built-in ones, then the configured ones (traitIdentifiers). */
+  get types(): string[] {
+    return [...new Set([...BUILT_IN_TYPES, ...this.rules.traitIdentifiers.map((identifier) => identifier.type)])];
+  }
+
+  /** Whether records carry this type (see identifier.ts isKnownIdentifierType). */
+  knowsType(type: string): boolean {
+    return this.types.includes(type);
   }
 
   /** 0 is strongest; types outside the priority list come after it (then by name, where callers tie-break). */

@@ -38,7 +38,7 @@ export class StitchedStreamIdentity implements StreamIdentity {
   }
 
   async resolve(events: readonly ClickstreamEvent[]): Promise<Resolution> {
-    const records = events.map(clickstreamIdentityRecord);
+    const records = events.map((event) => clickstreamIdentityRecord(event, this.stitcher.traitIdentifiers));
     const { cache } = this.options;
     const known = cache ? this.knownCustomers(records.map((record) => this.stitcher.normalize(record)), cache) : new Map<number, string>();
     const planned = [...records.keys()].filter((index) => !known.has(index));

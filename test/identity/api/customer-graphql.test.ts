@@ -43,6 +43,7 @@ describe('GraphQL customer profiles (identity)', () => {
     const config = loadConfig({
       C360_HOME: home,
       C360_STREAM_CONSUME: 'false',
+      C360_IDENTITY_TRAIT_IDS: 'member_id=insuranceMemberId',
       C360_API_KEYS: JSON.stringify([
         { name: 'ops', key: ADMIN_KEY, scopes: ['admin'] },
         { name: 'support', key: SUPPORT_KEY, scopes: ['profiles:read'] },
@@ -72,6 +73,8 @@ describe('GraphQL customer profiles (identity)', () => {
         { source: 'api_logs', recordId: 'auth POST /v1/otp/9811100099/verify', time: T0 + MINUTE, identifiers: [user('kiran'), { type: 'device_id', value: 'pixel-9' }] },
       ]);
       endpointMerge = apiCall!.merges[0]!;
+      // Meena's identify names her insurance member id: a type configured from a trait.
+      await stitcher.stitch([{ source: 'clickstream', recordId: 'msg-m0', time: T0, identifiers: [user('meena'), { type: 'member_id', value: 'MBR-4411829' }] }]);
       for (let index = 0; index < 6; index++) await stitcher.stitch([{ source: 'clickstream', recordId: `other-${index}`, time: T0 + index, identifiers: [user(`other-${index}`)] }]);
     } finally {
       await seeded.close();
@@ -194,6 +197,19 @@ describe('GraphQL customer profiles (identity)', () => {
     assert.deepEqual((other.data?.customer as { mergeHistory: unknown[] }).mergeHistory, [{ cause: { source: 'clickstream', recordId: 'msg-2', recordIdMasked: false } }]);
   });
 
+  it('finds a customer by a configured identifier type with pii:read, and masks its values without it', async () => {
+    const query = `{ customer(identifier: { type: "member_id", value: " MBR-4411829 " }) { customerId identities { type value masked } } }`;
+    assert.equal(codeOf(await graphql(query)), 'FORBIDDEN', 'a member id is personal: looking it up needs pii:read');
+    const found = await graphql(query, PII_KEY);
+    assert.equal(found.errors, undefined);
+    assert.deepEqual(found.data?.customer, {
+      customerId: cid(user('meena')),
+      identities: [{ type: 'user_id', value: 'meena', masked: false }, { type: 'member_id', value: 'MBR-4411829', masked: false }],
+    });
+    const masked = await graphql(`query($id: ID) { customer(id: $id) { identities { type value masked } } }`, SUPPORT_KEY, { id: cid(user('meena')) });
+    assert.deepEqual((masked.data?.customer as { identities: unknown[] }).identities, [{ type: 'user_id', value: 'meena', masked: false }, { type: 'member_id', value: '*********29', masked: true }]);
+  });
+
   it('follows an id merged away to the customer it lives on in, and finds customers by other identifiers', async () => {
     const merged = await graphql(`query($id: ID) { customer(id: $id) { customerId } }`, SUPPORT_KEY, { id: merge.from });
     assert.deepEqual(merged.data?.customer, { customerId: cid(user('jane')) });
@@ -214,8 +230,8 @@ describe('GraphQL customer profiles (identity)', () => {
       ['{ customer { customerId } }', /exactly one of id and identifier/],
       [`{ customer(id: "${cid(user('jane'))}", identifier: { type: "user_id", value: "jane" }) { customerId } }`, /exactly one/],
       ['{ customer(id: "jane") { customerId } }', /id\[0\]: a customer id is c_/],
-      ['{ customer(identifier: { type: "E-mail", value: "x" }) { customerId } }', /identifier: type must be one of user_id, email, phone, device_id, anonymous_id/],
-      ['{ customer(identifier: { type: "emial", value: "x" }) { customerId } }', /identifier: type must be one of/],
+      ['{ customer(identifier: { type: "E-mail", value: "x" }) { customerId } }', /identifier: type must be an identifier type/],
+      ['{ customer(identifier: { type: "emial", value: "x" }) { customerId } }', /identifier: type must be one of user_id, email, phone, device_id, anonymous_id, member_id$/],
       ['{ customer(identifier: { type: "user_id", value: "" }) { customerId } }', /identifier: value must be 1 to 1024/],
       ['{ customer(identifier: { type: "user_id", value: " null " }) { customerId } }', /not a usable user_id/],
       ['{ customers(ids: ["c_00000000000000000000", "oops", 7]) { customerId } }', /ids\[1\], ids\[2\]/],

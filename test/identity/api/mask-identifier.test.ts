@@ -22,7 +22,15 @@ describe('masking personal identifiers without pii:read', () => {
     assert.equal(phone('+91 00000 00000'), '+************00');
   });
 
-  it('shows other types as they are: they are pseudonymous keys', () => {
+  it('shows account, device and anonymous ids as they are: they are pseudonymous keys', () => {
     assert.equal(maskedValue({ type: 'device_id', value: 'ipad-7' }), 'ipad-7');
+    assert.equal(maskedValue({ type: 'user_id', value: 'u_1' }), 'u_1');
+    assert.equal(maskedValue({ type: 'anonymous_id', value: 'a-1' }), 'a-1');
+  });
+
+  it('masks a configured type (a member id may name a person) to its last two characters, or wholly when short', () => {
+    assert.equal(maskedValue({ type: 'member_id', value: 'MBR-4411829' }), '*********29');
+    assert.equal(maskedValue({ type: 'member_id', value: 'A1234' }), '*****');
+    assert.equal(maskedValue({ type: 'loyalty_id', value: 'कार्ड-१२३४५६' }).endsWith('५६'), true, 'by characters, not UTF-16 units');
   });
 });

@@ -21,7 +21,7 @@ const T0 = Date.UTC(2025, 5, 2, 8);
 const JUNK = ['null', '0', 'undefined', '00000000-0000-0000-0000-000000000000', 'unknown', '-1'];
 
 /** SDK calls of a few people on few devices: anonymous browsing, identify with traits, alias, shared tablets, junk ids. */
-function randomEvents(seed: number, count: number): ClickstreamEvent[] {
+function randomEvents(seed: number, count: number, options: { memberIds?: boolean } = {}): ClickstreamEvent[] {
   const random = prng(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const junkOr = (value: string) => (random() < 0.07 ? pick(JUNK) : value);
@@ -36,7 +36,12 @@ function randomEvents(seed: number, count: number): ClickstreamEvent[] {
     const kind = random();
     if (kind < 0.4) events.push({ ...base, type: 'track', event: 'Product Viewed', ...(random() < 0.3 ? { userId } : {}) });
     else if (kind < 0.65) {
-      const traits = { email: junkOr(random() < 0.2 ? 'Family@Example.com' : `Person${p}@example.com `), phone: random() < 0.5 ? junkOr(`98450${String(10_000 + p).slice(1)}`) : 9845000000 + p };
+      const traits = {
+        email: junkOr(random() < 0.2 ? 'Family@Example.com' : `Person${p}@example.com `),
+        phone: random() < 0.5 ? junkOr(`98450${String(10_000 + p).slice(1)}`) : 9845000000 + p,
+        // A configured trait identifier: a string, else a number or an object neither stitcher reads, now and then a family's shared one.
+        ...(options.memberIds ? { memberId: pick<unknown>([junkOr(` MBR-${p} `), `MBR-${p}`, 'MBR-family', 4400 + p, { id: `MBR-${p}` }]) } : {}),
+      };
       // Traits sit at the top level or in context.traits, as different SDKs send them.
       events.push(random() < 0.5 ? { ...base, type: 'identify', userId, traits } : { ...base, type: 'identify', userId, context: { ...base.context, traits } });
     } else if (kind < 0.8) events.push({ ...base, type: 'alias', userId, previousId: junkOr(`anon-${p}-${Math.floor(random() * 3)}`) });
@@ -94,6 +99,23 @@ async function streamPartition(events: readonly ClickstreamEvent[], rules: Ident
 }
 
 describe('stream identity agrees with the batch stitch of the lake the same events land in', () => {
+  it('reads the configured trait identifiers alike, strings only, wherever the SDK put the traits', { timeout: 300_000 }, async () => {
+    for (const seed of [11, 12, 13]) {
+      const rules: IdentityRules = {
+        ...DEFAULT_RULES,
+        traitIdentifiers: [{ type: 'member_id', trait: 'memberId' }],
+        maxPerType: { ...DEFAULT_RULES.maxPerType, member_id: 1 + (seed % 2), device_id: 1 + (seed % 3) },
+      };
+      const events = randomEvents(seed, 250, { memberIds: true });
+      const batch = await batchPartition(events, rules);
+      const memberIds = new Set(batch.flatMap((customer) => customer.split(' | ').filter((key) => key.startsWith('member_id:'))));
+      for (const key of memberIds) assert.match(key, /^member_id:MBR-(\d|family)$/, `seed ${seed}: only strings, trimmed, junk left out`);
+      assert.ok(memberIds.size >= 4, `seed ${seed}: the batch read member ids (${[...memberIds].join(', ')})`);
+      assert.deepEqual(await streamPartition(events, rules, seed), batch, `seed ${seed}`);
+    }
+  });
+
+
   it('gives the same customers as c360 lake process + identity stitch, on random SDK calls', { timeout: 300_000 }, async () => {
     for (const seed of [1, 2, 3, 4, 5, 6]) {
       const rules: IdentityRules = { ...DEFAULT_RULES, maxPerType: { ...DEFAULT_RULES.maxPerType, device_id: 1 + (seed % 3), anonymous_id: 2 + (seed % 4), email: 1 + (seed % 2) } };
