@@ -7,6 +7,7 @@ import { InFlight } from '../../store/in-flight';
 import { identifierKey, type Identifier } from '../identifier';
 import {
   IdentityConflictError,
+  IdentityStoreBusyError,
   mergeOrder,
   type Assignment,
   type IdentityChanges,
@@ -19,7 +20,8 @@ import { decodeCustomer, decodeMerge, decodeSeparation } from '../stored-records
 import { IDENTITY_MIGRATIONS } from './identity-migrations';
 import { identityRowWrites } from './identity-row-writes';
 import { writeInReplicaBatches } from './replica-batched-writes';
-import { WriteLease } from './write-lease';
+import { WriteJournal } from './write-journal';
+import { WriteLease, type HeldLease } from './write-lease';
 
 const DEFAULT_PAGE = 5_000;
 // Partitions named per read request. The driver's per-request work, not Cassandra, bounds a client
@@ -68,13 +70,15 @@ function parse(text: unknown): unknown {
  * was read (one with expectations: the stream's, an un-merge) is checked and written under a lease
  * only one writer in any process holds at a time (WriteLease), so two plans made on the same state
  * never both pass their check; without it, two identifies of two accounts on one tablet, on two
- * consumers, both joined the tablet's customer. A change without expectations (the batch sync,
- * which recomputes everything from the lake) is written as it comes. The daily batch stitch also
- * rewrites any assignment a crash left half done.
+ * consumers, both joined the tablet's customer. Such a change is kept in a write journal until all
+ * of it is written (WriteJournal), and whoever holds the lease next first finishes a change its
+ * previous holder left half written, as does every process that connects. A change without
+ * expectations (tests, tools) is written as it comes.
  */
 export class CassandraIdentityStore implements IdentityStore {
   private readonly inFlight = new InFlight('cassandra identity store');
   private readonly lease: WriteLease;
+  private readonly journal: WriteJournal;
   private closed?: Promise<void>;
 
   private constructor(
@@ -84,17 +88,47 @@ export class CassandraIdentityStore implements IdentityStore {
     private readonly settings: { concurrency: number; read: types.consistencies; write: types.consistencies; batch: BatchLimits },
   ) {
     this.lease = new WriteLease(client, keyspace);
+    this.journal = new WriteJournal(client, keyspace);
   }
 
   /** Connects, creates the keyspace if needed and applies the identity migrations. */
   static async connect(config: CassandraConfig, options: CassandraStoreOptions = {}): Promise<CassandraIdentityStore> {
     const client = await connectMigrated(config, IDENTITY_MIGRATIONS, options);
-    return new CassandraIdentityStore(client, statementsFor(config.keyspace), config.keyspace, {
+    const store = new CassandraIdentityStore(client, statementsFor(config.keyspace), config.keyspace, {
       concurrency: options.concurrency ?? 64,
       read: CONSISTENCY[options.readConsistency ?? 'LOCAL_QUORUM'],
       write: CONSISTENCY[options.writeConsistency ?? 'LOCAL_QUORUM'],
       batch: writeBatchLimits(options, STATEMENTS_PER_BATCH),
     });
+    try {
+      await store.finishUnfinished();
+    } catch (error) {
+      await client.shutdown();
+      throw error;
+    }
+    return store;
+  }
+
+  /**
+   * Finishes the change a writer left half written (see WriteJournal), if any: a process that
+   * connects after a crash finds the store whole, even before anyone writes again. A store whose
+   * lease another writer holds is left to that writer, which finishes it first.
+   */
+  private async finishUnfinished(): Promise<void> {
+    if ((await this.journal.unfinished()) === undefined) return;
+    try {
+      await this.lease.hold((lease) => this.finishJournaled(lease));
+    } catch (error) {
+      if (!(error instanceof IdentityStoreBusyError)) throw error;
+    }
+  }
+
+  private async finishJournaled(lease: HeldLease): Promise<void> {
+    const unfinished = await this.journal.unfinished();
+    if (unfinished === undefined) return;
+    await this.write(unfinished, lease);
+    lease.assertHeld();
+    await this.journal.close();
   }
 
   private read(query: string, params: unknown[]): Promise<types.ResultSet> {
@@ -178,18 +212,27 @@ export class CassandraIdentityStore implements IdentityStore {
       const planned = (changes.expected?.length ?? 0) + (changes.expectedCustomers?.length ?? 0) > 0;
       if (!planned) return this.write(changes);
       await this.lease.hold(
-        async () => {
+        async (lease) => {
+          await this.finishJournaled(lease);
           await this.checkExpected(changes);
-          await this.write(changes);
+          lease.assertHeld();
+          await this.journal.open(changes);
+          await this.write(changes, lease);
+          lease.assertHeld();
+          await this.journal.close();
         },
         { bulk: changes.bulk === true },
       );
     });
   }
 
-  private async write(changes: IdentityChanges): Promise<void> {
+  /** Phase by phase; with a lease, only while it is surely held (HeldLease.assertHeld). */
+  private async write(changes: IdentityChanges, lease?: HeldLease): Promise<void> {
     const settings = { keyspace: this.keyspace, limits: this.settings.batch, concurrency: this.settings.concurrency, consistency: this.settings.write };
-    for (const phase of identityRowWrites(changes, this.statements)) await writeInReplicaBatches(this.client, phase, settings);
+    for (const phase of identityRowWrites(changes, this.statements)) {
+      lease?.assertHeld();
+      await writeInReplicaBatches(this.client, phase, settings);
+    }
   }
 
   private async checkExpected(changes: IdentityChanges): Promise<void> {

@@ -44,4 +44,15 @@ export const IDENTITY_MIGRATIONS: readonly CassandraMigration[] = [
       ) WITH comment = 'c360 identity: the lease a writer of planned changes holds'`,
     ],
   },
+  {
+    version: 1003,
+    name: 'create_identity_write_journal',
+    statements: [
+      // One partition, written by the lease's holder only: see WriteJournal.
+      `CREATE TABLE IF NOT EXISTS {keyspace}.identity_write_journal (
+        name text, chunk int, entry_id text, chunks int, body blob,
+        PRIMARY KEY ((name), chunk)
+      ) WITH comment = 'c360 identity: the change the lease holder is writing, until all of it is written'`,
+    ],
+  },
 ];

@@ -30,6 +30,24 @@ const HANDOVER_MS = 150;
 const WAITING_MARK_MS = 500;
 const WAITING_MARK_SECONDS = 3;
 
+/** What a holder's work can ask of the lease it holds. */
+export interface HeldLease {
+  /**
+   * Throws IdentityLeaseLostError unless the lease is surely still this holder's for a while: a
+   * renewal was refused (another writer owns it), or renewals failed until the lease may lapse
+   * soon. Work checks before each write, so a holder whose lease lapsed (an overloaded node timing
+   * its renewals out) stops instead of writing beside the next holder.
+   */
+  assertHeld(): void;
+}
+
+export class IdentityLeaseLostError extends IdentityStoreBusyError {
+  constructor() {
+    super('identity store: lost the identity write lease while writing (its renewals failed); the change stays in the write journal, and the next writer finishes it');
+    this.name = 'IdentityLeaseLostError';
+  }
+}
+
 export class IdentityLeaseTimeoutError extends IdentityStoreBusyError {
   constructor(waitedMs: number) {
     super(`identity store: another writer held the identity write lease for ${waitedMs} ms; is a writer stuck? (an unrenewed lease lapses ${LEASE_SECONDS} s after it was taken)`);
@@ -51,6 +69,7 @@ export class WriteLease {
   private freeUntil = 0;
   private readonly statements: { take: string; renew: string; give: string; markWaiting: string; readWaiting: string; clearWaiting: string };
   private readonly renewMs: number;
+  private readonly leaseMs: number;
   /** Who this process's waiting marks are from: its own are not a reason for a gap. */
   private readonly instance = randomUUID();
 
@@ -62,6 +81,7 @@ export class WriteLease {
   ) {
     const lease = `${keyspace}.identity_write_lease`;
     this.renewMs = timing.renewMs;
+    this.leaseMs = timing.leaseSeconds * 1000;
     this.statements = {
       take: `INSERT INTO ${lease} (name, owner) VALUES ('planned_changes', ?) IF NOT EXISTS USING TTL ${timing.leaseSeconds}`,
       renew: `UPDATE ${lease} USING TTL ${timing.leaseSeconds} SET owner = ? WHERE name = 'planned_changes' IF owner = ?`,
@@ -74,21 +94,38 @@ export class WriteLease {
   }
 
   /** Runs `work` holding the lease; `bulk` work leaves others a turn after a long hold. */
-  hold<T>(work: () => Promise<T>, options: { bulk?: boolean } = {}): Promise<T> {
+  hold<T>(work: (lease: HeldLease) => Promise<T>, options: { bulk?: boolean } = {}): Promise<T> {
     const turn = this.queue.then(() => this.holdAcrossProcesses(work, options.bulk === true));
     this.queue = turn.catch(() => undefined);
     return turn;
   }
 
-  private async holdAcrossProcesses<T>(work: () => Promise<T>, bulk: boolean): Promise<T> {
+  private async holdAcrossProcesses<T>(work: (lease: HeldLease) => Promise<T>, bulk: boolean): Promise<T> {
     const handover = this.freeUntil - Date.now();
     if (handover > 0) await sleep(handover);
     const owner = randomUUID();
-    await this.take(owner);
-    // A lost renewal (the node was unreachable) leaves the lease to lapse at its TTL, as before renewals existed.
-    const renewal = setInterval(() => void this.lwt(this.statements.renew, [owner, owner]).catch(() => undefined), this.renewMs);
+    // Until when the lease is surely ours: its TTL counted from before the request that took or renewed it.
+    let ours = (await this.take(owner)) + this.leaseMs;
+    let lost = false;
+    // A lost renewal (the node was unreachable) leaves the lease to lapse at its TTL; assertHeld stops the work a third of a lease before.
+    const renewal = setInterval(() => {
+      const sent = Date.now();
+      void this.lwt(this.statements.renew, [owner, owner]).then(
+        (applied) => {
+          if (applied) ours = Math.max(ours, sent + this.leaseMs);
+          else lost = true;
+        },
+        () => undefined,
+      );
+    }, this.renewMs);
+    const margin = this.leaseMs / 3;
+    const lease: HeldLease = {
+      assertHeld: () => {
+        if (lost || Date.now() > ours - margin) throw new IdentityLeaseLostError();
+      },
+    };
     try {
-      return await work();
+      return await work(lease);
     } finally {
       clearInterval(renewal);
       // A lease not given back (a lost connection) lapses after LEASE_SECONDS.
@@ -107,18 +144,24 @@ export class WriteLease {
     }
   }
 
-  private async take(owner: string): Promise<void> {
+  /** Takes the lease for `owner`; resolves to when the attempt that took it was sent (epoch ms). */
+  private async take(owner: string): Promise<number> {
     const started = Date.now();
     let marking: NodeJS.Timeout | undefined;
     const mark = () => void this.execute(this.statements.markWaiting, [this.instance]).catch(() => undefined);
     try {
+      let firstSent: number | undefined;
       for (let attempt = 0; ; attempt++) {
+        const sent = Date.now();
         try {
           const result = await this.execute(this.statements.take, [owner]);
-          // Not applied, but ours: an earlier attempt that timed out was applied after all.
-          if (result.first()?.get('[applied]') === true || result.first()?.get('owner') === owner) return;
+          if (result.first()?.get('[applied]') === true) return sent;
+          // Not applied, but ours: an earlier attempt that timed out was applied after all, its TTL running since then at the latest.
+          if (result.first()?.get('owner') === owner) return firstSent ?? sent;
+          firstSent ??= sent;
         } catch {
           // A lightweight transaction that timed out may or may not have been applied: the next attempt tells.
+          firstSent ??= sent;
         }
         if (marking === undefined) {
           mark();
