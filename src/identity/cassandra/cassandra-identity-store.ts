@@ -123,10 +123,10 @@ export class CassandraIdentityStore implements IdentityStore {
     }
   }
 
-  private async finishJournaled(lease: HeldLease): Promise<void> {
-    const unfinished = await this.journal.unfinished();
-    if (unfinished === undefined) return;
-    await this.write(unfinished, lease);
+  private async finishJournaled(lease: HeldLease, unfinished?: IdentityChanges): Promise<void> {
+    const left = unfinished ?? (await this.journal.unfinished());
+    if (left === undefined) return;
+    await this.write(left, lease);
     lease.assertHeld();
     await this.journal.close();
   }
@@ -213,8 +213,12 @@ export class CassandraIdentityStore implements IdentityStore {
       if (!planned) return this.write(changes);
       await this.lease.hold(
         async (lease) => {
-          await this.finishJournaled(lease);
-          await this.checkExpected(changes);
+          // The journal is read beside the expectations, which are checked again only when an unfinished change was written since.
+          const [unfinished, checked] = await Promise.all([this.journal.unfinished(), this.checkExpected(changes).then(() => undefined, (error: unknown) => ({ error }))]);
+          if (unfinished !== undefined) {
+            await this.finishJournaled(lease, unfinished);
+            await this.checkExpected(changes);
+          } else if (checked !== undefined) throw checked.error;
           lease.assertHeld();
           await this.journal.open(changes);
           await this.write(changes, lease);
