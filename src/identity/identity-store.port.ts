@@ -120,6 +120,17 @@ export class IdentityStoreBusyError extends Error {
   }
 }
 
+/**
+ * The store stopped writing a change midway (it lost its write lease, or a write failed) after
+ * recording it to be finished: the store's next writer writes the rest first. Do not plan it again.
+ */
+export class IdentityChangeInterruptedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'IdentityChangeInterruptedError';
+  }
+}
+
 export function emptyChanges(): IdentityChanges {
   return { assign: [], unassign: [], customers: [], removeCustomers: [], merges: [], separations: [] };
 }

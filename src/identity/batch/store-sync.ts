@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { EmbeddedIdentityStore } from '../embedded/embedded-identity-store';
 import { mergeIdNow, pairMerge } from '../merge-id';
 import type { Identifier } from '../identifier';
-import { emptyChanges, IdentityConflictError, IdentityStoreBusyError, type IdentityChanges, type IdentityStore, type MergeRecord } from '../identity-store.port';
+import { emptyChanges, IdentityChangeInterruptedError, IdentityConflictError, IdentityStoreBusyError, type IdentityChanges, type IdentityStore, type MergeRecord } from '../identity-store.port';
 import { decodeIdentifiers } from '../stored-records';
 import { runEmbeddedStoreChild } from './embedded-store-child';
 import { rebaseUnit, type UnitChanges } from './rebase-unit';
@@ -380,13 +380,19 @@ function count(summary: StoreSyncSummary, changes: UnitChanges, repointed: numbe
  */
 const BUSY_RETRY_MS = 120_000;
 
-/** store.apply, tried again while another writer keeps the store busy: a stitch that ran for an hour should not fail on a stuck stream writer's lease. */
+/**
+ * store.apply, tried again while another writer keeps the store busy: a stitch that ran for an hour
+ * should not fail on a stuck stream writer's lease. A change interrupted midway is the store's to
+ * finish (its next writer, this sync's next page at the latest, writes the rest first): trying it
+ * again would only conflict with its own writes.
+ */
 async function applyWhenFree(store: IdentityStore, changes: IdentityChanges): Promise<void> {
   const started = Date.now();
   for (let attempt = 0; ; attempt++) {
     try {
       return await store.apply(changes);
     } catch (error) {
+      if (error instanceof IdentityChangeInterruptedError) return;
       if (!(error instanceof IdentityStoreBusyError) || Date.now() - started >= BUSY_RETRY_MS) throw error;
       await sleep(Math.min(5_000, 250 * 2 ** attempt));
     }

@@ -6,6 +6,7 @@ import { writeBatchLimits, type BatchLimits } from '../../store/cassandra/replic
 import { InFlight } from '../../store/in-flight';
 import { identifierKey, type Identifier } from '../identifier';
 import {
+  IdentityChangeInterruptedError,
   IdentityConflictError,
   IdentityStoreBusyError,
   mergeOrder,
@@ -20,7 +21,7 @@ import { decodeCustomer, decodeMerge, decodeSeparation } from '../stored-records
 import { IDENTITY_MIGRATIONS } from './identity-migrations';
 import { identityRowWrites } from './identity-row-writes';
 import { writeInReplicaBatches } from './replica-batched-writes';
-import { WriteJournal } from './write-journal';
+import { WriteJournal, type WriteTime } from './write-journal';
 import { WriteLease, type HeldLease } from './write-lease';
 
 const DEFAULT_PAGE = 5_000;
@@ -79,6 +80,8 @@ export class CassandraIdentityStore implements IdentityStore {
   private readonly inFlight = new InFlight('cassandra identity store');
   private readonly lease: WriteLease;
   private readonly journal: WriteJournal;
+  /** The last write time given out (microseconds): see fenced. */
+  private lastTimestamp = 0;
   private closed?: Promise<void>;
 
   private constructor(
@@ -126,9 +129,20 @@ export class CassandraIdentityStore implements IdentityStore {
   private async finishJournaled(lease: HeldLease, unfinished?: IdentityChanges): Promise<void> {
     const left = unfinished ?? (await this.journal.unfinished());
     if (left === undefined) return;
-    await this.write(left, lease);
-    lease.assertHeld();
-    await this.journal.close();
+    await this.write(left, this.fenced(lease));
+    await this.journal.close(this.fenced(lease));
+  }
+
+  /**
+   * A write time for the next writes under `lease`, later than every earlier one of this process.
+   * Every row of a planned change is written at one time taken after the lease was: a holder whose
+   * lease lapsed while a request of its was in flight (assertHeld is checked before each request,
+   * not during one) cannot overwrite what the next holder wrote, which is timed later (Cassandra
+   * keeps the latest write of a cell). Hosts' clocks are assumed to agree within the lease's life.
+   */
+  private fenced(lease: HeldLease): WriteTime {
+    this.lastTimestamp = Math.max(Date.now() * 1000, this.lastTimestamp + 1);
+    return { timestamp: this.lastTimestamp, beforeEach: () => lease.assertHeld() };
   }
 
   private read(query: string, params: unknown[]): Promise<types.ResultSet> {
@@ -219,22 +233,28 @@ export class CassandraIdentityStore implements IdentityStore {
             await this.finishJournaled(lease, unfinished);
             await this.checkExpected(changes);
           } else if (checked !== undefined) throw checked.error;
-          lease.assertHeld();
-          await this.journal.open(changes);
-          await this.write(changes, lease);
-          lease.assertHeld();
-          await this.journal.close();
+          const at = this.fenced(lease);
+          await this.journal.open(changes, at);
+          try {
+            await this.write(changes, at);
+            await this.journal.close(this.fenced(lease));
+          } catch (error) {
+            throw new IdentityChangeInterruptedError(
+              `identity store: a change was interrupted midway (${error instanceof Error ? error.message : String(error)}); it is in the write journal, and the store's next writer writes the rest first`,
+              { cause: error },
+            );
+          }
         },
         { bulk: changes.bulk === true },
       );
     });
   }
 
-  /** Phase by phase; with a lease, only while it is surely held (HeldLease.assertHeld). */
-  private async write(changes: IdentityChanges, lease?: HeldLease): Promise<void> {
-    const settings = { keyspace: this.keyspace, limits: this.settings.batch, concurrency: this.settings.concurrency, consistency: this.settings.write };
+  /** Phase by phase; fenced (a planned change's), at one write time and only while the lease is surely held. */
+  private async write(changes: IdentityChanges, fenced?: WriteTime): Promise<void> {
+    const settings = { keyspace: this.keyspace, limits: this.settings.batch, concurrency: this.settings.concurrency, consistency: this.settings.write, ...fenced };
     for (const phase of identityRowWrites(changes, this.statements)) {
-      lease?.assertHeld();
+      fenced?.beforeEach?.();
       await writeInReplicaBatches(this.client, phase, settings);
     }
   }

@@ -17,6 +17,10 @@ export interface BatchedWriteSettings {
   limits: BatchLimits;
   concurrency: number;
   consistency: types.consistencies;
+  /** The write time of every cell, in microseconds (see CassandraIdentityStore.apply); the client's clock without it. */
+  timestamp?: number;
+  /** Runs before each request; throwing stops the requests not sent yet (HeldLease.assertHeld). */
+  beforeEach?: () => void;
 }
 
 /**
@@ -37,7 +41,7 @@ export async function writeInReplicaBatches(client: Client, rows: readonly RowWr
     partition.statements += 1;
   }
   const requests = packByReplicas([...partitions.values()], (partition) => replicaSetOf(client, settings.keyspace, partition.routingKey), settings.limits);
-  const send = { consistency: settings.consistency, statementsPerBatch: settings.limits.statements };
+  const send = { consistency: settings.consistency, statementsPerBatch: settings.limits.statements, timestamp: settings.timestamp, beforeEach: settings.beforeEach };
   await mapBounded(requests, settings.concurrency, (request) =>
     sendPacked(client, request.flatMap((partition) => partition.rows.map(({ query, params }) => ({ query, params: [...params] }))), send),
   );

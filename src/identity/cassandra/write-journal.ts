@@ -5,6 +5,12 @@ import type { IdentityChanges } from '../identity-store.port';
 /** Bytes per journal row: well under Cassandra's mutation limit (half a 32 MiB commit-log segment), whatever the change. */
 const CHUNK_BYTES = 512 * 1024;
 
+/** When a journal write happens (microseconds) and what runs before it (see BatchedWriteSettings). */
+export interface WriteTime {
+  timestamp: number;
+  beforeEach?: () => void;
+}
+
 /** What a journal entry holds of a change: the writes, not the expectations they were checked against. */
 type JournaledChanges = Pick<IdentityChanges, 'assign' | 'unassign' | 'customers' | 'removeCustomers' | 'merges' | 'separations'>;
 
@@ -29,7 +35,7 @@ function writesOf(changes: IdentityChanges): JournaledChanges {
  * that many tombstones for every read of the partition to skip.
  */
 export class WriteJournal {
-  private readonly statements: { read: string; write: string };
+  private readonly statements: { readHeader: string; readChunks: string; write: string };
 
   constructor(
     private readonly client: Client,
@@ -37,40 +43,47 @@ export class WriteJournal {
   ) {
     const table = `${keyspace}.identity_write_journal`;
     this.statements = {
-      read: `SELECT chunk, entry_id, chunks, body FROM ${table} WHERE name = 'pending'`,
+      // The header alone first: a large entry's chunks stay behind once it is closed, and every planned change reads the header.
+      readHeader: `SELECT entry_id, chunks, body FROM ${table} WHERE name = 'pending' AND chunk = 0`,
+      readChunks: `SELECT chunk, entry_id, body FROM ${table} WHERE name = 'pending' AND chunk >= 1 AND chunk <= ?`,
       write: `INSERT INTO ${table} (name, chunk, entry_id, chunks, body) VALUES ('pending', ?, ?, ?, ?)`,
     };
   }
 
-  /** Records `changes` as the entry being written. */
-  async open(changes: IdentityChanges): Promise<void> {
+  /**
+   * Records `changes` as the entry being written, at `at.timestamp` (microseconds, as the change's
+   * own rows: see CassandraIdentityStore.apply); `at.beforeEach` runs before each write and may stop them.
+   */
+  async open(changes: IdentityChanges, at: WriteTime): Promise<void> {
     const body = Buffer.from(JSON.stringify(writesOf(changes)), 'utf8');
     const entryId = randomUUID();
-    if (body.length <= CHUNK_BYTES) return this.write(0, entryId, 1, body);
+    if (body.length <= CHUNK_BYTES) return this.write(0, entryId, 1, body, at);
     const count = Math.ceil(body.length / CHUNK_BYTES);
-    for (let chunk = 1; chunk <= count; chunk++) await this.write(chunk, entryId, count, body.subarray((chunk - 1) * CHUNK_BYTES, chunk * CHUNK_BYTES));
-    await this.write(0, entryId, count, Buffer.alloc(0));
+    for (let chunk = 1; chunk <= count; chunk++) await this.write(chunk, entryId, count, body.subarray((chunk - 1) * CHUNK_BYTES, chunk * CHUNK_BYTES), at);
+    await this.write(0, entryId, count, Buffer.alloc(0), at);
   }
 
-  /** Marks the entry written in full. */
-  async close(): Promise<void> {
-    await this.write(0, randomUUID(), 0, Buffer.alloc(0));
+  /** Marks the entry written in full; `at.timestamp` must be later than the entry's. */
+  async close(at: WriteTime): Promise<void> {
+    await this.write(0, randomUUID(), 0, Buffer.alloc(0), at);
   }
 
   /** The change an earlier holder did not finish writing, if any. */
   async unfinished(): Promise<IdentityChanges | undefined> {
-    const rows = (await this.client.execute(this.statements.read, [], { prepare: true, isIdempotent: true, consistency: types.consistencies.localQuorum })).rows;
-    const header = rows.find((row) => row.get('chunk') === 0);
+    const read = { prepare: true, isIdempotent: true, consistency: types.consistencies.localQuorum };
+    const header = (await this.client.execute(this.statements.readHeader, [], read)).first();
     const count = Number(header?.get('chunks') ?? 0);
     if (!header || count === 0) return undefined;
     const entryId = String(header.get('entry_id'));
-    const parts = count === 1 ? [header] : rows.filter((row) => row.get('entry_id') === entryId && Number(row.get('chunk')) >= 1).sort((a, b) => Number(a.get('chunk')) - Number(b.get('chunk')));
+    const chunks = count === 1 ? [] : (await this.client.execute(this.statements.readChunks, [count], read)).rows;
+    const parts = count === 1 ? [header] : chunks.filter((row) => row.get('entry_id') === entryId).sort((a, b) => Number(a.get('chunk')) - Number(b.get('chunk')));
     if (parts.length !== count) throw new Error(`identity store: the write journal's entry ${entryId} has ${parts.length} of its ${count} chunks`);
     const writes = JSON.parse(Buffer.concat(parts.map((row) => row.get('body') as Buffer)).toString('utf8')) as JournaledChanges;
     return { ...writes, expected: [], expectedCustomers: [] };
   }
 
-  private async write(chunk: number, entryId: string, chunks: number, body: Buffer): Promise<void> {
-    await this.client.execute(this.statements.write, [chunk, entryId, chunks, body], { prepare: true, isIdempotent: true, consistency: types.consistencies.localQuorum });
+  private async write(chunk: number, entryId: string, chunks: number, body: Buffer, at: WriteTime): Promise<void> {
+    at.beforeEach?.();
+    await this.client.execute(this.statements.write, [chunk, entryId, chunks, body], { prepare: true, isIdempotent: true, consistency: types.consistencies.localQuorum, timestamp: at.timestamp });
   }
 }

@@ -7,8 +7,14 @@ import { IdentityStoreBusyError } from '../identity-store.port';
 export const LEASE_SECONDS = 30;
 /** How long a writer waits for the lease before giving up. */
 const WAIT_MS = 15_000;
-/** A holder renews the lease this often, so a long hold (a batch page of many rows) does not lapse under it. */
-const RENEW_MS = 10_000;
+/**
+ * A holder renews the lease this often, so a long hold (a batch page of many rows) does not lapse
+ * under it: a sixth of its life, so that a renewal or two that time out leave it surely held for
+ * longer than HeldLease.assertHeld's margin (a third).
+ */
+const RENEW_MS = 5_000;
+/** Cassandra counts a TTL from its clock in whole seconds: a lease may lapse up to this much before its TTL has run from when it was written. */
+const TTL_GRANULARITY_MS = 1_000;
 /** The longest pause between a waiting writer's attempts (see take). */
 const MAX_RETRY_MS = 100;
 /**
@@ -43,7 +49,7 @@ export interface HeldLease {
 
 export class IdentityLeaseLostError extends IdentityStoreBusyError {
   constructor() {
-    super('identity store: lost the identity write lease while writing (its renewals failed); the change stays in the write journal, and the next writer finishes it');
+    super('identity store: lost the identity write lease (its renewals failed) before the change was written; nothing of it was written, and it may be tried again');
     this.name = 'IdentityLeaseLostError';
   }
 }
@@ -105,20 +111,21 @@ export class WriteLease {
     if (handover > 0) await sleep(handover);
     const owner = randomUUID();
     // Until when the lease is surely ours: its TTL counted from before the request that took or renewed it.
-    let ours = (await this.take(owner)) + this.leaseMs;
+    const life = this.leaseMs - TTL_GRANULARITY_MS;
+    let ours = (await this.take(owner)) + life;
     let lost = false;
     // A lost renewal (the node was unreachable) leaves the lease to lapse at its TTL; assertHeld stops the work a third of a lease before.
     const renewal = setInterval(() => {
       const sent = Date.now();
       void this.lwt(this.statements.renew, [owner, owner]).then(
         (applied) => {
-          if (applied) ours = Math.max(ours, sent + this.leaseMs);
+          if (applied) ours = Math.max(ours, sent + life);
           else lost = true;
         },
         () => undefined,
       );
     }, this.renewMs);
-    const margin = this.leaseMs / 3;
+    const margin = life / 3;
     const lease: HeldLease = {
       assertHeld: () => {
         if (lost || Date.now() > ours - margin) throw new IdentityLeaseLostError();

@@ -1,7 +1,7 @@
 import type { Identifier } from '../identifier';
 import { normalizeIdentifier } from '../identifier-normalization';
 import { DomainError } from '../../shared/domain-error';
-import { IdentityConflictError, IdentityStoreBusyError, type IdentityChanges, type IdentityStore, type MergeRecord } from '../identity-store.port';
+import { IdentityChangeInterruptedError, IdentityConflictError, IdentityStoreBusyError, type IdentityChanges, type IdentityStore, type MergeRecord } from '../identity-store.port';
 import type { CompiledRules, TraitIdentifier } from '../rules/identity-rules';
 import { normalizeRecord, type IdentityRecord, type NormalizedRecord } from './identity-record';
 import { StitchSession, type RecordOutcome } from './stitch-session';
@@ -96,6 +96,9 @@ export class IncrementalStitcher {
       // A person asked for it: tell them to try again, not that something broke (the API's code follows the DomainError).
       if (error instanceof IdentityConflictError) throw new DomainError('CONFLICT', `the customers of merge ${mergeId} kept changing while it was undone (${this.attempts} attempts); nothing was changed, try again`);
       if (error instanceof IdentityStoreBusyError) throw new DomainError('UNAVAILABLE', 'the identity store is busy with another writer; nothing was changed, try again shortly');
+      if (error instanceof IdentityChangeInterruptedError) {
+        throw new DomainError('UNAVAILABLE', `the un-merge of ${mergeId} was interrupted midway; the identity store's next writer completes it, so look at the merge before trying again`);
+      }
       throw error;
     }
   }

@@ -5,7 +5,7 @@ import { CassandraIdentityStore } from '../../../src/identity/cassandra/cassandr
 import { WriteJournal } from '../../../src/identity/cassandra/write-journal';
 import { IdentityLeaseLostError, WriteLease, type HeldLease } from '../../../src/identity/cassandra/write-lease';
 import { identifierKey } from '../../../src/identity/identifier';
-import { emptyChanges, type IdentityChanges, type IdentityStore } from '../../../src/identity/identity-store.port';
+import { emptyChanges, IdentityChangeInterruptedError, type IdentityChanges, type IdentityStore } from '../../../src/identity/identity-store.port';
 import { IncrementalStitcher } from '../../../src/identity/incremental/incremental-stitcher';
 import { planUnmerge } from '../../../src/identity/incremental/unmerge-plan';
 import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
@@ -21,7 +21,7 @@ const rules = new CompiledRules(DEFAULT_RULES);
 
 /** What Cassandra holds when apply() stops after its first phases (a timeout, a lost node, a killed process): the journal entry and those phases. */
 async function cutOff(journal: WriteJournal, store: IdentityStore, changes: IdentityChanges, written: Partial<IdentityChanges>): Promise<void> {
-  await journal.open(changes);
+  await journal.open(changes, { timestamp: Date.now() * 1000 });
   await store.apply({ ...emptyChanges(), ...written });
 }
 
@@ -108,12 +108,13 @@ describe('cassandra identity store: a planned change cut off between its phases'
       const journal = new WriteJournal(client, config.keyspace);
       const wide = Array.from({ length: 30_000 }, (_, index) => ({ identifier: { type: 'anonymous_id', value: `anon-${index}-${'x'.repeat(20)}` }, customerId: `c_${index}` }));
       const large: IdentityChanges = { ...emptyChanges(), assign: wide };
-      await journal.open(large);
+      const at = Date.now() * 1000;
+      await journal.open(large, { timestamp: at });
       assert.deepEqual((await journal.unfinished())?.assign, wide, 'over a megabyte, in chunks');
       const small: IdentityChanges = { ...emptyChanges(), removeCustomers: ['c_gone'] };
-      await journal.open(small);
+      await journal.open(small, { timestamp: at + 1 });
       assert.deepEqual(await journal.unfinished(), { ...small, expected: [], expectedCustomers: [] }, "the large entry's chunks are stale");
-      await journal.close();
+      await journal.close({ timestamp: at + 2 });
       assert.equal(await journal.unfinished(), undefined);
     });
 
@@ -131,8 +132,8 @@ describe('cassandra identity store: a planned change cut off between its phases'
                 }
               : Reflect.get(target, property, receiver),
         });
-        // Production's 30 s lease renewed every 10 s, scaled down: 2 s renewed every 0.5 s.
-        const timing = { leaseSeconds: 2, renewMs: 500 };
+        // A 3 s lease renewed every 0.5 s: the holder is surely its owner for 2 s (a second less, for the TTL's granularity) less a third.
+        const timing = { leaseSeconds: 3, renewMs: 500 };
         const [holder, other] = [new WriteLease(failingRenewals, config.keyspace, timing), new WriteLease(client, config.keyspace, timing)];
         let inside = 0;
         let overlaps = 0;
@@ -150,17 +151,90 @@ describe('cassandra identity store: a planned change cut off between its phases'
             inside--;
           }
         };
-        // A long change, phase by phase (a batch page on a slow node): 3.5 s, longer than the lease.
-        const holding = holder.hold((lease) => phases(lease, 14));
+        // A long change, phase by phase (a batch page on a slow node): 5 s, longer than the lease.
+        const holding = holder.hold((lease) => phases(lease, 20));
         await sleep(200);
         const otherDone = other.hold((lease) => phases(lease, 1));
         await assert.rejects(holding, IdentityLeaseLostError);
         await otherDone;
         assert.equal(overlaps, 0, 'phases written while another writer held the lease too');
-        assert.ok(written >= 3 && written < 14, `the holder wrote while its lease was surely its own, then stopped (${written} phases)`);
+        assert.ok(written >= 3 && written < 20, `the holder wrote while its lease was surely its own, then stopped (${written} phases)`);
       } finally {
         await holderClient.shutdown();
       }
+    });
+
+    it("never lets a holder whose lease lapsed during a request overwrite the next holder's writes", { timeout: 60_000 }, async () => {
+      // One request at a time, one row each: a phase of ten assignments is ten requests in a row.
+      const a = await CassandraIdentityStore.connect(config, { concurrency: 1, partitionsPerBatch: 1 });
+      const b = await CassandraIdentityStore.connect(config);
+      try {
+        // A's network is congested: its lease renewals time out, and its writes reach Cassandra 4 s after
+        // they are sent, after its lease lapsed and B wrote. The store's client and lease are swapped in
+        // place: a fault on the wire, not a stand-in for Cassandra.
+        const timing = { leaseSeconds: 3, renewMs: 500 };
+        const real = (a as unknown as { client: Client }).client;
+        const slow = new Proxy(real, {
+          get: (target, property, receiver) =>
+            property === 'execute'
+              ? async (...args: Parameters<Client['execute']>) => {
+                  const query = String(args[0]);
+                  if (query.startsWith('UPDATE') && query.includes('identity_write_lease')) throw new Error('Server timeout during write query at consistency SERIAL');
+                  if (query.includes('identity_assignments') && query.startsWith('INSERT')) await sleep(4_000);
+                  return target.execute(...args);
+                }
+              : Reflect.get(target, property, receiver),
+        });
+        Object.assign(a, { client: slow, lease: new WriteLease(slow, config.keyspace, timing) });
+        Object.assign(b, { lease: new WriteLease(client, config.keyspace, timing) });
+
+        const ids = Array.from({ length: 10 }, (_, index) => ({ type: 'anonymous_id', value: `lapse-${index}` }));
+        const changeA: IdentityChanges = { ...emptyChanges(), assign: ids.map((identifier) => ({ identifier, customerId: 'cA' })), expected: ids.map((identifier) => ({ identifier, customerId: null })) };
+        // B plans on A's change (it finishes A's journal entry first) and moves every identifier to cB.
+        const changeB: IdentityChanges = { ...emptyChanges(), assign: ids.map((identifier) => ({ identifier, customerId: 'cB' })), expected: ids.map((identifier) => ({ identifier, customerId: 'cA' })) };
+        const writingA = a.apply(changeA).then(() => 'applied', (error: unknown) => error);
+        await sleep(200);
+        await b.apply(changeB);
+        assert.ok((await writingA) instanceof IdentityChangeInterruptedError, 'A stopped, its change left to the journal');
+        const found = await b.lookup(ids);
+        assert.deepEqual(
+          ids.filter((identifier) => found.get(identifierKey(identifier)) !== 'cB').map((identifier) => `${identifier.value}=${found.get(identifierKey(identifier))}`),
+          [],
+          'B wrote last, holding the lease: every identifier is cB',
+        );
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    });
+
+    it('keeps a holder going through a renewal that times out now and then: the lease is surely its own for longer than a renewal period', { timeout: 30_000 }, async () => {
+      let renewals = 0;
+      const oneTimeout = new Proxy(client, {
+        get: (target, property, receiver) =>
+          property === 'execute'
+            ? async (...args: Parameters<Client['execute']>) => {
+                if (String(args[0]).startsWith('UPDATE') && ++renewals === 2) throw new Error('Server timeout during write query at consistency SERIAL');
+                return target.execute(...args);
+              }
+            : Reflect.get(target, property, receiver),
+      });
+      // Production's proportions (a 30 s lease renewed every 5 s), scaled to 6 s renewed every second.
+      const lease = new WriteLease(oneTimeout, config.keyspace, { leaseSeconds: 6, renewMs: 1_000 });
+      const refused: number[] = [];
+      await lease.hold(async (held) => {
+        const started = Date.now();
+        while (Date.now() - started < 4_500) {
+          try {
+            held.assertHeld();
+          } catch (error) {
+            if (!(error instanceof IdentityLeaseLostError)) throw error;
+            refused.push(Date.now() - started);
+          }
+          await sleep(5);
+        }
+      });
+      assert.ok(renewals >= 3, `renewals sent: ${renewals}`);
+      assert.deepEqual(refused, [], 'one failed renewal stops nobody');
     });
   });
 });
