@@ -20,6 +20,15 @@ async function unmergeFrom(store: EmbeddedIdentityStore, from: string | undefine
   return new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => at }).unmerge(merge.mergeId);
 }
 
+/** Visitors S (a1, d1) and X (a2, d2), stitched; then a record of a1 on d2, and the batch merges X into S (the wrong merge). */
+async function wronglyMerged(store: EmbeddedIdentityStore, lake: RecordLake): Promise<{ s: string | undefined; x: string | undefined }> {
+  const first = await lake.stitch({ store, now: () => 1_000 });
+  const [s, x] = [first.map.customerOf.get(key('device_id', 'd1')), first.map.customerOf.get(key('device_id', 'd2'))];
+  lake.events({ at: '2026-03-01T11:00:00Z', anonymousId: 'a1', deviceId: 'd2' });
+  assert.equal((await lake.stitch({ store, now: () => 2_000 })).summary.mergedCustomers, 1, 'the wrong merge: X into S');
+  return { s, x };
+}
+
 /** Three visitors, each on a device of their own: customers S (d1), X (d2) and Y (d3), oldest first. */
 const threeVisitors = () =>
   new RecordLake().events(
@@ -32,10 +41,7 @@ describe('a batch stitch after an un-merge of a batch merge', () => {
   it('keeps the two apart, and places what joined the survivor since through the merged side with the merged side', async () => {
     const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' }, { at: '2026-03-01T10:00:00Z', anonymousId: 'a2', deviceId: 'd2' });
     await withStoreAndLake(lake, async (store) => {
-      const first = await lake.stitch({ store, now: () => 1_000 });
-      const [s, x] = [first.map.customerOf.get(key('device_id', 'd1')), first.map.customerOf.get(key('device_id', 'd2'))];
-      lake.events({ at: '2026-03-01T11:00:00Z', anonymousId: 'a1', deviceId: 'd2' });
-      assert.equal((await lake.stitch({ store, now: () => 2_000 })).summary.mergedCustomers, 1, 'the wrong merge: X into S');
+      const { s, x } = await wronglyMerged(store, lake);
       // Account u9 logs in on X's device: the batch puts it with S, which holds that device now.
       lake.events({ at: '2026-03-01T12:00:00Z', userId: 'u9', anonymousId: 'a2', deviceId: 'd2' });
       assert.equal((await lake.stitch({ store, now: () => 3_000 })).map.customerOf.get(key('user_id', 'u9')), s);
@@ -64,10 +70,7 @@ describe('a batch stitch after an un-merge of a batch merge', () => {
   it('completes an un-merge cut off after its separation, the row Cassandra writes first: the pair is split, not merged again', async () => {
     const lake = new RecordLake().events({ at: '2026-03-01T09:00:00Z', anonymousId: 'a1', deviceId: 'd1' }, { at: '2026-03-01T10:00:00Z', anonymousId: 'a2', deviceId: 'd2' });
     await withStoreAndLake(lake, async (store) => {
-      const first = await lake.stitch({ store, now: () => 1_000 });
-      const [s, x] = [first.map.customerOf.get(key('device_id', 'd1')), first.map.customerOf.get(key('device_id', 'd2'))];
-      lake.events({ at: '2026-03-01T11:00:00Z', anonymousId: 'a1', deviceId: 'd2' });
-      assert.equal((await lake.stitch({ store, now: () => 2_000 })).summary.mergedCustomers, 1, 'the wrong merge: X into S');
+      const { s, x } = await wronglyMerged(store, lake);
       const merge = (await store.mergesOf(x ?? '')).find((record) => record.from === x);
       assert.ok(merge);
 
