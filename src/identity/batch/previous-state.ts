@@ -38,7 +38,7 @@ export interface PreviousStateFiles {
   assignments: string;
   customers: string;
   separations: string;
-  /** The links of the stream's merges still in force (see writeMergeFiles). */
+  /** The links of the stream's merges no person un-merged (see writeMergeFiles). */
   streamLinks: string;
   /** What each merge brought, by the customer merged (see writeMergeFiles). */
   mergeAnchors: string;
@@ -103,11 +103,15 @@ export async function exportAssignments(store: IdentityStore | undefined, dir: s
 export async function exportCustomers(store: IdentityStore | undefined, dir: string, onSnapshot: () => void = () => undefined): Promise<CustomerFiles> {
   const customers = path.join(dir, 'previous-customers.jsonl');
   const customerCount = await writeCustomers(store, customers, onSnapshot);
-  const { streamLinks, mergeAnchors } = await writeMergeFiles(store, dir);
+  // Read before the merges, whose stream links are kept unless a person un-merged them. An un-merge
+  // writes its separation before marking its merge undone (identityRowWrites), so a merge read as
+  // undone by a person has its separation among these.
+  const stored = store ? await store.separations() : [];
+  const { streamLinks, mergeAnchors } = await writeMergeFiles(store, dir, new Set(stored.map((separation) => separation.mergeId)));
   const separations = new JsonLinesFile(path.join(dir, 'separations.jsonl'));
   try {
     if (store) {
-      for (const [index, separation] of (await store.separations()).entries()) {
+      for (const [index, separation] of stored.entries()) {
         separation.sides.forEach((side, sideIndex) => {
           // Token 2k + side: the union-find refuses a component holding both tokens of one separation.
           for (const identifier of side) separations.write({ id_type: identifier.type, id_value: identifier.value, token: 2 * index + sideIndex });
@@ -122,15 +126,18 @@ export async function exportCustomers(store: IdentityStore | undefined, dir: str
 
 /**
  * From the merge history, in one scan:
- * - stream-links.jsonl: the link that caused each merge the stream made and nobody undid, with its
- *   record: the batch keeps such a merge while the lake lacks the record (see
- *   GraphTables.pendingLinksSql), instead of splitting the pair again until the lake catches up;
+ * - stream-links.jsonl: the link that caused each merge the stream made and no person un-merged
+ *   (`unmerged`: the merges separations undo), with its record: the batch keeps such a merge while
+ *   the lake lacks the record (see GraphTables.pendingLinksSql), instead of splitting the pair again
+ *   until the lake catches up. A merge a batch undid (reviving or re-pointing the merged customer)
+ *   keeps its link: that batch linked what it linked with it, and the next one must too, or it
+ *   splits what the first put together;
  * - merge-anchors.jsonl: what each merge brought, one identifier a line, with the customer merged
  *   and the one it was merged into: a merged-away customer's id must lead to its anchor's holder
  *   (merge-anchor.ts, OutputTables.touchedSql). Its seed may have stayed behind when its id
  *   followed its account.
  */
-async function writeMergeFiles(store: IdentityStore | undefined, dir: string): Promise<{ streamLinks: string; mergeAnchors: string }> {
+async function writeMergeFiles(store: IdentityStore | undefined, dir: string, unmerged: ReadonlySet<string>): Promise<{ streamLinks: string; mergeAnchors: string }> {
   const links = new JsonLinesFile(path.join(dir, 'stream-links.jsonl'));
   const anchors = new JsonLinesFile(path.join(dir, 'merge-anchors.jsonl'));
   try {
@@ -138,7 +145,7 @@ async function writeMergeFiles(store: IdentityStore | undefined, dir: string): P
       for await (const page of store.scanMerges()) {
         for (const { mergeId, from, into, via, undoneAt, cause, at, identifiers } of page) {
           for (const identifier of identifiers) anchors.write({ customer_id: from, into_id: into, merge_id: mergeId, merged_at: at, id_type: identifier.type, id_value: identifier.value });
-          if (via !== 'stream' || undoneAt !== null || cause === null) continue;
+          if (via !== 'stream' || cause === null || (undoneAt !== null && unmerged.has(mergeId))) continue;
           const [a, b] = cause.link;
           links.write({ source: cause.source, record_id: cause.recordId, merged_at: at, a_type: a.type, a_value: a.value, b_type: b.type, b_value: b.value });
         }

@@ -82,7 +82,7 @@ describe("a batch stitch's export of the identity store's customers", () => {
     for (const each of customers) assert.equal(byId.get(each.customerId), JSON.stringify(each), each.customerId);
   });
 
-  it("gives the lake engine the link of each merge the stream made that is still in force, and no other's", async () => {
+  it("gives the lake engine the link of each merge the stream made that no person un-merged, and no other's", async () => {
     const link = (value: string): MergeRecord['cause'] => ({ source: 'clickstream', recordId: `m-${value}`, time: T0, link: [{ type: 'user_id', value }, { type: 'anonymous_id', value: `anon-${value}` }] });
     const merge = (mergeId: string, extra: Partial<MergeRecord>): MergeRecord => ({ mergeId, into: 'c_plain', from: `c_${mergeId}`, at: T0, via: 'stream', cause: link(mergeId), identifiers: [], undoneAt: null, ...extra });
     await store.apply({
@@ -90,15 +90,26 @@ describe("a batch stitch's export of the identity store's customers", () => {
       unassign: [],
       customers: [],
       removeCustomers: [],
-      merges: [merge('streamed', {}), merge('undone', { undoneAt: T0 + 1 }), merge('batched', { via: 'batch' }), merge('by-hand', { via: 'manual' }), merge('causeless', { cause: null })],
-      separations: [],
+      merges: [
+        merge('streamed', {}),
+        // A batch undid this one (it revived or re-pointed the merged customer): what it linked stays linked.
+        merge('undone-by-a-batch', { undoneAt: T0 + 1 }),
+        merge('unmerged', { undoneAt: T0 + 1 }),
+        merge('batched', { via: 'batch' }),
+        merge('by-hand', { via: 'manual' }),
+        merge('causeless', { cause: null }),
+      ],
+      separations: [{ separationId: 's_unmerged', mergeId: 'unmerged', at: T0 + 1, sides: [[{ type: 'anonymous_id', value: 'anon-unmerged' }], [{ type: 'user_id', value: 'unmerged' }]] }],
     });
     for (const [schema, from] of [['links_copied', store], ['links_written', throughThePort(store)]] as const) {
       await loaded(schema, from);
-      const rows = await engine.query(`SELECT source, record_id, merged_at, a_type, a_value, b_type, b_value FROM ${schema}.stream_links`);
+      const rows = await engine.query(`SELECT source, record_id, merged_at, a_type, a_value, b_type, b_value FROM ${schema}.stream_links ORDER BY record_id`);
       assert.deepEqual(
         rows.map((row) => ({ ...row, merged_at: Number(row.merged_at) })),
-        [{ source: 'clickstream', record_id: 'm-streamed', merged_at: T0, a_type: 'user_id', a_value: 'streamed', b_type: 'anonymous_id', b_value: 'anon-streamed' }],
+        [
+          { source: 'clickstream', record_id: 'm-streamed', merged_at: T0, a_type: 'user_id', a_value: 'streamed', b_type: 'anonymous_id', b_value: 'anon-streamed' },
+          { source: 'clickstream', record_id: 'm-undone-by-a-batch', merged_at: T0, a_type: 'user_id', a_value: 'undone-by-a-batch', b_type: 'anonymous_id', b_value: 'anon-undone-by-a-batch' },
+        ],
         schema,
       );
     }

@@ -12,8 +12,12 @@ import { readIdentityMap, type IdentityMap } from '../support/identity-zone';
 import { RecordLake, streamIdentifiersOf, type FixtureEvent } from '../support/record-lake';
 import { lineageProblems, storeProblems } from '../support/store-problems';
 
-// Each case runs six stitches (about 2.5 s); C360_PROPERTY_CASES raises the count for a longer search.
+// Each case runs six stitches (about 2.5 s); C360_PROPERTY_FIRST_SEED and C360_PROPERTY_CASES set the
+// seeds, for a longer search. Seeds that once failed run every time.
+const FIRST = Number(process.env.C360_PROPERTY_FIRST_SEED ?? 1);
 const CASES = Number(process.env.C360_PROPERTY_CASES ?? 10);
+/** 188, 315: a batch used a stream merge's link and undid the merge, and the re-run, no longer given the link, split what it joined. */
+const ONCE_FAILED = [188, 315];
 const NOTHING_WRITTEN = { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, rebasedUnits: 0, deferredUnits: 0, deferredCustomers: 0, removedCustomers: 0 };
 
 const partition = (map: IdentityMap) => [...map.members.values()].map((members) => [...members].sort().join('|')).sort();
@@ -43,7 +47,8 @@ function randomDay(random: () => number, seed: number, people: number) {
 describe('the stream, then batch stitches on a lake catching up with it (property)', () => {
   it('keep the store consistent, change nothing when re-run, and end where a lake-only stitch ends', { timeout: 600_000 }, async () => {
     const failures: string[] = [];
-    for (let seed = 1; seed <= CASES; seed++) {
+    const seeds = [...new Set([...Array.from({ length: CASES }, (_, index) => FIRST + index), ...ONCE_FAILED])];
+    for (const seed of seeds) {
       const random = prng(seed * 104_729);
       const event = randomDay(random, seed, 3 + Math.floor(random() * 3));
       const lakeEvents = Array.from({ length: 6 + Math.floor(random() * 6) }, () => event('2026-03-01'));
