@@ -1,7 +1,7 @@
 import type { ConfigProblem } from '../config/config.error';
-import { BUILT_IN_TYPES, isKnownIdentifierType, USER_ID } from './identifier';
+import { BUILT_IN_TYPES, isKnownIdentifierType, TYPE_NAME, USER_ID } from './identifier';
 import { blocklistEntries, extendBlocklist, patternProblem } from './rules/blocklist';
-import { DEFAULT_RULES, type IdentityRules, type TraitIdentifier } from './rules/identity-rules';
+import { DEFAULT_RULES, TRAIT_NAME, type IdentityRules, type TraitIdentifier } from './rules/identity-rules';
 
 /** The identity variables of EnvironmentVariables, as validated strings. */
 export interface IdentityVariables {
@@ -31,18 +31,16 @@ function splitList(raw: string | undefined): string[] {
 
 const knownTypes = (configured: readonly string[]) => `one of ${[...BUILT_IN_TYPES, ...configured].join(', ')} (the types records carry)`;
 
-const TRAIT_IDENTIFIER = /^([a-z][a-z0-9_]{0,31})=([A-Za-z_][A-Za-z0-9_]{0,63})$/;
-
 /** `loyalty_id=loyaltyCard,member_id=memberId`: identifier types read from identify traits (TraitIdentifier). */
 function parseTraitIdentifiers(raw: string | undefined, problems: ConfigProblem[]): TraitIdentifier[] {
   const identifiers: TraitIdentifier[] = [];
   for (const entry of splitList(raw)) {
-    const match = TRAIT_IDENTIFIER.exec(entry);
+    const [type = '', trait = '', ...rest] = entry.split('=');
     const problem = (expected: string) => problems.push({ variable: 'C360_IDENTITY_TRAIT_IDS', expected, got: JSON.stringify(entry) });
-    if (!match) problem('must be type=trait pairs, comma-separated: a type of lower-case letters, digits and _, a top-level trait name of letters, digits and _');
-    else if (isKnownIdentifierType(match[1])) problem(`must name a type other than the built-in ${BUILT_IN_TYPES.join(', ')}`);
-    else if (identifiers.some((identifier) => identifier.trait === match[2])) problem('must read each trait once');
-    else identifiers.push({ type: match[1], trait: match[2] });
+    if (rest.length > 0 || !TYPE_NAME.test(type) || !TRAIT_NAME.test(trait)) problem('must be type=trait pairs, comma-separated: a type of lower-case letters, digits and _, a top-level trait name of letters, digits and _');
+    else if (isKnownIdentifierType(type)) problem(`must name a type other than the built-in ${BUILT_IN_TYPES.join(', ')}`);
+    else if (identifiers.some((identifier) => identifier.trait === trait)) problem('must read each trait once');
+    else identifiers.push({ type, trait });
   }
   return identifiers;
 }

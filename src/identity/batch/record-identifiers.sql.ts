@@ -1,7 +1,7 @@
 import { sqlString } from '../../lake/lake-relation';
 import { blockedSql, duckDbTrimmedIdentifierSql, normalizedFromPartsSql, phoneBlockedSql, phoneDigitsSql } from '../identifier-normalization';
 import { withoutInsertionOrder } from './insertion-order.sql';
-import type { CompiledRules, TraitIdentifier } from '../rules/identity-rules';
+import { TRAIT_NAME, type CompiledRules, type TraitIdentifier } from '../rules/identity-rules';
 
 /** Epoch ms for records without a time: after every real one (the largest time a JS Date holds). */
 export const NO_TIME_MS = 8_640_000_000_000_000;
@@ -78,8 +78,6 @@ export const RECORD_SOURCES: readonly RecordSource[] = [
     ],
   },
 ];
-
-const TRAIT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** SQL: an identify's top-level trait when it holds a string (TraitIdentifier), else NULL. */
 function traitSql(trait: string): string {

@@ -30,9 +30,9 @@ function writesOf(changes: IdentityChanges): JournaledChanges {
  * names the entry and how many chunks it has, and holds the change's JSON when it fits in one
  * (the stream's changes do: one write); a larger change's JSON is in chunks 1..n, written before
  * chunk 0, so a chunk 0 naming an entry always finds its chunks. Stale chunks of a longer earlier
- * entry are told apart by their entry id. A finished entry is
- * closed by overwriting chunk 0, never deleted: a row deleted a thousand times a second would leave
- * that many tombstones for every read of the partition to skip.
+ * entry are told apart by their entry id. A finished entry is closed by overwriting chunk 0, never
+ * deleted: a row deleted a thousand times a second would leave that many tombstones for every read
+ * of the partition to skip.
  */
 export class WriteJournal {
   private readonly statements: { readHeader: string; readChunks: string; write: string };
@@ -75,8 +75,10 @@ export class WriteJournal {
     const count = Number(header?.get('chunks') ?? 0);
     if (!header || count === 0) return undefined;
     const entryId = String(header.get('entry_id'));
-    const chunks = count === 1 ? [] : (await this.client.execute(this.statements.readChunks, [count], read)).rows;
-    const parts = count === 1 ? [header] : chunks.filter((row) => row.get('entry_id') === entryId).sort((a, b) => Number(a.get('chunk')) - Number(b.get('chunk')));
+    const parts =
+      count === 1
+        ? [header]
+        : (await this.client.execute(this.statements.readChunks, [count], read)).rows.filter((row) => row.get('entry_id') === entryId).sort((a, b) => Number(a.get('chunk')) - Number(b.get('chunk')));
     if (parts.length !== count) throw new Error(`identity store: the write journal's entry ${entryId} has ${parts.length} of its ${count} chunks`);
     const writes = JSON.parse(Buffer.concat(parts.map((row) => row.get('body') as Buffer)).toString('utf8')) as JournaledChanges;
     return { ...writes, expected: [], expectedCustomers: [] };

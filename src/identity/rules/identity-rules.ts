@@ -20,6 +20,9 @@ export interface IdentityRules {
   traitIdentifiers: readonly TraitIdentifier[];
 }
 
+/** What a trait identifier may read: a top-level trait name, safe to splice into a JSON path. */
+export const TRAIT_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
 /**
  * A configured identifier type read from a top-level trait of identify events, as Segment Unify
  * and RudderStack Profiles let users declare custom identifiers: `loyalty_id` from
@@ -50,16 +53,14 @@ export const DEFAULT_RULES: IdentityRules = {
 export class CompiledRules {
   readonly blocklist: BlocklistMatcher;
   private readonly ranks: ReadonlyMap<string, number>;
+  /** The identifier types records carry: the built-in ones, then the configured ones (traitIdentifiers). */
+  readonly types: readonly string[];
 
   constructor(readonly rules: IdentityRules) {
     this.blocklist = new BlocklistMatcher(rules.blocklist);
     const ordered = [USER_ID, ...rules.priority.filter((type) => type !== USER_ID)];
     this.ranks = new Map(ordered.map((type, index) => [type, index]));
-  }
-
-  /** The identifier types records carry: the built-in ones, then the configured ones (traitIdentifiers). */
-  get types(): string[] {
-    return [...new Set([...BUILT_IN_TYPES, ...this.rules.traitIdentifiers.map((identifier) => identifier.type)])];
+    this.types = [...new Set([...BUILT_IN_TYPES, ...rules.traitIdentifiers.map((identifier) => identifier.type)])];
   }
 
   /** Whether records carry this type (see identifier.ts isKnownIdentifierType). */
