@@ -14,8 +14,10 @@ export function absorbedKeys(history: readonly MergeRecord[], customerId: string
 
 /**
  * A customer's anchor: what its latest merge that brought anything brought of its own, leaving out
- * what merges into it had brought it (a survivor's merge carries along what it absorbed). Empty
- * when no merge of it brought anything of its own: its seed stands in then.
+ * what merges into it had brought it (a survivor's merge carries along what it absorbed). When that
+ * merge brought only what it had absorbed (the lake had given its own identifiers to others, and it
+ * followed its strongest identifier, an absorbed one), all it brought: its id went where that went.
+ * Empty when no merge of it brought anything: its seed stands in then.
  */
 export function anchorOf(history: readonly MergeRecord[], customerId: string): Identifier[] {
   const latest = history
@@ -23,7 +25,8 @@ export function anchorOf(history: readonly MergeRecord[], customerId: string): I
     .sort((a, b) => b.at - a.at || (b.mergeId < a.mergeId ? -1 : b.mergeId > a.mergeId ? 1 : 0))[0];
   if (!latest) return [];
   const absorbed = absorbedKeys(history, customerId);
-  return latest.identifiers.filter((identifier) => !absorbed.has(identifierKey(identifier)));
+  const own = latest.identifiers.filter((identifier) => !absorbed.has(identifierKey(identifier)));
+  return own.length > 0 ? own : latest.identifiers;
 }
 
 /**

@@ -76,7 +76,7 @@ export class CustomerResolver {
   @RequiresScope('admin')
   async unmergeCustomers(@Context() context: RequestContext, @Args('mergeId', { type: () => ID }) mergeId: string): Promise<UnmergeResultModel> {
     const result = await this.stitcher.unmerge(validateMergeId(mergeId));
-    this.logger.info('identity: customers un-merged', { mergeId: result.mergeId, restored: result.restoredCustomerId, survivor: result.survivorId, survivorRetiredInto: result.survivorRetiredInto, key: context.principal?.keyName });
-    return { mergeId: result.mergeId, restoredCustomerId: result.restoredCustomerId, survivorId: result.survivorId, restoredIdentifiers: result.restored, separationId: result.separationId, survivorRetiredInto: result.survivorRetiredInto };
+    this.logger.info('identity: customers un-merged', { mergeId: result.mergeId, restored: result.restoredCustomerId, survivor: result.survivorId, survivorRetiredInto: result.survivorRetiredInto, repointed: result.repointedCustomers.length, key: context.principal?.keyName });
+    return { mergeId: result.mergeId, restoredCustomerId: result.restoredCustomerId, survivorId: result.survivorId, restoredIdentifiers: result.restored, separationId: result.separationId, survivorRetiredInto: result.survivorRetiredInto, repointedCustomers: result.repointedCustomers };
   }
 }

@@ -285,20 +285,22 @@ export class OutputTables {
       ) TO ${sqlString(file)} (FORMAT json)`;
   }
 
-  /** Merges of previous customers, in unit order, with the record and link that caused each, what the merged one held and what the survivor held before. */
+  /** Merges of previous customers, in unit order, with the record and link that caused each, what the merged one brought the survivor and what the survivor held before. */
   mergesSql(file: string): string {
     const t = (name: string) => this.t(name);
     // The merged customers are few; restrict to them before gathering what they held.
     return `COPY (
         WITH merged AS (
-          SELECT m.edge, m.from_index, f.customer_id AS from_id, i.customer_id AS into_id FROM ${t('merges')} AS m
+          SELECT m.edge, m.from_index, m.into_index, f.customer_id AS from_id, i.customer_id AS into_id FROM ${t('merges')} AS m
           JOIN ${t('previous_numbered')} AS f ON f.previous_index = m.from_index
           JOIN ${t('previous_numbered')} AS i ON i.previous_index = m.into_index
         ), held AS (
           SELECT customer_id, list({'type': id_type, 'value': id_value} ORDER BY id_type, id_value) AS identifiers
           FROM (
-            SELECT merged.from_id AS customer_id, ${this.tables.typeNameSql('n.type_code')} AS id_type, n.id_value
-            FROM ${t('nodes')} AS n JOIN merged ON merged.from_index = n.previous_index
+            -- What the merged customer held that goes to the survivor: what the lake gave other
+            -- customers it did not bring, and its anchor must not be there (merge-anchor.ts).
+            SELECT merged.from_id AS customer_id, ${this.tables.typeNameSql('f.type_code')} AS id_type, f.id_value
+            FROM ${t('final')} AS f JOIN merged ON merged.from_index = f.previous_index AND merged.into_index = f.final_previous
             UNION ALL
             SELECT d.customer_id, d.id_type, d.id_value FROM ${t('previous_dropped')} AS d SEMI JOIN merged ON merged.from_id = d.customer_id
           )

@@ -3,8 +3,9 @@ import { DomainError } from '../../shared/domain-error';
 import { identifierKey, type Identifier } from '../identifier';
 import { emptyChanges, type IdentityChanges, type IdentityStore, type MergeRecord, type StoredCustomer } from '../identity-store.port';
 import { absorbedKeys, anchorOf, soleHolder } from '../merge-anchor';
+import { followAnchors } from './follow-anchors';
 import { mergeIdNow } from '../merge-id';
-import { compareText, type CompiledRules } from '../rules/identity-rules';
+import type { CompiledRules } from '../rules/identity-rules';
 
 export interface UnmergeResult {
   mergeId: string;
@@ -20,6 +21,8 @@ export interface UnmergeResult {
    * seed or else most of its own former identifiers (successorOf), so that no live customer is left empty.
    */
   survivorRetiredInto: string | null;
+  /** Customers merged away whose anchor the un-merge moved, re-pointed to its holder (followAnchors). */
+  repointedCustomers: string[];
 }
 
 const MAX_CHAIN = 32;
@@ -58,7 +61,6 @@ export async function planUnmerge(store: IdentityStore, rules: CompiledRules, me
   const restored = merge.identifiers.filter((identifier) => assigned.get(identifierKey(identifier)) === survivor.customerId);
   if (restored.length === 0) throw new DomainError('CONFLICT', `customer ${survivor.customerId} no longer holds what merge ${mergeId} brought; nothing to give back`);
   const restoredKeys = new Set(restored.map(identifierKey));
-  const leaving = new Set([from.customerId, ...from.mergedFrom]);
   const updatedAt = (customer: StoredCustomer) => Math.max(now, customer.updatedAt + 1);
   const remaining: Identifier[] = survivor.identities.filter((identifier) => !restoredKeys.has(identifierKey(identifier)));
   // The other side is what the survivor held before the merge and holds still. What joined it since
@@ -75,33 +77,41 @@ export async function planUnmerge(store: IdentityStore, rules: CompiledRules, me
   const otherSide = [...remaining, ...(successor?.identities ?? [])];
   const keptApart = heldBefore ? otherSide.filter((identifier) => heldBefore.has(identifierKey(identifier))) : remaining;
 
-  const customers: StoredCustomer[] = [{ ...from, identities: [...restored].sort((a, b) => rules.compare(a, b)), mergedInto: null, updatedAt: updatedAt(from) }];
+  // Lineages are worked out by followAnchors, from the pointers as the un-merge leaves them.
+  const drafted: StoredCustomer[] = [{ ...from, identities: [...restored].sort((a, b) => rules.compare(a, b)), mergedInto: null, updatedAt: updatedAt(from) }];
   for (const customer of chain) {
-    customers.push({
+    drafted.push({
       ...customer,
       identities: customer === survivor ? remaining : customer.identities,
       mergedInto: customer === survivor && successor ? successor.customerId : customer.mergedInto,
-      mergedFrom: customer.mergedFrom.filter((id) => !leaving.has(id)),
       updatedAt: updatedAt(customer),
     });
   }
   const merges: MergeRecord[] = [{ ...merge, undoneAt: now }];
   if (successor) {
-    const retired = survivor.mergedFrom.filter((id) => !leaving.has(id));
-    customers.push({ ...successor, mergedFrom: [...new Set([...successor.mergedFrom, survivor.customerId, ...retired])].sort(compareText), updatedAt: updatedAt(successor) });
+    drafted.push({ ...successor, updatedAt: updatedAt(successor) });
     merges.push({ mergeId: await mergeIdNow(store, survivor.customerId, successor.customerId), into: successor.customerId, from: survivor.customerId, at: now, via, cause: null, identifiers: [], intoIdentifiers: successor.identities, undoneAt: null });
   }
+  const followed = await followAnchors(store, rules, {
+    customers: new Map(drafted.map((customer) => [customer.customerId, customer])),
+    movable: new Set([survivor.customerId, ...survivor.mergedFrom]),
+    moved: new Map(restored.map((identifier) => [identifierKey(identifier), from.customerId])),
+    targets: new Set([from.customerId, (successor ?? survivor).customerId]),
+    decided: new Set([from.customerId, survivor.customerId]),
+    now,
+    via,
+  });
   const separationId = separationIdFor(mergeId);
   const changes: IdentityChanges = {
     ...emptyChanges(),
     assign: restored.map((identifier) => ({ identifier, customerId: from.customerId })),
-    customers,
-    merges,
+    customers: followed.customers,
+    merges: [...merges, ...followed.merges],
     separations: [{ separationId, mergeId, at: now, sides: [restored, keptApart] }],
     expected: restored.map((identifier) => ({ identifier, customerId: survivor.customerId })),
-    expectedCustomers: [from, ...chain, ...(successor ? [successor] : [])].map((customer) => ({ customerId: customer.customerId, updatedAt: customer.updatedAt })),
+    expectedCustomers: [from, ...chain, ...(successor ? [successor] : []), ...followed.expected].map((customer) => ({ customerId: customer.customerId, updatedAt: customer.updatedAt })),
   };
-  const result = { mergeId, restoredCustomerId: from.customerId, survivorId: survivor.customerId, restored: restored.length, separationId, survivorRetiredInto: successor?.customerId ?? null };
+  const result = { mergeId, restoredCustomerId: from.customerId, survivorId: survivor.customerId, restored: restored.length, separationId, survivorRetiredInto: successor?.customerId ?? null, repointedCustomers: followed.repointed };
   return { changes, result };
 }
 

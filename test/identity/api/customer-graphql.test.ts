@@ -310,7 +310,7 @@ describe('GraphQL customer profiles (identity)', () => {
   });
 
   it('un-merges with the admin scope only: identifiers go back, the history says so, and a second try conflicts', async () => {
-    const mutation = `mutation($mergeId: ID!) { unmergeCustomers(mergeId: $mergeId) { mergeId restoredCustomerId survivorId restoredIdentifiers separationId survivorRetiredInto } }`;
+    const mutation = `mutation($mergeId: ID!) { unmergeCustomers(mergeId: $mergeId) { mergeId restoredCustomerId survivorId restoredIdentifiers separationId survivorRetiredInto repointedCustomers } }`;
     assert.equal(codeOf(await graphql(mutation, PII_KEY, { mergeId: merge.mergeId })), 'FORBIDDEN');
     assert.equal(codeOf(await graphql(mutation, ADMIN_KEY, { mergeId: 'm_not-a-merge' })), 'BAD_USER_INPUT');
     assert.equal(codeOf(await graphql(mutation, ADMIN_KEY, { mergeId: 'm_00000000000000000000' })), 'NOT_FOUND');
@@ -318,7 +318,7 @@ describe('GraphQL customer profiles (identity)', () => {
     const body = await graphql(mutation, ADMIN_KEY, { mergeId: merge.mergeId });
     assert.equal(body.errors, undefined);
     const result = body.data?.unmergeCustomers as Record<string, unknown>;
-    assert.deepEqual({ ...result, separationId: 'x' }, { mergeId: merge.mergeId, restoredCustomerId: merge.from, survivorId: merge.into, restoredIdentifiers: 2, separationId: 'x', survivorRetiredInto: null });
+    assert.deepEqual({ ...result, separationId: 'x' }, { mergeId: merge.mergeId, restoredCustomerId: merge.from, survivorId: merge.into, restoredIdentifiers: 2, separationId: 'x', survivorRetiredInto: null, repointedCustomers: [] });
 
     const restored = await graphql(`query($id: ID) { customer(id: $id) { customerId identities { value } mergeHistory { mergeId undoneAt } } }`, SUPPORT_KEY, { id: merge.from });
     assert.deepEqual((restored.data?.customer as { customerId: string }).customerId, merge.from);

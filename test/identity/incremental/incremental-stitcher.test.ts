@@ -172,7 +172,7 @@ describe('incremental stitching: one record at a time', () => {
       const anonymous = customerIdFor(device('shared-phone'), salt);
       const mergeId = merges[0]!.mergeId;
       const undone = await stitcher.unmerge(mergeId);
-      assert.deepEqual(undone, { mergeId, restoredCustomerId: anonymous, survivorId: account, restored: 2, separationId: undone.separationId, survivorRetiredInto: null });
+      assert.deepEqual(undone, { mergeId, restoredCustomerId: anonymous, survivorId: account, restored: 2, separationId: undone.separationId, survivorRetiredInto: null, repointedCustomers: [] });
       assert.equal(await customerOf(anon('a8')), anonymous);
       assert.equal(await customerOf(device('shared-phone')), anonymous);
       assert.equal(await customerOf(user('u8')), account);

@@ -1,0 +1,94 @@
+// Two cases a property search found (rounds-with-unmerges, seeds 64 and 101), where a merged-away
+// id led to a customer that no longer held its anchor until the next batch re-pointed it.
+// Seed 64: P's seed (d:D0) is moved by a late lake record to E; un-merging Q > P leaves P empty, so
+// P is retired into T, which then holds its seed (E was merged into T). Un-merging E > T gives d:D0
+// back to E, so the un-merge also re-points P to E, where its anchor (its seed) is.
+// Seed 101: a customer X whose account came from a stream merge into it (W > X brought u:u4) and
+// whose own identifier (its seed, a:A1) the lake gives to another account's customer Z is merged by
+// the batch into Y, where u:u4 is (a customer follows its strongest identifier). The merge records
+// only what X brought Y, all of it absorbed from W, so X's anchor is u:u4 and its id leads to Y: a
+// re-run writes nothing.
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { IncrementalStitcher } from '../../../src/identity/incremental/incremental-stitcher';
+import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
+import { onBothStores, withOpenStore, type OpenStore } from '../support/on-both-stores';
+import { RecordLake, streamIdentifiersOf, type FixtureEvent } from '../support/record-lake';
+import { lineageProblems, storeProblems } from '../support/store-problems';
+
+const NOTHING_WRITTEN = { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, rebasedUnits: 0, deferredUnits: 0, deferredCustomers: 0, removedCustomers: 0 };
+
+function describeAnchorsFollowed(name: string, open: OpenStore): void {
+  describe(`${name}: merged-away ids and their anchors after an un-merge and a batch merge`, () => {
+    it('an un-merge leads a customer merged into the survivor to the restored customer when its anchor goes back there', { timeout: 120_000 }, async () => {
+      const lake = new RecordLake().events(
+        { at: '2026-03-01T09:00:00Z', messageId: 'p', deviceId: 'D0', anonymousId: 'A0' },
+        { at: '2026-03-01T09:10:00Z', messageId: 't', deviceId: 'TAB', anonymousId: 'A02' },
+        { at: '2026-03-01T12:00:00Z', messageId: 'e', type: 'identify', userId: 'u1', deviceId: 'D11', anonymousId: 'A12' },
+        { at: '2026-03-01T17:00:00Z', messageId: 'q', type: 'identify', userId: 'u2', deviceId: 'D1', anonymousId: 'A21' },
+      );
+      let now = 1_000;
+      await withOpenStore(open, lake, async (store) => {
+        const problems = async () => [...(await storeProblems(store)), ...(await lineageProblems(store))];
+        const customerOf = async (type: string, value: string) => (await store.lookup([{ type, value }])).get(`${type}:${value}`) as string;
+        await lake.stitch({ store, now: () => (now += 100) });
+        const [P, T, E, Q] = [await customerOf('device_id', 'D0'), await customerOf('device_id', 'TAB'), await customerOf('user_id', 'u1'), await customerOf('user_id', 'u2')];
+        const stitcher = new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => (now += 10) });
+        const stream = async (event: FixtureEvent) =>
+          stitcher.stitch([{ source: 'clickstream', recordId: event.messageId ?? '', time: Date.parse(event.at), identifiers: streamIdentifiersOf(event) }]);
+        // u2 logs in on P's visitor id: Q merges into the older P.
+        await stream({ at: '2026-03-02T09:00:00Z', messageId: 's1', type: 'identify', userId: 'u2', anonymousId: 'A0' });
+        // A late record: u1 on P's visitor id, earlier than u2: P's device and visitor id go to E; P continues with u2.
+        lake.events({ at: '2026-03-01T15:00:00Z', messageId: 'l1', type: 'identify', userId: 'u1', anonymousId: 'A0' });
+        await lake.stitch({ store, now: () => (now += 100) });
+        assert.equal(await customerOf('device_id', 'D0'), E);
+        assert.equal(await customerOf('user_id', 'u2'), P);
+        // P's device on T's visitor id: E merges into the older T.
+        await stream({ at: '2026-03-02T10:00:00Z', messageId: 's2', deviceId: 'D0', anonymousId: 'A02' });
+        assert.equal(await customerOf('device_id', 'D0'), T);
+        const mergeOf = async (from: string, into: string) => (await store.mergesOf(from)).find((merge) => merge.from === from && merge.into === into && merge.undoneAt === null)?.mergeId as string;
+        // Un-merge Q > P: P holds nothing else, so it is retired into the holder of its seed D0: T.
+        const first = await stitcher.unmerge(await mergeOf(Q, P));
+        assert.equal(first.survivorRetiredInto, T);
+        assert.deepEqual(await problems(), []);
+        // Un-merge E > T: D0 goes back to E; P's id must follow its seed there.
+        const second = await stitcher.unmerge(await mergeOf(E, T));
+        assert.equal(await customerOf('device_id', 'D0'), E);
+        assert.deepEqual(second.repointedCustomers, [P]);
+        assert.deepEqual((await store.customers([E])).get(E)?.mergedFrom, [P]);
+        assert.deepEqual(await problems(), []);
+      });
+    });
+
+    it('a batch merge leads the merged customer where its anchor is, and a re-run writes nothing', { timeout: 120_000 }, async () => {
+      const lake = new RecordLake().events(
+        { at: '2026-03-01T08:00:00Z', messageId: 'y', deviceId: 'dY', anonymousId: 'aY' },
+        { at: '2026-03-01T08:30:00Z', messageId: 'z', type: 'identify', userId: 'uZ', deviceId: 'tab', anonymousId: 'aZ' },
+        { at: '2026-03-01T09:00:00Z', messageId: 'x', anonymousId: 'a1' },
+      );
+      let now = 1_000;
+      await withOpenStore(open, lake, async (store) => {
+        await lake.stitch({ store, now: () => (now += 100) });
+        const stitcher = new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => (now += 10) });
+        const stream = async (event: FixtureEvent) =>
+          stitcher.stitch([{ source: 'clickstream', recordId: event.messageId ?? '', time: Date.parse(event.at), identifiers: streamIdentifiersOf(event) }]);
+        // W (u4, d4) is new; then u4 logs in on X's visitor id: W merges into the older X.
+        await stream({ at: '2026-03-02T09:00:00Z', messageId: 's1', type: 'identify', userId: 'u4', deviceId: 'd4', anonymousId: 'a4' });
+        await stream({ at: '2026-03-02T10:00:00Z', messageId: 's2', type: 'identify', userId: 'u4', anonymousId: 'a1' });
+        assert.deepEqual([...(await storeProblems(store)), ...(await lineageProblems(store))], []);
+
+        // Late records: u4 logs in on Y's visitor id; X's visitor id shows up on Z's tablet.
+        lake.events(
+          { at: '2026-03-01T10:00:00Z', messageId: 'l1', type: 'identify', userId: 'u4', anonymousId: 'aY' },
+          { at: '2026-03-01T11:00:00Z', messageId: 'l2', deviceId: 'tab', anonymousId: 'a1' },
+        );
+        await lake.stitch({ store, now: () => (now += 100) });
+        const problems = [...(await storeProblems(store)), ...(await lineageProblems(store))];
+        const again = await lake.stitch({ store, now: () => (now += 100) });
+        assert.deepEqual({ problems, rerun: again.summary.store }, { problems: [], rerun: NOTHING_WRITTEN });
+      });
+    });
+  });
+}
+
+onBothStores('anchors', describeAnchorsFollowed);
