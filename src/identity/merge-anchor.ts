@@ -16,8 +16,9 @@ export function absorbedKeys(history: readonly MergeRecord[], customerId: string
  * A customer's anchor: what its latest merge that brought anything brought of its own, leaving out
  * what merges into it had brought it (a survivor's merge carries along what it absorbed). When that
  * merge brought only what it had absorbed (the lake had given its own identifiers to others, and it
- * followed its strongest identifier, an absorbed one), all it brought: its id went where that went.
- * Empty when no merge of it brought anything: its seed stands in then.
+ * followed its strongest identifier, an absorbed one), what of that merges still in force had brought
+ * it: its id went where that went, unless the merge that brought it was undone (a person said the two
+ * are not one, or a batch gave it back). Empty when none of this is left: its seed stands in then.
  */
 export function anchorOf(history: readonly MergeRecord[], customerId: string): Identifier[] {
   const latest = history
@@ -26,7 +27,17 @@ export function anchorOf(history: readonly MergeRecord[], customerId: string): I
   if (!latest) return [];
   const absorbed = absorbedKeys(history, customerId);
   const own = latest.identifiers.filter((identifier) => !absorbed.has(identifierKey(identifier)));
-  return own.length > 0 ? own : latest.identifiers;
+  if (own.length > 0) return own;
+  const inForce = absorbedKeys(
+    history.filter((merge) => merge.undoneAt === null),
+    customerId,
+  );
+  return latest.identifiers.filter((identifier) => inForce.has(identifierKey(identifier)));
+}
+
+/** `history` as it reads once the merges `undone` are undone (an un-merge being planned). */
+export function withUndone(history: readonly MergeRecord[], undone: ReadonlySet<string>, at: number): MergeRecord[] {
+  return history.map((merge) => (undone.has(merge.mergeId) && merge.undoneAt === null ? { ...merge, undoneAt: at } : merge));
 }
 
 /**

@@ -22,11 +22,12 @@ export function loadPreviousSql(schema: string, files: { assignments: string; cu
       `source: 'VARCHAR', record_id: 'VARCHAR', merged_at: 'BIGINT', a_type: 'VARCHAR', a_value: 'VARCHAR', b_type: 'VARCHAR', b_value: 'VARCHAR'`,
     )}`,
     // Of each merged customer, what its latest merge that brought anything brought of its own: not
-    // what merges into it had brought it (a survivor's merge carries along what it absorbed); all
-    // it brought when that was only what it had absorbed (anchorOf, merge-anchor.ts).
+    // what merges into it had brought it (a survivor's merge carries along what it absorbed); when
+    // that was only what it had absorbed, what of that merges still in force had brought it
+    // (anchorOf, merge-anchor.ts).
     `CREATE OR REPLACE TABLE ${schema}.merge_anchors AS
       WITH brought AS (
-        SELECT * FROM ${json(files.mergeAnchors, `customer_id: 'VARCHAR', into_id: 'VARCHAR', merge_id: 'VARCHAR', merged_at: 'BIGINT', id_type: 'VARCHAR', id_value: 'VARCHAR'`)}
+        SELECT * FROM ${json(files.mergeAnchors, `customer_id: 'VARCHAR', into_id: 'VARCHAR', merge_id: 'VARCHAR', merged_at: 'BIGINT', undone: 'BOOLEAN', id_type: 'VARCHAR', id_value: 'VARCHAR'`)}
       ), latest AS (
         SELECT customer_id, id_type, id_value FROM brought
         QUALIFY dense_rank() OVER (PARTITION BY customer_id ORDER BY merged_at DESC, merge_id DESC) = 1
@@ -35,7 +36,10 @@ export function loadPreviousSql(schema: string, files: { assignments: string; cu
         ANTI JOIN brought AS b ON b.into_id = l.customer_id AND b.id_type = l.id_type AND b.id_value = l.id_value
       )
       SELECT customer_id, id_type, id_value FROM own
-      UNION ALL SELECT l.customer_id, l.id_type, l.id_value FROM latest AS l ANTI JOIN own USING (customer_id)`,
+      UNION ALL
+      SELECT l.customer_id, l.id_type, l.id_value FROM latest AS l
+      WHERE l.customer_id NOT IN (SELECT customer_id FROM own)
+        AND EXISTS (SELECT 1 FROM brought AS b WHERE b.into_id = l.customer_id AND b.id_type = l.id_type AND b.id_value = l.id_value AND NOT b.undone)`,
   ];
 }
 

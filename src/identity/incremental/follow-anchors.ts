@@ -1,6 +1,6 @@
 import { identifierKey } from '../identifier';
 import type { IdentityStore, MergeRecord, StoredCustomer } from '../identity-store.port';
-import { anchorOf } from '../merge-anchor';
+import { anchorOf, withUndone } from '../merge-anchor';
 import { mergeIdNow } from '../merge-id';
 import { compareText, type CompiledRules } from '../rules/identity-rules';
 
@@ -16,6 +16,8 @@ export interface UnmergeDraft {
   targets: ReadonlySet<string>;
   /** Customers whose pointer the un-merge itself decided (the restored one, the survivor): never re-pointed here. */
   decided: ReadonlySet<string>;
+  /** Merges the draft undoes: anchors are read as if they were undone already. */
+  undone: ReadonlySet<string>;
   now: number;
   via: MergeRecord['via'];
 }
@@ -62,7 +64,7 @@ export async function followAnchors(store: IdentityStore, rules: CompiledRules, 
     const customer = current(id) as StoredCustomer;
     const chain = chainOf(id);
     const end = chain[chain.length - 1] as string;
-    const history = await store.mergesOf(id);
+    const history = withUndone(await store.mergesOf(id), draft.undone, draft.now);
     const anchor = anchorOf(history, id);
     const holder = await holderAfter(store, rules, anchor.length > 0 ? anchor : [customer.seed], draft.moved);
     if (holder === undefined || holder === end || !draft.targets.has(holder)) continue;

@@ -88,6 +88,47 @@ function describeAnchorsFollowed(name: string, open: OpenStore): void {
         assert.deepEqual({ problems, rerun: again.summary.store }, { problems: [], rerun: NOTHING_WRITTEN });
       });
     });
+
+    it('un-merging what a customer had absorbed leads it back to its seed, not to what the undone merge brought', { timeout: 120_000 }, async () => {
+      const lake = new RecordLake().events(
+        { at: '2026-03-01T08:00:00Z', messageId: 'y', deviceId: 'dY', anonymousId: 'aY' },
+        { at: '2026-03-01T08:30:00Z', messageId: 'z', type: 'identify', userId: 'uZ', deviceId: 'tab', anonymousId: 'aZ' },
+        { at: '2026-03-01T09:00:00Z', messageId: 'x', anonymousId: 'a1' },
+      );
+      let now = 1_000;
+      await withOpenStore(open, lake, async (store) => {
+        const problems = async () => [...(await storeProblems(store)), ...(await lineageProblems(store))];
+        const customerOf = async (type: string, value: string) => (await store.lookup([{ type, value }])).get(`${type}:${value}`) as string;
+        const mergeOf = async (from: string, into: string) => (await store.mergesOf(from)).find((merge) => merge.from === from && merge.into === into && merge.undoneAt === null)?.mergeId as string;
+        await lake.stitch({ store, now: () => (now += 100) });
+        const [X, Y, Z] = [await customerOf('anonymous_id', 'a1'), await customerOf('device_id', 'dY'), await customerOf('user_id', 'uZ')];
+        const stitcher = new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => (now += 10) });
+        const stream = async (event: FixtureEvent) =>
+          stitcher.stitch([{ source: 'clickstream', recordId: event.messageId ?? '', time: Date.parse(event.at), identifiers: streamIdentifiersOf(event) }]);
+        // W (u4) logs in on X's visitor id: W merges into the older X.
+        await stream({ at: '2026-03-02T09:00:00Z', messageId: 's1', type: 'identify', userId: 'u4', deviceId: 'd4', anonymousId: 'a4' });
+        const W = await customerOf('user_id', 'u4');
+        await stream({ at: '2026-03-02T10:00:00Z', messageId: 's2', type: 'identify', userId: 'u4', anonymousId: 'a1' });
+        // A late record gives X's visitor id to Z's tablet: X keeps only what W brought it.
+        lake.events({ at: '2026-03-01T11:00:00Z', messageId: 'l2', deviceId: 'tab', anonymousId: 'a1' });
+        await lake.stitch({ store, now: () => (now += 100) });
+        assert.equal(await customerOf('anonymous_id', 'a1'), Z);
+        // u4 on Y's visitor id: X (holding u4) merges into the older Y, bringing only what W brought it.
+        await stream({ at: '2026-03-02T11:00:00Z', messageId: 's3', type: 'identify', userId: 'u4', anonymousId: 'aY' });
+        assert.equal(await customerOf('user_id', 'u4'), Y);
+        await stitcher.unmerge(await mergeOf(X, Y));
+        assert.equal(await customerOf('user_id', 'u4'), X);
+        assert.deepEqual(await problems(), []);
+        // W is not X: X holds nothing of its own, and is retired into the holder of its seed.
+        const undone = await stitcher.unmerge(await mergeOf(W, X));
+        assert.deepEqual([undone.survivorRetiredInto, await customerOf('user_id', 'u4')], [Z, W]);
+        assert.deepEqual(await problems(), []);
+        await lake.stitch({ store, now: () => (now += 100) });
+        assert.deepEqual(await problems(), []);
+        const again = await lake.stitch({ store, now: () => (now += 100) });
+        assert.deepEqual(again.summary.store, NOTHING_WRITTEN);
+      });
+    });
   });
 }
 
