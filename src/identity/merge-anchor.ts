@@ -16,11 +16,13 @@ export function absorbedKeys(history: readonly MergeRecord[], customerId: string
  * A customer's anchor: what its latest merge that brought anything brought of its own, leaving out
  * what merges into it had brought it (a survivor's merge carries along what it absorbed). When that
  * merge brought only what it had absorbed (the lake had given its own identifiers to others, and it
- * followed its strongest identifier, an absorbed one), what of that merges still in force had brought
- * it: its id went where that went, unless the merge that brought it was undone (a person said the two
- * are not one, or a batch gave it back). Empty when none of this is left: its seed stands in then.
+ * followed its strongest identifier, an absorbed one), what of that merges into it had brought it
+ * that no person un-merged (`unmerged`: the merges separations undo): its id went where that went,
+ * unless a person said the two are not one. Merges a batch undid still count, so that a batch's
+ * own re-points and revivals never change an anchor the next run reads. Empty when none of this
+ * is left: its seed stands in then.
  */
-export function anchorOf(history: readonly MergeRecord[], customerId: string): Identifier[] {
+export function anchorOf(history: readonly MergeRecord[], customerId: string, unmerged: ReadonlySet<string>): Identifier[] {
   const latest = history
     .filter((merge) => merge.from === customerId && merge.identifiers.length > 0)
     .sort((a, b) => b.at - a.at || (b.mergeId < a.mergeId ? -1 : b.mergeId > a.mergeId ? 1 : 0))[0];
@@ -28,16 +30,16 @@ export function anchorOf(history: readonly MergeRecord[], customerId: string): I
   const absorbed = absorbedKeys(history, customerId);
   const own = latest.identifiers.filter((identifier) => !absorbed.has(identifierKey(identifier)));
   if (own.length > 0) return own;
-  const inForce = absorbedKeys(
-    history.filter((merge) => merge.undoneAt === null),
+  const kept = absorbedKeys(
+    history.filter((merge) => !unmerged.has(merge.mergeId)),
     customerId,
   );
-  return latest.identifiers.filter((identifier) => inForce.has(identifierKey(identifier)));
+  return latest.identifiers.filter((identifier) => kept.has(identifierKey(identifier)));
 }
 
-/** `history` as it reads once the merges `undone` are undone (an un-merge being planned). */
-export function withUndone(history: readonly MergeRecord[], undone: ReadonlySet<string>, at: number): MergeRecord[] {
-  return history.map((merge) => (undone.has(merge.mergeId) && merge.undoneAt === null ? { ...merge, undoneAt: at } : merge));
+/** The merges a person un-merged: those the store's separations undo. */
+export async function unmergedMerges(store: Pick<IdentityStore, 'separations'>): Promise<Set<string>> {
+  return new Set((await store.separations()).map((separation) => separation.mergeId));
 }
 
 /**

@@ -23,11 +23,11 @@ export function loadPreviousSql(schema: string, files: { assignments: string; cu
     )}`,
     // Of each merged customer, what its latest merge that brought anything brought of its own: not
     // what merges into it had brought it (a survivor's merge carries along what it absorbed); when
-    // that was only what it had absorbed, what of that merges still in force had brought it
+    // that was only what it had absorbed, what of that merges no person un-merged had brought it
     // (anchorOf, merge-anchor.ts).
     `CREATE OR REPLACE TABLE ${schema}.merge_anchors AS
       WITH brought AS (
-        SELECT * FROM ${json(files.mergeAnchors, `customer_id: 'VARCHAR', into_id: 'VARCHAR', merge_id: 'VARCHAR', merged_at: 'BIGINT', undone: 'BOOLEAN', id_type: 'VARCHAR', id_value: 'VARCHAR'`)}
+        SELECT * FROM ${json(files.mergeAnchors, `customer_id: 'VARCHAR', into_id: 'VARCHAR', merge_id: 'VARCHAR', merged_at: 'BIGINT', unmerged: 'BOOLEAN', id_type: 'VARCHAR', id_value: 'VARCHAR'`)}
       ), latest AS (
         SELECT customer_id, id_type, id_value FROM brought
         QUALIFY dense_rank() OVER (PARTITION BY customer_id ORDER BY merged_at DESC, merge_id DESC) = 1
@@ -39,7 +39,7 @@ export function loadPreviousSql(schema: string, files: { assignments: string; cu
       UNION ALL
       SELECT l.customer_id, l.id_type, l.id_value FROM latest AS l
       WHERE l.customer_id NOT IN (SELECT customer_id FROM own)
-        AND EXISTS (SELECT 1 FROM brought AS b WHERE b.into_id = l.customer_id AND b.id_type = l.id_type AND b.id_value = l.id_value AND NOT b.undone)`,
+        AND EXISTS (SELECT 1 FROM brought AS b WHERE b.into_id = l.customer_id AND b.id_type = l.id_type AND b.id_value = l.id_value AND NOT b.unmerged)`,
   ];
 }
 

@@ -144,7 +144,7 @@ async function writeMergeFiles(store: IdentityStore | undefined, dir: string, un
     if (store) {
       for await (const page of store.scanMerges()) {
         for (const { mergeId, from, into, via, undoneAt, cause, at, identifiers } of page) {
-          for (const identifier of identifiers) anchors.write({ customer_id: from, into_id: into, merge_id: mergeId, merged_at: at, undone: undoneAt !== null, id_type: identifier.type, id_value: identifier.value });
+          for (const identifier of identifiers) anchors.write({ customer_id: from, into_id: into, merge_id: mergeId, merged_at: at, unmerged: unmerged.has(mergeId), id_type: identifier.type, id_value: identifier.value });
           if (via !== 'stream' || cause === null || (undoneAt !== null && unmerged.has(mergeId))) continue;
           const [a, b] = cause.link;
           links.write({ source: cause.source, record_id: cause.recordId, merged_at: at, a_type: a.type, a_value: a.value, b_type: b.type, b_value: b.value });

@@ -1,6 +1,6 @@
 import { identifierKey } from '../identifier';
 import type { IdentityStore, MergeRecord, StoredCustomer } from '../identity-store.port';
-import { anchorOf, withUndone } from '../merge-anchor';
+import { anchorOf } from '../merge-anchor';
 import { mergeIdNow } from '../merge-id';
 import { compareText, type CompiledRules } from '../rules/identity-rules';
 
@@ -12,12 +12,10 @@ export interface UnmergeDraft {
   movable: ReadonlySet<string>;
   /** Identifiers the draft gives another customer: identifier key → new holder. */
   moved: ReadonlyMap<string, string>;
-  /** The live customers a merged customer may now be re-pointed to: the restored one and the survivor's live end. */
-  targets: ReadonlySet<string>;
   /** Customers whose pointer the un-merge itself decided (the restored one, the survivor): never re-pointed here. */
   decided: ReadonlySet<string>;
-  /** Merges the draft undoes: anchors are read as if they were undone already. */
-  undone: ReadonlySet<string>;
+  /** The merges people un-merged, this one included: anchors read as once the un-merge is made (anchorOf). */
+  unmerged: ReadonlySet<string>;
   now: number;
   via: MergeRecord['via'];
 }
@@ -40,7 +38,8 @@ const MAX_CHAIN = 32;
  * batch leaves it. An un-merge moves identifiers, and with them anchors: a customer merged into the
  * survivor whose anchor went back to the restored customer is re-pointed there, and one that follows
  * the restored customer whose anchor stayed with the survivor is re-pointed to the survivor's live
- * end. Chains are decided from their live ends down, as the batch does, and every lineage the
+ * end; one whose anchor was what the undone merge had brought it goes back to its seed's holder.
+ * Chains are decided from their live ends down, as the batch does, and every lineage the
  * pointers pass through is written again. Without this, such an id led to a customer that no
  * longer held its anchor until the next batch re-pointed it.
  */
@@ -64,10 +63,19 @@ export async function followAnchors(store: IdentityStore, rules: CompiledRules, 
     const customer = current(id) as StoredCustomer;
     const chain = chainOf(id);
     const end = chain[chain.length - 1] as string;
-    const history = withUndone(await store.mergesOf(id), draft.undone, draft.now);
-    const anchor = anchorOf(history, id);
+    const history = await store.mergesOf(id);
+    const anchor = anchorOf(history, id, draft.unmerged);
     const holder = await holderAfter(store, rules, anchor.length > 0 ? anchor : [customer.seed], draft.moved);
-    if (holder === undefined || holder === end || !draft.targets.has(holder)) continue;
+    if (holder === undefined || holder === end) continue;
+    // Un-merging a merge into a customer merged away since can send its anchor back to its seed,
+    // held by any customer: that one's lineage changes too. Never one the store records as merged.
+    if (!pointer.has(holder)) {
+      const outside = (await store.customers([holder])).get(holder);
+      if (!outside || outside.mergedInto !== null) continue;
+      read.set(holder, outside);
+      pointer.set(holder, null);
+    }
+    if (pointer.get(holder) !== null) continue;
     const inForce = history.find((merge) => merge.from === id && merge.into === customer.mergedInto && merge.undoneAt === null);
     if (inForce) merges.push({ ...inForce, undoneAt: draft.now });
     // It holds nothing of its own by now: the merge brings nothing and has no cause, as the batch's re-points.

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { DomainError } from '../../shared/domain-error';
 import { identifierKey, type Identifier } from '../identifier';
 import { emptyChanges, type IdentityChanges, type IdentityStore, type MergeRecord, type StoredCustomer } from '../identity-store.port';
-import { absorbedKeys, anchorOf, soleHolder, withUndone } from '../merge-anchor';
+import { absorbedKeys, anchorOf, soleHolder, unmergedMerges } from '../merge-anchor';
 import { followAnchors } from './follow-anchors';
 import { mergeIdNow } from '../merge-id';
 import type { CompiledRules } from '../rules/identity-rules';
@@ -71,7 +71,7 @@ export async function planUnmerge(store: IdentityStore, rules: CompiledRules, me
 
   // A survivor that held nothing but what the merge brought (a batch since gave its own identifiers
   // to another customer) would be live and empty: it follows its own identifiers instead.
-  const successor = remaining.length === 0 ? await successorOf(store, rules, merge, survivor, from.customerId, now) : undefined;
+  const successor = remaining.length === 0 ? await successorOf(store, rules, merge, survivor, from.customerId) : undefined;
   // Its side of the separation is then what it held before that the successor holds now: an empty
   // side would keep nothing apart.
   const otherSide = [...remaining, ...(successor?.identities ?? [])];
@@ -96,9 +96,8 @@ export async function planUnmerge(store: IdentityStore, rules: CompiledRules, me
     customers: new Map(drafted.map((customer) => [customer.customerId, customer])),
     movable: new Set([survivor.customerId, ...survivor.mergedFrom]),
     moved: new Map(restored.map((identifier) => [identifierKey(identifier), from.customerId])),
-    targets: new Set([from.customerId, (successor ?? survivor).customerId]),
     decided: new Set([from.customerId, survivor.customerId]),
-    undone: new Set([mergeId]),
+    unmerged: (await unmergedMerges(store)).add(mergeId),
     now,
     via,
   });
@@ -125,12 +124,13 @@ export async function planUnmerge(store: IdentityStore, rules: CompiledRules, me
  * it). Never the survivor or the restored customer. Without one the un-merge is refused: the
  * survivor would lead nowhere.
  */
-async function successorOf(store: IdentityStore, rules: CompiledRules, merge: MergeRecord, survivor: StoredCustomer, restoredId: string, now: number): Promise<StoredCustomer> {
-  // Its anchor as it reads once this merge is undone: what the merge brought is no longer its.
-  const history = withUndone(await store.mergesOf(survivor.customerId), new Set([merge.mergeId]), now);
+async function successorOf(store: IdentityStore, rules: CompiledRules, merge: MergeRecord, survivor: StoredCustomer, restoredId: string): Promise<StoredCustomer> {
+  const history = await store.mergesOf(survivor.customerId);
+  // Its anchor as it reads once this merge is un-merged: what the merge brought is no longer its.
+  const unmerged = (await unmergedMerges(store)).add(merge.mergeId);
   const usable = (holder: string | undefined): holder is string => holder !== undefined && holder !== survivor.customerId && holder !== restoredId;
   // A survivor merged away before (and un-merged since) leads where the batch would lead it: to the one holding all of its anchor.
-  const anchorHolder = await soleHolder(store, rules, anchorOf(history, survivor.customerId));
+  const anchorHolder = await soleHolder(store, rules, anchorOf(history, survivor.customerId, unmerged));
   if (anchorHolder !== undefined) {
     const successor = usable(anchorHolder) ? (await store.customers([anchorHolder])).get(anchorHolder) : undefined;
     if (successor && successor.mergedInto === null) return successor;

@@ -1,5 +1,7 @@
-// Two cases a property search found (rounds-with-unmerges, seeds 64 and 101), where a merged-away
-// id led to a customer that no longer held its anchor until the next batch re-pointed it.
+// Cases a property search (rounds-with-unmerges, seeds 64 and 101) and two reviews found, where a
+// merged-away id led to a customer that no longer held its anchor until the next batch re-pointed it.
+// The last two: an un-merge of W > X takes from X's anchor what W brought it (a person said W is
+// not X), wherever X's id leads by then.
 // Seed 64: P's seed (d:D0) is moved by a late lake record to E; un-merging Q > P leaves P empty, so
 // P is retired into T, which then holds its seed (E was merged into T). Un-merging E > T gives d:D0
 // back to E, so the un-merge also re-points P to E, where its anchor (its seed) is.
@@ -122,6 +124,41 @@ function describeAnchorsFollowed(name: string, open: OpenStore): void {
         // W is not X: X holds nothing of its own, and is retired into the holder of its seed.
         const undone = await stitcher.unmerge(await mergeOf(W, X));
         assert.deepEqual([undone.survivorRetiredInto, await customerOf('user_id', 'u4')], [Z, W]);
+        assert.deepEqual(await problems(), []);
+        await lake.stitch({ store, now: () => (now += 100) });
+        assert.deepEqual(await problems(), []);
+        const again = await lake.stitch({ store, now: () => (now += 100) });
+        assert.deepEqual(again.summary.store, NOTHING_WRITTEN);
+      });
+    });
+
+    it('un-merging what a customer merged away since had absorbed re-points it to its seed\'s holder, whoever that is', { timeout: 120_000 }, async () => {
+      const lake = new RecordLake().events(
+        { at: '2026-03-01T08:00:00Z', messageId: 'y', deviceId: 'dY', anonymousId: 'aY' },
+        { at: '2026-03-01T08:30:00Z', messageId: 'z', type: 'identify', userId: 'uZ', deviceId: 'tab', anonymousId: 'aZ' },
+        { at: '2026-03-01T09:00:00Z', messageId: 'x', anonymousId: 'a1' },
+      );
+      let now = 1_000;
+      await withOpenStore(open, lake, async (store) => {
+        const problems = async () => [...(await storeProblems(store)), ...(await lineageProblems(store))];
+        const customerOf = async (type: string, value: string) => (await store.lookup([{ type, value }])).get(`${type}:${value}`) as string;
+        const mergeOf = async (from: string, into: string) => (await store.mergesOf(from)).find((merge) => merge.from === from && merge.into === into && merge.undoneAt === null)?.mergeId as string;
+        await lake.stitch({ store, now: () => (now += 100) });
+        const [X, Y, Z] = [await customerOf('anonymous_id', 'a1'), await customerOf('device_id', 'dY'), await customerOf('user_id', 'uZ')];
+        const stitcher = new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => (now += 10) });
+        const stream = async (event: FixtureEvent) =>
+          stitcher.stitch([{ source: 'clickstream', recordId: event.messageId ?? '', time: Date.parse(event.at), identifiers: streamIdentifiersOf(event) }]);
+        await stream({ at: '2026-03-02T09:00:00Z', messageId: 's1', type: 'identify', userId: 'u4', deviceId: 'd4', anonymousId: 'a4' });
+        const W = await customerOf('user_id', 'u4');
+        await stream({ at: '2026-03-02T10:00:00Z', messageId: 's2', type: 'identify', userId: 'u4', anonymousId: 'a1' });
+        lake.events({ at: '2026-03-01T11:00:00Z', messageId: 'l2', deviceId: 'tab', anonymousId: 'a1' });
+        await lake.stitch({ store, now: () => (now += 100) });
+        // X, holding only what W brought it, merges into Y; then a person un-merges W > X, X still merged.
+        await stream({ at: '2026-03-02T11:00:00Z', messageId: 's3', type: 'identify', userId: 'u4', anonymousId: 'aY' });
+        const undone = await stitcher.unmerge(await mergeOf(W, X));
+        assert.deepEqual([undone.survivorId, undone.repointedCustomers, await customerOf('user_id', 'u4')], [Y, [X], W]);
+        assert.deepEqual((await store.customers([X, Z])).get(X)?.mergedInto, Z);
+        assert.deepEqual((await store.customers([Z])).get(Z)?.mergedFrom, [X]);
         assert.deepEqual(await problems(), []);
         await lake.stitch({ store, now: () => (now += 100) });
         assert.deepEqual(await problems(), []);

@@ -1,6 +1,6 @@
 import { identifierKey } from '../../../src/identity/identifier';
 import type { IdentityStore, StoredCustomer } from '../../../src/identity/identity-store.port';
-import { anchorOf, soleHolder } from '../../../src/identity/merge-anchor';
+import { anchorOf, soleHolder, unmergedMerges } from '../../../src/identity/merge-anchor';
 import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
 
 /**
@@ -91,8 +91,9 @@ export async function lineageProblems(store: IdentityStore): Promise<string[]> {
 async function anchorHoldersOf(store: IdentityStore, merged: readonly StoredCustomer[]): Promise<Map<string, string[]>> {
   const rules = new CompiledRules(DEFAULT_RULES);
   const result = new Map<string, string[]>();
+  const unmerged = await unmergedMerges(store);
   for (const customer of merged) {
-    const anchor = anchorOf(await store.mergesOf(customer.customerId), customer.customerId);
+    const anchor = anchorOf(await store.mergesOf(customer.customerId), customer.customerId, unmerged);
     const holder = await soleHolder(store, rules, anchor.length > 0 ? anchor : [customer.seed]);
     result.set(customer.customerId, holder === undefined ? [] : [holder]);
   }
