@@ -12,11 +12,17 @@
 // re-run writes nothing.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
+import type { IdentityStore } from '../../../src/identity/identity-store.port';
 import { IncrementalStitcher } from '../../../src/identity/incremental/incremental-stitcher';
 import { CompiledRules, DEFAULT_RULES } from '../../../src/identity/rules/identity-rules';
 import { onBothStores, withOpenStore, type OpenStore } from '../support/on-both-stores';
 import { RecordLake, streamIdentifiersOf, type FixtureEvent } from '../support/record-lake';
 import { lineageProblems, storeProblems } from '../support/store-problems';
+
+const problemsOf = async (store: IdentityStore) => [...(await storeProblems(store)), ...(await lineageProblems(store))];
+const customerOf = async (store: IdentityStore, type: string, value: string) => (await store.lookup([{ type, value }])).get(`${type}:${value}`) as string;
+const mergeOf = async (store: IdentityStore, from: string, into: string) =>
+  (await store.mergesOf(from)).find((merge) => merge.from === from && merge.into === into && merge.undoneAt === null)?.mergeId as string;
 
 const NOTHING_WRITTEN = { assigned: 0, unassigned: 0, customersWritten: 0, merges: 0, undoneMerges: 0, repointedCustomers: 0, rebasedUnits: 0, deferredUnits: 0, deferredCustomers: 0, removedCustomers: 0 };
 
@@ -91,81 +97,61 @@ function describeAnchorsFollowed(name: string, open: OpenStore): void {
       });
     });
 
-    it('un-merging what a customer had absorbed leads it back to its seed, not to what the undone merge brought', { timeout: 120_000 }, async () => {
+    /**
+     * W (u4) merges into X on X's visitor id; a late record gives that id (X's seed, a1) to Z's
+     * tablet, so X keeps only what W brought it; then u4 on Y's visitor id merges X into the older Y,
+     * bringing only that. `work` goes on from there.
+     */
+    const afterAbsorbedOnlyMerge = (work: (at: { store: IdentityStore; lake: RecordLake; stitcher: IncrementalStitcher; W: string; X: string; Y: string; Z: string; later: () => number }) => Promise<void>) => {
       const lake = new RecordLake().events(
         { at: '2026-03-01T08:00:00Z', messageId: 'y', deviceId: 'dY', anonymousId: 'aY' },
         { at: '2026-03-01T08:30:00Z', messageId: 'z', type: 'identify', userId: 'uZ', deviceId: 'tab', anonymousId: 'aZ' },
         { at: '2026-03-01T09:00:00Z', messageId: 'x', anonymousId: 'a1' },
       );
       let now = 1_000;
-      await withOpenStore(open, lake, async (store) => {
-        const problems = async () => [...(await storeProblems(store)), ...(await lineageProblems(store))];
-        const customerOf = async (type: string, value: string) => (await store.lookup([{ type, value }])).get(`${type}:${value}`) as string;
-        const mergeOf = async (from: string, into: string) => (await store.mergesOf(from)).find((merge) => merge.from === from && merge.into === into && merge.undoneAt === null)?.mergeId as string;
-        await lake.stitch({ store, now: () => (now += 100) });
-        const [X, Y, Z] = [await customerOf('anonymous_id', 'a1'), await customerOf('device_id', 'dY'), await customerOf('user_id', 'uZ')];
+      const later = () => (now += 100);
+      return withOpenStore(open, lake, async (store) => {
+        await lake.stitch({ store, now: later });
+        const [X, Y, Z] = [await customerOf(store, 'anonymous_id', 'a1'), await customerOf(store, 'device_id', 'dY'), await customerOf(store, 'user_id', 'uZ')];
         const stitcher = new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => (now += 10) });
         const stream = async (event: FixtureEvent) =>
           stitcher.stitch([{ source: 'clickstream', recordId: event.messageId ?? '', time: Date.parse(event.at), identifiers: streamIdentifiersOf(event) }]);
-        // W (u4) logs in on X's visitor id: W merges into the older X.
         await stream({ at: '2026-03-02T09:00:00Z', messageId: 's1', type: 'identify', userId: 'u4', deviceId: 'd4', anonymousId: 'a4' });
-        const W = await customerOf('user_id', 'u4');
+        const W = await customerOf(store, 'user_id', 'u4');
         await stream({ at: '2026-03-02T10:00:00Z', messageId: 's2', type: 'identify', userId: 'u4', anonymousId: 'a1' });
-        // A late record gives X's visitor id to Z's tablet: X keeps only what W brought it.
         lake.events({ at: '2026-03-01T11:00:00Z', messageId: 'l2', deviceId: 'tab', anonymousId: 'a1' });
-        await lake.stitch({ store, now: () => (now += 100) });
-        assert.equal(await customerOf('anonymous_id', 'a1'), Z);
-        // u4 on Y's visitor id: X (holding u4) merges into the older Y, bringing only what W brought it.
+        await lake.stitch({ store, now: later });
+        assert.equal(await customerOf(store, 'anonymous_id', 'a1'), Z);
         await stream({ at: '2026-03-02T11:00:00Z', messageId: 's3', type: 'identify', userId: 'u4', anonymousId: 'aY' });
-        assert.equal(await customerOf('user_id', 'u4'), Y);
-        await stitcher.unmerge(await mergeOf(X, Y));
-        assert.equal(await customerOf('user_id', 'u4'), X);
-        assert.deepEqual(await problems(), []);
-        // W is not X: X holds nothing of its own, and is retired into the holder of its seed.
-        const undone = await stitcher.unmerge(await mergeOf(W, X));
-        assert.deepEqual([undone.survivorRetiredInto, await customerOf('user_id', 'u4')], [Z, W]);
-        assert.deepEqual(await problems(), []);
-        await lake.stitch({ store, now: () => (now += 100) });
-        assert.deepEqual(await problems(), []);
-        const again = await lake.stitch({ store, now: () => (now += 100) });
-        assert.deepEqual(again.summary.store, NOTHING_WRITTEN);
+        assert.equal(await customerOf(store, 'user_id', 'u4'), Y);
+        await work({ store, lake, stitcher, W, X, Y, Z, later });
+        // The next batch agrees, and a re-run writes nothing.
+        await lake.stitch({ store, now: later });
+        assert.deepEqual(await problemsOf(store), []);
+        assert.deepEqual((await lake.stitch({ store, now: later })).summary.store, NOTHING_WRITTEN);
       });
-    });
+    };
 
-    it('un-merging what a customer merged away since had absorbed re-points it to its seed\'s holder, whoever that is', { timeout: 120_000 }, async () => {
-      const lake = new RecordLake().events(
-        { at: '2026-03-01T08:00:00Z', messageId: 'y', deviceId: 'dY', anonymousId: 'aY' },
-        { at: '2026-03-01T08:30:00Z', messageId: 'z', type: 'identify', userId: 'uZ', deviceId: 'tab', anonymousId: 'aZ' },
-        { at: '2026-03-01T09:00:00Z', messageId: 'x', anonymousId: 'a1' },
-      );
-      let now = 1_000;
-      await withOpenStore(open, lake, async (store) => {
-        const problems = async () => [...(await storeProblems(store)), ...(await lineageProblems(store))];
-        const customerOf = async (type: string, value: string) => (await store.lookup([{ type, value }])).get(`${type}:${value}`) as string;
-        const mergeOf = async (from: string, into: string) => (await store.mergesOf(from)).find((merge) => merge.from === from && merge.into === into && merge.undoneAt === null)?.mergeId as string;
-        await lake.stitch({ store, now: () => (now += 100) });
-        const [X, Y, Z] = [await customerOf('anonymous_id', 'a1'), await customerOf('device_id', 'dY'), await customerOf('user_id', 'uZ')];
-        const stitcher = new IncrementalStitcher(store, new CompiledRules(DEFAULT_RULES), { now: () => (now += 10) });
-        const stream = async (event: FixtureEvent) =>
-          stitcher.stitch([{ source: 'clickstream', recordId: event.messageId ?? '', time: Date.parse(event.at), identifiers: streamIdentifiersOf(event) }]);
-        await stream({ at: '2026-03-02T09:00:00Z', messageId: 's1', type: 'identify', userId: 'u4', deviceId: 'd4', anonymousId: 'a4' });
-        const W = await customerOf('user_id', 'u4');
-        await stream({ at: '2026-03-02T10:00:00Z', messageId: 's2', type: 'identify', userId: 'u4', anonymousId: 'a1' });
-        lake.events({ at: '2026-03-01T11:00:00Z', messageId: 'l2', deviceId: 'tab', anonymousId: 'a1' });
-        await lake.stitch({ store, now: () => (now += 100) });
-        // X, holding only what W brought it, merges into Y; then a person un-merges W > X, X still merged.
-        await stream({ at: '2026-03-02T11:00:00Z', messageId: 's3', type: 'identify', userId: 'u4', anonymousId: 'aY' });
-        const undone = await stitcher.unmerge(await mergeOf(W, X));
-        assert.deepEqual([undone.survivorId, undone.repointedCustomers, await customerOf('user_id', 'u4')], [Y, [X], W]);
-        assert.deepEqual((await store.customers([X, Z])).get(X)?.mergedInto, Z);
-        assert.deepEqual((await store.customers([Z])).get(Z)?.mergedFrom, [X]);
-        assert.deepEqual(await problems(), []);
-        await lake.stitch({ store, now: () => (now += 100) });
-        assert.deepEqual(await problems(), []);
-        const again = await lake.stitch({ store, now: () => (now += 100) });
-        assert.deepEqual(again.summary.store, NOTHING_WRITTEN);
-      });
-    });
+    it('un-merging what a customer had absorbed leads it back to its seed, not to what the undone merge brought', { timeout: 120_000 }, () =>
+      afterAbsorbedOnlyMerge(async ({ store, stitcher, W, X, Y, Z }) => {
+        await stitcher.unmerge(await mergeOf(store, X, Y));
+        assert.equal(await customerOf(store, 'user_id', 'u4'), X);
+        assert.deepEqual(await problemsOf(store), []);
+        // W is not X: X holds nothing of its own, and is retired into the holder of its seed.
+        const undone = await stitcher.unmerge(await mergeOf(store, W, X));
+        assert.deepEqual([undone.survivorRetiredInto, await customerOf(store, 'user_id', 'u4')], [Z, W]);
+        assert.deepEqual(await problemsOf(store), []);
+      }));
+
+    it("un-merging what a customer merged away since had absorbed re-points it to its seed's holder, whoever that is", { timeout: 120_000 }, () =>
+      afterAbsorbedOnlyMerge(async ({ store, stitcher, W, X, Y, Z }) => {
+        // X is still merged into Y when a person un-merges W > X.
+        const undone = await stitcher.unmerge(await mergeOf(store, W, X));
+        assert.deepEqual([undone.survivorId, undone.repointedCustomers, await customerOf(store, 'user_id', 'u4')], [Y, [X], W]);
+        const after = await store.customers([X, Z]);
+        assert.deepEqual([after.get(X)?.mergedInto, after.get(Z)?.mergedFrom], [Z, [X]]);
+        assert.deepEqual(await problemsOf(store), []);
+      }));
   });
 }
 
