@@ -44,12 +44,14 @@ export async function unmergedMerges(store: Pick<IdentityStore, 'separations'>):
 
 /**
  * The one customer holding every identifier of the strongest type among those of `anchor` that
- * anyone holds; undefined when they are split between customers, or nobody holds any.
+ * anyone holds, once the identifiers `moved` (identifier key → new holder) have moved: a change
+ * being planned; undefined when they are split between customers, or nobody holds any.
  */
-export async function soleHolder(store: IdentityStore, rules: CompiledRules, anchor: readonly Identifier[]): Promise<string | undefined> {
+export async function soleHolder(store: IdentityStore, rules: CompiledRules, anchor: readonly Identifier[], moved: ReadonlyMap<string, string> = new Map()): Promise<string | undefined> {
   if (anchor.length === 0) return undefined;
   const holders = await store.lookup(anchor);
-  const held = anchor.filter((identifier) => holders.has(identifierKey(identifier))).sort((a, b) => rules.compare(a, b));
-  const strongest = new Set(held.filter((identifier) => identifier.type === held[0]?.type).map((identifier) => holders.get(identifierKey(identifier))));
+  const holderOf = (identifier: Identifier) => moved.get(identifierKey(identifier)) ?? holders.get(identifierKey(identifier));
+  const held = anchor.filter((identifier) => holderOf(identifier) !== undefined).sort((a, b) => rules.compare(a, b));
+  const strongest = new Set(held.filter((identifier) => identifier.type === held[0]?.type).map(holderOf));
   return strongest.size === 1 ? [...strongest][0] : undefined;
 }

@@ -109,6 +109,6 @@ export class UnmergeResultModel {
   @Field(() => ID, { nullable: true, description: 'Set when the survivor held nothing else: the customer holding its seed (or most of its own former identifiers), into which it is now merged' })
   survivorRetiredInto!: string | null;
 
-  @Field(() => [ID], { description: 'Customers merged away whose id now leads to the restored customer or the survivor, because the un-merge moved the identifier they follow' })
+  @Field(() => [ID], { description: 'Customers merged away whose id now leads elsewhere (to the restored customer, the survivor or the holder of their seed), because the un-merge moved what they follow' })
   repointedCustomers!: string[];
 }

@@ -1,6 +1,5 @@
-import { identifierKey } from '../identifier';
 import type { IdentityStore, MergeRecord, StoredCustomer } from '../identity-store.port';
-import { anchorOf } from '../merge-anchor';
+import { anchorOf, soleHolder } from '../merge-anchor';
 import { mergeIdNow } from '../merge-id';
 import { compareText, type CompiledRules } from '../rules/identity-rules';
 
@@ -65,7 +64,7 @@ export async function followAnchors(store: IdentityStore, rules: CompiledRules, 
     const end = chain[chain.length - 1] as string;
     const history = await store.mergesOf(id);
     const anchor = anchorOf(history, id, draft.unmerged);
-    const holder = await holderAfter(store, rules, anchor.length > 0 ? anchor : [customer.seed], draft.moved);
+    const holder = await soleHolder(store, rules, anchor.length > 0 ? anchor : [customer.seed], draft.moved);
     if (holder === undefined || holder === end) continue;
     // Un-merging a merge into a customer merged away since can send its anchor back to its seed,
     // held by any customer: that one's lineage changes too. Never one the store records as merged.
@@ -102,19 +101,6 @@ export async function followAnchors(store: IdentityStore, rules: CompiledRules, 
     if (!fromDraft) expected.push(customer);
   }
   return { customers, merges, expected, repointed };
-}
-
-/**
- * The one customer holding every identifier of the strongest type among those of `anchor` that
- * anyone holds once the draft's moves are made (soleHolder, after the change); undefined when they
- * are split between customers, or nobody holds any.
- */
-async function holderAfter(store: IdentityStore, rules: CompiledRules, anchor: readonly StoredCustomer['seed'][], moved: ReadonlyMap<string, string>): Promise<string | undefined> {
-  const holders = await store.lookup(anchor);
-  const holderOf = (key: string) => moved.get(key) ?? holders.get(key);
-  const held = anchor.filter((identifier) => holderOf(identifierKey(identifier)) !== undefined).sort((a, b) => rules.compare(a, b));
-  const strongest = new Set(held.filter((identifier) => identifier.type === held[0]?.type).map((identifier) => holderOf(identifierKey(identifier))));
-  return strongest.size === 1 ? [...strongest][0] : undefined;
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {

@@ -3,9 +3,9 @@ import { DomainError } from '../../shared/domain-error';
 import { identifierKey, type Identifier } from '../identifier';
 import { emptyChanges, type IdentityChanges, type IdentityStore, type MergeRecord, type StoredCustomer } from '../identity-store.port';
 import { absorbedKeys, anchorOf, soleHolder, unmergedMerges } from '../merge-anchor';
-import { followAnchors } from './follow-anchors';
 import { mergeIdNow } from '../merge-id';
 import type { CompiledRules } from '../rules/identity-rules';
+import { followAnchors } from './follow-anchors';
 
 export interface UnmergeResult {
   mergeId: string;
@@ -61,6 +61,8 @@ export async function planUnmerge(store: IdentityStore, rules: CompiledRules, me
   const restored = merge.identifiers.filter((identifier) => assigned.get(identifierKey(identifier)) === survivor.customerId);
   if (restored.length === 0) throw new DomainError('CONFLICT', `customer ${survivor.customerId} no longer holds what merge ${mergeId} brought; nothing to give back`);
   const restoredKeys = new Set(restored.map(identifierKey));
+  // Anchors read as once this merge is un-merged: what it brought is no longer the survivor's.
+  const unmerged = (await unmergedMerges(store)).add(mergeId);
   const updatedAt = (customer: StoredCustomer) => Math.max(now, customer.updatedAt + 1);
   const remaining: Identifier[] = survivor.identities.filter((identifier) => !restoredKeys.has(identifierKey(identifier)));
   // The other side is what the survivor held before the merge and holds still. What joined it since
@@ -71,7 +73,7 @@ export async function planUnmerge(store: IdentityStore, rules: CompiledRules, me
 
   // A survivor that held nothing but what the merge brought (a batch since gave its own identifiers
   // to another customer) would be live and empty: it follows its own identifiers instead.
-  const successor = remaining.length === 0 ? await successorOf(store, rules, merge, survivor, from.customerId) : undefined;
+  const successor = remaining.length === 0 ? await successorOf(store, rules, merge, survivor, from.customerId, unmerged) : undefined;
   // Its side of the separation is then what it held before that the successor holds now: an empty
   // side would keep nothing apart.
   const otherSide = [...remaining, ...(successor?.identities ?? [])];
@@ -97,7 +99,7 @@ export async function planUnmerge(store: IdentityStore, rules: CompiledRules, me
     movable: new Set([survivor.customerId, ...survivor.mergedFrom]),
     moved: new Map(restored.map((identifier) => [identifierKey(identifier), from.customerId])),
     decided: new Set([from.customerId, survivor.customerId]),
-    unmerged: (await unmergedMerges(store)).add(mergeId),
+    unmerged,
     now,
     via,
   });
@@ -124,10 +126,8 @@ export async function planUnmerge(store: IdentityStore, rules: CompiledRules, me
  * it). Never the survivor or the restored customer. Without one the un-merge is refused: the
  * survivor would lead nowhere.
  */
-async function successorOf(store: IdentityStore, rules: CompiledRules, merge: MergeRecord, survivor: StoredCustomer, restoredId: string): Promise<StoredCustomer> {
+async function successorOf(store: IdentityStore, rules: CompiledRules, merge: MergeRecord, survivor: StoredCustomer, restoredId: string, unmerged: ReadonlySet<string>): Promise<StoredCustomer> {
   const history = await store.mergesOf(survivor.customerId);
-  // Its anchor as it reads once this merge is un-merged: what the merge brought is no longer its.
-  const unmerged = (await unmergedMerges(store)).add(merge.mergeId);
   const usable = (holder: string | undefined): holder is string => holder !== undefined && holder !== survivor.customerId && holder !== restoredId;
   // A survivor merged away before (and un-merged since) leads where the batch would lead it: to the one holding all of its anchor.
   const anchorHolder = await soleHolder(store, rules, anchorOf(history, survivor.customerId, unmerged));
